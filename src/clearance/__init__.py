@@ -1,0 +1,3 @@
+"""clearance: policy-as-code for delivery checklists."""
+
+__version__ = "0.1.0"

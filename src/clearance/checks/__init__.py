@@ -1,0 +1,88 @@
+"""The registry of check kinds.
+
+Each kind is one module with:
+- a docstring (what `clearance explain` prints),
+- `SCHEMA`: the JSON Schema of its parameters,
+- `EVIDENCE`: the evidence it reads, for the docs and `explain`,
+- `run(params, evidence) -> Outcome`: no I/O of its own; all reading goes
+  through the `Evidence` object, which records every input it touched,
+- optionally `problems(params) -> list[tuple[path, message]]` for checks of
+  its parameters beyond the schema (a regular expression that will not compile).
+
+Third-party kinds register a module under the entry point group
+`clearance.checks` (`"team.kind" = "package.module"`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+CHECKS: dict[str, str] = {
+    "files.exist": "clearance.checks.files_exist",
+    "files.absent": "clearance.checks.files_absent",
+    "files.contain": "clearance.checks.files_contain",
+    "changes.together": "clearance.checks.changes_together",
+    "git.conflict_markers": "clearance.checks.git_conflict_markers",
+    "git.mergeable": "clearance.checks.git_mergeable",
+    "git.commit_message": "clearance.checks.git_commit_message",
+    "command": "clearance.checks.command",
+    "assert": "clearance.checks.assert_value",
+}
+
+ENTRY_POINT_GROUP = "clearance.checks"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One place a check points at: `file:line: message`."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "column": self.column,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check found: its verdict before `when` and waivers are applied."""
+
+    verdict: str  # pass, fail, pending or error
+    message: str
+    figure: str | None = None
+    findings: tuple[Finding, ...] = ()
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def passed(cls, message: str, **kw: Any) -> Outcome:
+        return cls("pass", message, **kw)
+
+    @classmethod
+    def failed(cls, message: str, **kw: Any) -> Outcome:
+        return cls("fail", message, **kw)
+
+
+def _entry_points() -> dict[str, str]:
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def known_kinds() -> list[str]:
+    """Every kind the registry knows: built-in and from entry points."""
+    return sorted({*CHECKS, *_entry_points()})
+
+
+def load(kind: str) -> ModuleType | None:
+    """The module of a check kind, or None when no module provides it."""
+    target = CHECKS.get(kind) or _entry_points().get(kind)
+    if target is None:
+        return None
+    return importlib.import_module(target.split(":")[0])

@@ -1,0 +1,43 @@
+"""Small helpers shared by check kinds."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+GLOBS: dict[str, Any] = {
+    "oneOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+    ]
+}
+
+
+def as_list(value: Any) -> list[str]:
+    """A glob or a list of globs, as a list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def regex_problems(params: dict[str, Any], *keys: str) -> list[tuple[tuple[str, ...], str]]:
+    """A problem for each parameter that is not a valid regular expression."""
+    problems = []
+    for key in keys:
+        if key in params:
+            try:
+                re.compile(params[key])
+            except re.error as e:
+                problems.append(((key,), f"{key}: not a valid regular expression: {e}"))
+    return problems
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def text_lines(data: bytes) -> list[str] | None:
+    """The lines of a text file, or None for a binary one (it holds a NUL byte)."""
+    if b"\0" in data[:8192]:
+        return None
+    return data.decode("utf-8", "replace").splitlines()

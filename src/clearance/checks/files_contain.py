@@ -1,0 +1,65 @@
+"""The files matching `paths` contain the regular expression `pattern`
+(every one of them), or with `absent: true` none of them does (each match is
+reported as file:line). `changed_only: true` looks only at changed files."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from clearance.checks import Finding, Outcome
+from clearance.checks._common import GLOBS, as_list, plural, regex_problems, text_lines
+from clearance.evidence.context import Evidence
+from clearance.pathmatch import filter_paths
+
+EVIDENCE = ("tracked files", "file contents")
+SCHEMA: dict[str, Any] = {
+    "type": "object", "additionalProperties": False, "required": ["paths", "pattern"],
+    "properties": {
+        "paths": GLOBS,
+        "pattern": {"type": "string", "minLength": 1},
+        "absent": {"type": "boolean"},
+        "ignore_case": {"type": "boolean"},
+        "changed_only": {"type": "boolean"},
+    },
+}
+MAX_FINDINGS = 200
+
+
+def problems(params: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+    return regex_problems(params, "pattern")
+
+
+def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
+    pool = evidence.changed_files if params.get("changed_only") else evidence.tracked_files
+    paths = filter_paths(as_list(params["paths"]), pool)
+    regex = re.compile(params["pattern"], re.IGNORECASE if params.get("ignore_case") else 0)
+    if not paths:
+        if params.get("absent") or params.get("changed_only"):
+            return Outcome.passed("no file to look at")
+        return Outcome.failed(f"no file matches {', '.join(as_list(params['paths']))}")
+    contents = evidence.read_many(paths)
+    if params.get("absent"):
+        return _absent(regex, contents)
+    lacking = [p for p, data in contents.items() if not regex.search(_text(data))]
+    if lacking:
+        findings = tuple(Finding(p, message=f"does not contain /{regex.pattern}/") for p in lacking)
+        return Outcome.failed(f"{plural(len(lacking), 'file')} lack /{regex.pattern}/",
+                              findings=findings)
+    return Outcome.passed(f"{plural(len(paths), 'file')} contain /{regex.pattern}/")
+
+
+def _absent(regex: re.Pattern[str], contents: dict[str, bytes | None]) -> Outcome:
+    findings = []
+    for path, data in contents.items():
+        for number, line in enumerate(text_lines(data or b"") or [], start=1):
+            if regex.search(line):
+                findings.append(Finding(path, number, message=f"matches /{regex.pattern}/"))
+    if findings:
+        return Outcome.failed(f"{plural(len(findings), 'line')} match /{regex.pattern}/",
+                              findings=tuple(findings[:MAX_FINDINGS]))
+    return Outcome.passed(f"no line matches /{regex.pattern}/")
+
+
+def _text(data: bytes | None) -> str:
+    return (data or b"").decode("utf-8", "replace")

@@ -1,0 +1,1 @@
+"""One module per sub-command; each `run(args) -> int` returns the exit code."""

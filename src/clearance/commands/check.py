@@ -1,0 +1,98 @@
+"""`clearance check`: evaluate one stage and write its results in every format asked."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from clearance.commands.common import load, repo_root
+from clearance.errors import ClearanceError, UsageError
+from clearance.evidence.context import COMMIT_STAGES, Evidence, RunSpec
+from clearance.outputs import parse_formats, write_outputs
+from clearance.policy.model import Policy
+
+
+def run(args: argparse.Namespace) -> int:
+    root = repo_root(args)
+    outputs = parse_formats(args.format, args.output)
+    policy = load(root, args.policy)
+    env = os.environ
+    spec = run_spec(args, root, policy, env)
+    when = run_time(env)
+    from clearance.engine import evaluate
+    from clearance.results import build_document
+
+    evidence = Evidence(spec, policy.inputs)
+    results = evaluate(policy, evidence, when.date(), timings="SOURCE_DATE_EPOCH" not in env)
+    doc = build_document(policy, results, evidence, when, args.fail_on,
+                         repository=env.get("GITHUB_REPOSITORY") or root.name)
+    write_outputs(doc, outputs, {"verbose": args.verbose, "color": _color(env)})
+    return 1 if doc["summary"]["blocking"] else 0
+
+
+def run_spec(args: argparse.Namespace, root: Path, policy: Policy,
+             env: Mapping[str, str]) -> RunSpec:
+    """What the evidence layer needs, from arguments first and the environment second."""
+    event_file = args.event or (None if args.stage in COMMIT_STAGES else env.get("GITHUB_EVENT_PATH"))
+    refs = _event_refs(Path(event_file)) if event_file else {}
+    base, head = args.base, args.head
+    if args.stage == "push":
+        base = base or env.get("PRE_COMMIT_FROM_REF")
+        head = head or env.get("PRE_COMMIT_TO_REF")
+    pr_body_text = sys.stdin.read() if args.pr_body == "-" else None
+    settings = policy.settings
+    return RunSpec(
+        root=root, stage=args.stage, base=base or refs.get("base"), head=head or refs.get("head"),
+        branch=args.branch or refs.get("branch") or env.get("GITHUB_HEAD_REF") or None,
+        files=tuple(args.files),
+        message_file=Path(args.message_file) if args.message_file else None,
+        pr_body_file=Path(args.pr_body) if args.pr_body and args.pr_body != "-" else None,
+        pr_body_text=pr_body_text,
+        event_file=Path(event_file) if event_file else None,
+        github_token=env.get("CLEARANCE_GITHUB_TOKEN") or env.get("GITHUB_TOKEN"),
+        github_api=env.get("GITHUB_API_URL", "https://api.github.com"),
+        github_repository=env.get("GITHUB_REPOSITORY"),
+        allow_commands=bool(settings.get("commands", False)),
+        max_input_bytes=settings.get("max_input_bytes"),
+    )
+
+
+def _event_refs(path: Path) -> dict[str, str]:
+    """Base, head and branch of a pull_request event; nothing when unreadable."""
+    from clearance.evidence.event import read_event
+
+    try:
+        event = read_event(path)
+    except ClearanceError:
+        return {}
+    pr = event.get("pull_request") if isinstance(event.get("pull_request"), dict) else None
+    if pr is None:
+        return {}
+    refs: dict[str, str] = {}
+    for key, side in (("base", "base"), ("head", "head")):
+        part = pr.get(side)
+        if isinstance(part, dict) and isinstance(part.get("sha"), str):
+            refs[key] = part["sha"]
+    head = pr.get("head")
+    if isinstance(head, dict) and isinstance(head.get("ref"), str):
+        refs["branch"] = head["ref"]
+    return refs
+
+
+def run_time(env: Mapping[str, str]) -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible output)."""
+    epoch = env.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (ValueError, OverflowError) as e:
+        raise UsageError(f"SOURCE_DATE_EPOCH is not a whole number of seconds: {epoch!r}") from e
+
+
+def _color(env: Mapping[str, str]) -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in env and env.get("TERM") != "dumb"

@@ -1,0 +1,27 @@
+"""`clearance validate [POLICY...]`: schema and semantic checks of policy files."""
+
+from __future__ import annotations
+
+import argparse
+
+from clearance.commands.common import load, repo_root
+from clearance.errors import UsageError
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        root = repo_root(args)
+    except UsageError:
+        root = None
+    if root is None:
+        from pathlib import Path
+
+        from clearance.policy.loader import load_policy
+
+        policy = load_policy(args.policies or ["clearance.yaml"], Path.cwd())
+    else:
+        policy = load(root, args.policies)
+    print(f"{' + '.join(f.path for f in policy.files)}: valid "
+          f"({len(policy.rules)} rules, {len(policy.waivers)} waivers)")
+    return 0
+

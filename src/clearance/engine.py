@@ -1,0 +1,89 @@
+"""Evaluate the rules of one stage against the evidence.
+
+The engine never reads argv or the environment: the caller hands it the
+policy, the evidence and today's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import time
+from typing import Any
+
+from clearance import checks
+from clearance.checks import Finding, Outcome
+from clearance.errors import EvidenceError
+from clearance.evidence.context import Evidence
+from clearance.pathmatch import filter_paths
+from clearance.policy.model import Policy, Rule, Waiver
+from clearance.results import RuleResult
+from clearance.waivers import WaiverJudge
+
+
+def evaluate(policy: Policy, evidence: Evidence, today: dt.date,
+             timings: bool = True) -> list[RuleResult]:
+    """One result per rule of the policy; rules of other stages are marked so."""
+    judge = WaiverJudge(policy, evidence, today)
+    return [_evaluate_rule(rule, evidence, judge, timings) for rule in policy.rules]
+
+
+def _evaluate_rule(rule: Rule, evidence: Evidence, judge: WaiverJudge,
+                   timings: bool) -> RuleResult:
+    if evidence.stage not in rule.stages:
+        message = f"runs at stage {', '.join(rule.stages)}, not {evidence.stage}"
+        return RuleResult(rule, "not-applicable", message, in_stage=False)
+    started = time.perf_counter()
+    evidence.start_rule()
+    outcome = _applies(rule, evidence) or _run(rule, evidence)
+    result = judge.apply(rule, outcome)
+    elapsed = round((time.perf_counter() - started) * 1000, 3) if timings else None
+    return RuleResult(
+        rule, result.verdict, result.message, figure=outcome.figure,
+        findings=outcome.findings, evidence=tuple(evidence.touched),
+        waiver=result.waiver, data=dict(outcome.data), duration_ms=elapsed,
+    )
+
+
+def _applies(rule: Rule, evidence: Evidence) -> Outcome | None:
+    """A not-applicable outcome when the rule's `when` is false, else None."""
+    when = rule.when
+    try:
+        if "changed" in when:
+            globs = _as_list(when["changed"])
+            if not filter_paths(globs, [c.path for c in evidence.changes]):
+                return Outcome("not-applicable", f"no changed file matches {', '.join(globs)}")
+        if "branch" in when:
+            globs = _as_list(when["branch"])
+            branch = evidence.branch or ""
+            if not any(fnmatch.fnmatchcase(branch, g) for g in globs):
+                return Outcome("not-applicable", f"branch '{branch}' does not match {', '.join(globs)}")
+    except EvidenceError as e:
+        return _error(e)
+    return None
+
+
+def _run(rule: Rule, evidence: Evidence) -> Outcome:
+    module = checks.load(rule.kind)
+    if module is None:
+        return Outcome("error", f"unknown check kind '{rule.kind}'")
+    try:
+        outcome: Outcome = module.run(rule.params, evidence)
+    except EvidenceError as e:
+        return _error(e)
+    except Exception as e:  # a fault in a check must not end the run or pass it
+        return Outcome("error", f"internal error in check {rule.kind}: {type(e).__name__}: {e}")
+    return outcome
+
+
+def _error(error: EvidenceError) -> Outcome:
+    findings = (Finding(error.path, error.line, error.column, error.message),) if error.path else ()
+    message = str(error)
+    return Outcome("error", message, findings=findings)
+
+
+def _as_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+__all__ = ["Waiver", "evaluate"]

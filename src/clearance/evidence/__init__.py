@@ -1,0 +1,1 @@
+"""Evidence readers, one module per source, and the lazy `Evidence` object."""

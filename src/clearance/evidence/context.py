@@ -1,0 +1,212 @@
+"""The evidence of one run, read lazily and at most once.
+
+Checks ask this object for what they need; the first request reads it, later
+requests share the result (or the same error). Every file read is recorded
+with its digest, both for the run and for the rule that asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from clearance.errors import EvidenceError
+from clearance.evidence.git import Change, Git
+from clearance.evidence.inputs import InputFiles, InputRecord, record_for
+
+T = TypeVar("T")
+COMMIT_STAGES = ("commit", "commit-msg")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What the caller (the command line, a test) tells the evidence layer."""
+
+    root: Path
+    stage: str
+    base: str | None = None
+    head: str | None = None
+    branch: str | None = None
+    files: tuple[str, ...] = ()
+    message_file: Path | None = None
+    pr_body_file: Path | None = None
+    pr_body_text: str | None = None
+    event_file: Path | None = None
+    github_token: str | None = None
+    github_api: str = "https://api.github.com"
+    github_repository: str | None = None
+    allow_commands: bool = False
+    max_input_bytes: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Evidence:
+    """Lazily read evidence for one stage of one repository."""
+
+    def __init__(self, spec: RunSpec, inputs: Mapping[str, Any] | None = None) -> None:
+        self.spec = spec
+        self.stage = spec.stage
+        self.git = Git(spec.root)
+        self.inputs_config: Mapping[str, Any] = inputs or {}
+        self.files = InputFiles(spec.root, spec.max_input_bytes or 64 << 20)
+        self.records: dict[str, InputRecord] = {}
+        self.touched: list[InputRecord] = []
+        self._memo: dict[str, Any] = {}
+
+    # -- bookkeeping ---------------------------------------------------------
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """Compute a piece of evidence once; an error is remembered too."""
+        if key not in self._memo:
+            try:
+                self._memo[key] = compute()
+            except EvidenceError as e:
+                self._memo[key] = e
+        value = self._memo[key]
+        if isinstance(value, EvidenceError):
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def note(self, record: InputRecord) -> None:
+        """Record that the current rule used this input."""
+        self.records.setdefault(record.path, record)
+        if record not in self.touched:
+            self.touched.append(record)
+
+    def start_rule(self) -> None:
+        self.touched = []
+
+    # -- revisions -----------------------------------------------------------
+
+    @property
+    def in_commit(self) -> bool:
+        return self.stage in COMMIT_STAGES
+
+    @property
+    def head(self) -> str | None:
+        """The commit under evaluation; None means the index (commit stages)."""
+        if self.in_commit:
+            return None
+        return self.memo("head", lambda: self.git.rev(self.spec.head or "HEAD"))
+
+    @property
+    def base(self) -> str:
+        """The commit the change is measured against."""
+        def compute() -> str:
+            if self.in_commit:
+                return self.git.rev("HEAD") if self.git.has_head() else "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+            if not self.spec.base:
+                raise EvidenceError(f"no base revision for stage '{self.stage}'",
+                                    hint="pass --base REF (in a pull request, the base branch)")
+            return self.git.rev(self.spec.base)
+        return self.memo("base", compute)
+
+    def _spec(self) -> tuple[str, ...]:
+        return () if self.in_commit else (f"{self.base}...{self.head}",)
+
+    # -- repository state ----------------------------------------------------
+
+    @property
+    def changes(self) -> list[Change]:
+        def compute() -> list[Change]:
+            found = self.git.changes(*self._spec())
+            if self.spec.files:
+                wanted = set(self.spec.files)
+                found = [c for c in found if c.path in wanted]
+            return found
+        return self.memo("changes", compute)
+
+    @property
+    def changed_files(self) -> list[str]:
+        """Paths added or modified by the change (deleted ones left out)."""
+        return [c.path for c in self.changes if not c.deleted]
+
+    @property
+    def changed_lines(self) -> dict[str, set[int]]:
+        return self.memo("changed_lines", lambda: self.git.changed_lines(*self._spec()))
+
+    @property
+    def tracked_files(self) -> list[str]:
+        """Every file of the snapshot under evaluation (index or head commit)."""
+        return self.memo("tracked", lambda: self.git.list_files(self.head))
+
+    def read_many(self, paths: Iterable[str]) -> dict[str, bytes | None]:
+        """Contents of files in the snapshot under evaluation; None when absent."""
+        paths = list(paths)
+        cache: dict[str, bytes | None] = self._memo.setdefault("blobs", {})
+        missing = [p for p in paths if p not in cache]
+        if missing:
+            prefix = "" if self.head is None else self.head
+            blobs = self.git.read_blobs(f"{prefix}:{p}" for p in missing)
+            for path in missing:
+                cache[path] = blobs.get(f"{prefix}:{path}")
+        for path in paths:
+            data = cache[path]
+            if data is not None:
+                self.note(record_for(path, data, "git"))
+        return {p: cache[p] for p in paths}
+
+    def read(self, path: str) -> bytes | None:
+        return self.read_many([path])[path]
+
+    @property
+    def branch(self) -> str | None:
+        return self.spec.branch or self.memo("branch", self.git.branch)
+
+    @property
+    def commit_messages(self) -> list[tuple[str, str]]:
+        """(where, message): the message file at commit-msg, else each commit."""
+        def compute() -> list[tuple[str, str]]:
+            if self.spec.message_file is not None:
+                return [(str(self.spec.message_file), _read_message(self.spec.message_file))]
+            if self.in_commit:
+                raise EvidenceError("no commit message at this stage",
+                                    hint="run at the commit-msg stage with --message-file")
+            return self.git.messages(self.base, self.head or "HEAD")
+        return self.memo("messages", compute)
+
+    def merge_conflicts(self) -> list[str] | None:
+        return self.memo("merge", lambda: self.git.merge_conflicts(self.base, self.head or "HEAD"))
+
+    def run_command(self, argv: list[str], timeout: float) -> tuple[int, str]:
+        """Run a policy command without a shell; (exit code, last lines of output)."""
+        if not self.spec.allow_commands:
+            raise EvidenceError("commands are disabled for this policy",
+                                hint="set settings.commands: true in the policy to allow them")
+        from clearance.evidence.commands import run_command
+
+        code, output = run_command(argv, self.spec.root, timeout)
+        self.note(record_for("command: " + " ".join(argv), output, "command"))
+        tail = output.decode("utf-8", "replace").strip().splitlines()[-5:]
+        return code, " | ".join(tail)
+
+    # -- evidence files on disk ----------------------------------------------
+
+    def input_globs(self, name: str) -> list[str]:
+        """The globs configured under `inputs.NAME`, as a list."""
+        value = self.inputs_config.get(name, [])
+        return [value] if isinstance(value, str) else list(value)
+
+    def find_inputs(self, globs: Iterable[str]) -> list[str]:
+        return self.files.find(globs)
+
+    def read_input(self, path: str) -> bytes:
+        data, record = self.files.read(path)
+        self.note(record)
+        return data
+
+
+def _read_message(path: Path) -> str:
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError as e:
+        raise EvidenceError(f"cannot read commit message: {e.strerror}", str(path)) from e
+    kept = []
+    for line in text.splitlines():
+        if line.startswith("# ------------------------ >8 ------------------------"):
+            break
+        if not line.startswith("#"):
+            kept.append(line)
+    return "\n".join(kept).strip("\n")

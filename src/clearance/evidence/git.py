@@ -1,0 +1,188 @@
+"""Repository state through git: no shell, NUL-separated output, nothing written.
+
+`GIT_OPTIONAL_LOCKS=0` keeps read-only commands from refreshing the index, so a
+run leaves the index, the working tree and the refs as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from clearance.errors import GitError
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_CONFIG = ("-c", "core.quotepath=off", "-c", "color.ui=never", "-c", "diff.noprefix=false")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed file: its status letter (A, M, D, T) and repository path."""
+
+    status: str
+    path: str
+
+    @property
+    def deleted(self) -> bool:
+        return self.status == "D"
+
+
+class Git:
+    """Runs read-only git commands in one repository."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C",
+                    "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}
+
+    def run(self, *args: str, stdin: bytes | None = None, ok: Sequence[int] = (0,)) -> bytes:
+        return self.call(*args, stdin=stdin, ok=ok)[1]
+
+    def call(
+        self, *args: str, stdin: bytes | None = None, ok: Sequence[int] = (0,)
+    ) -> tuple[int, bytes]:
+        argv = ["git", *_CONFIG, *args]
+        try:
+            proc = subprocess.run(argv, cwd=self.root, env=self.env, input=stdin,
+                                  capture_output=True, check=False)
+        except OSError as e:
+            raise GitError(f"cannot run git: {e.strerror}", hint="install git") from e
+        if proc.returncode not in ok:
+            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            detail = err[-1] if err else f"exit code {proc.returncode}"
+            raise GitError(f"git {args[0]} failed: {detail}")
+        return proc.returncode, proc.stdout
+
+    def rev(self, ref: str) -> str:
+        """The commit id a ref names."""
+        out = self.call("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", ok=(0, 1))
+        if out[0] != 0:
+            raise GitError(f"unknown revision '{ref}'", hint="fetch it (checkout with fetch-depth: 0)")
+        return out[1].decode().strip()
+
+    def has_head(self) -> bool:
+        return self.call("rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1))[0] == 0
+
+    def branch(self) -> str | None:
+        code, out = self.call("symbolic-ref", "--short", "-q", "HEAD", ok=(0, 1))
+        return out.decode("utf-8", "replace").strip() if code == 0 else None
+
+    def changes(self, *spec: str) -> list[Change]:
+        """Changed files of `diff --cached` (no spec) or `diff A...B`."""
+        args = ["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff"]
+        args += list(spec) if spec else ["--cached"]
+        fields = self.run(*args).split(b"\0")
+        pairs = zip(fields[0::2], fields[1::2])
+        return [Change(s.decode()[:1], _path(p)) for s, p in pairs if s]
+
+    def changed_lines(self, *spec: str) -> dict[str, set[int]]:
+        """Added or modified line numbers (new side) per changed file."""
+        args = ["diff", "-U0", "--no-color", "--no-renames", "--no-ext-diff", "--no-textconv",
+                "--src-prefix=a/", "--dst-prefix=b/"]
+        args += list(spec) if spec else ["--cached"]
+        out: dict[str, set[int]] = {}
+        current: set[int] | None = None
+        for line in self.run(*args).split(b"\n"):
+            if line.startswith(b"+++ "):
+                target = line[4:]
+                current = None if target == b"/dev/null" else out.setdefault(_diff_path(target), set())
+            elif line.startswith(b"@@") and current is not None:
+                match = _HUNK.match(line)
+                if match:
+                    start, count = int(match[1]), int(match[2] or b"1")
+                    current.update(range(start, start + count))
+        return out
+
+    def list_files(self, tree: str | None) -> list[str]:
+        """Files of a commit's tree, or of the index when tree is None."""
+        if tree is None:
+            out = self.run("ls-files", "-z", "--cached")
+        else:
+            out = self.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", tree)
+        return [_path(p) for p in out.split(b"\0") if p]
+
+    def read_blobs(self, names: Iterable[str]) -> dict[str, bytes | None]:
+        """Contents of `REV:path` or `:path` objects in one `cat-file --batch`."""
+        names = list(names)
+        if not names:
+            return {}
+        if any("\n" in n for n in names):
+            raise GitError("a path holds a newline and cannot be read from git")
+        out = self.run("cat-file", "--batch", stdin="".join(n + "\n" for n in names).encode())
+        result: dict[str, bytes | None] = {}
+        pos = 0
+        for name in names:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split(b" ")
+            pos = end + 1
+            if header[-1] == b"missing" or len(header) < 3:
+                result[name] = None
+                continue
+            size = int(header[2])
+            result[name] = out[pos:pos + size]
+            pos += size + 1
+        return result
+
+    def merge_conflicts(self, base: str, head: str) -> list[str] | None:
+        """Files that conflict when head merges into base; None when it merges cleanly."""
+        code, out = self.call("merge-tree", "--write-tree", "-z", "--name-only",
+                              "--no-messages", base, head, ok=(0, 1))
+        if code == 0:
+            return None
+        fields = out.split(b"\0")
+        return sorted({_path(f) for f in fields[1:] if f})
+
+    def messages(self, base: str, head: str) -> list[tuple[str, str]]:
+        """(commit id, message) of every commit in base..head, oldest first."""
+        out = self.run("log", "-z", "--reverse", "--format=%H%n%B", f"{base}..{head}")
+        result = []
+        for record in out.split(b"\0"):
+            if record.strip():
+                sha, _, body = record.decode("utf-8", "replace").partition("\n")
+                result.append((sha, body.rstrip("\n")))
+        return result
+
+    def merge_base(self, base: str, head: str) -> str:
+        code, out = self.call("merge-base", base, head, ok=(0, 1))
+        if code != 0:
+            raise GitError(f"'{base}' and '{head}' share no history",
+                           hint="fetch the full history (fetch-depth: 0)")
+        return out.decode().strip()
+
+
+def _path(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _diff_path(raw: bytes) -> str:
+    text = raw.rstrip(b"\t")
+    if text.startswith(b'"') and text.endswith(b'"'):
+        text = _unquote(text[1:-1])
+    return _path(text[2:] if text.startswith(b"b/") else text)
+
+
+def _unquote(text: bytes) -> bytes:
+    """Undo git's C-style quoting of a path."""
+    out = bytearray()
+    i = 0
+    simple = {ord("n"): 10, ord("t"): 9, ord('"'): 34, ord("\\"): 92, ord("a"): 7,
+              ord("b"): 8, ord("f"): 12, ord("r"): 13, ord("v"): 11}
+    while i < len(text):
+        if text[i] == 92 and i + 1 < len(text):
+            nxt = text[i + 1]
+            if nxt in simple:
+                out.append(simple[nxt])
+                i += 2
+                continue
+            if 48 <= nxt <= 55:
+                out.append(int(text[i + 1:i + 4], 8))
+                i += 4
+                continue
+        out.append(text[i])
+        i += 1
+    return bytes(out)

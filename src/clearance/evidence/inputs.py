@@ -1,0 +1,159 @@
+"""Evidence files on disk (reports written by CI), read safely and recorded.
+
+Paths come from policies and may be hostile: absolute paths and `..` are
+refused, symlinks that lead out of the repository are refused, and files
+larger than the configured limit are not read. Every file read is recorded
+with its sha256 digest for the results document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from clearance.errors import EvidenceError
+from clearance.pathmatch import compile_glob, has_magic
+
+DEFAULT_MAX_BYTES = 64 << 20
+SKIP_DIRS = {".git", "node_modules", ".venv", "__pycache__"}
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    """One evidence file read during the run."""
+
+    path: str
+    sha256: str
+    size: int
+    source: str  # "file" (on disk) or "git" (from the snapshot under evaluation)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": self.path, "sha256": self.sha256, "size": self.size,
+                "source": self.source}
+
+
+def record_for(path: str, data: bytes, source: str) -> InputRecord:
+    return InputRecord(path, hashlib.sha256(data).hexdigest(), len(data), source)
+
+
+def check_relative(pattern: str) -> None:
+    """Refuse absolute paths and `..` in a path or glob from a policy."""
+    posix = PurePosixPath(pattern.replace("\\", "/"))
+    if posix.is_absolute() or pattern[1:3] == ":/" or ".." in posix.parts:
+        raise EvidenceError(f"path '{pattern}' leaves the repository",
+                            hint="use a path relative to the repository root, without '..'")
+
+
+class InputFiles:
+    """Finds and reads evidence files below the repository root."""
+
+    def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.root = root.resolve()
+        self.max_bytes = max_bytes
+
+    def find(self, patterns: Iterable[str]) -> list[str]:
+        """Repository paths of the files that the globs name, sorted."""
+        found: set[str] = set()
+        for pattern in patterns:
+            check_relative(pattern)
+            pattern = pattern.removeprefix("./")
+            if not has_magic(pattern):
+                if (self.root / pattern).exists():
+                    found.add(pattern)
+                continue
+            found.update(self._walk(pattern))
+        return sorted(found)
+
+    def _walk(self, pattern: str) -> Iterable[str]:
+        regex = compile_glob(pattern)
+        fixed = []
+        for part in pattern.split("/")[:-1]:
+            if has_magic(part):
+                break
+            fixed.append(part)
+        start = self.root.joinpath(*fixed)
+        for folder, dirs, files in os.walk(start):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+            rel = Path(folder).relative_to(self.root).as_posix()
+            for name in files:
+                path = name if rel == "." else f"{rel}/{name}"
+                if regex.match(path):
+                    yield path
+
+    def resolve(self, path: str) -> Path:
+        """The real file for a repository path; refuses escapes through links."""
+        check_relative(path)
+        full = self.root / path
+        try:
+            real = full.resolve(strict=True)
+        except (OSError, RuntimeError) as e:
+            raise EvidenceError("file not found", path, hint="check that the step producing it ran") from e
+        if real != self.root and self.root not in real.parents:
+            raise EvidenceError("symlink points outside the repository; not read", path)
+        if not real.is_file():
+            raise EvidenceError("not a regular file", path)
+        return real
+
+    def read(self, path: str) -> tuple[bytes, InputRecord]:
+        """Read a whole evidence file within the size limit."""
+        real = self.resolve(path)
+        try:
+            size = real.stat().st_size
+            if size > self.max_bytes:
+                raise EvidenceError(
+                    f"file is {size} bytes, over the limit of {self.max_bytes}", path,
+                    hint="raise settings.max_input_bytes in the policy if this is expected")
+            with real.open("rb") as handle:
+                data = handle.read(self.max_bytes + 1)
+        except OSError as e:
+            raise EvidenceError(f"cannot read file: {e.strerror}", path) from e
+        if len(data) > self.max_bytes:
+            raise EvidenceError(f"file grew over the limit of {self.max_bytes} bytes", path)
+        return data, record_for(path, data, "file")
+
+
+class HashingReader:
+    """A binary file reader that digests what passes through it, within a limit.
+
+    Streaming parsers (XML iterparse, JSON) read through it, so a report is
+    read once, hashed on the way and never held whole in memory.
+    """
+
+    def __init__(self, path: str, real: Path, max_bytes: int) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._hash = hashlib.sha256()
+        self._handle = real.open("rb")
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._handle.read(n)
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise EvidenceError(
+                f"file is over the limit of {self.max_bytes} bytes", self.path,
+                hint="raise settings.max_input_bytes in the policy if this is expected")
+        self._hash.update(data)
+        return data
+
+    def finish(self) -> InputRecord:
+        """Digest the rest of the file and close it."""
+        while self.read(1 << 20):
+            pass
+        self._handle.close()
+        return InputRecord(self.path, self._hash.hexdigest(), self.size, "file")
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def open_stream(files: InputFiles, path: str) -> HashingReader:
+    """Open an evidence file for streaming; call `finish()` for its record."""
+    real = files.resolve(path)
+    try:
+        return HashingReader(path, real, files.max_bytes)
+    except OSError as e:
+        raise EvidenceError(f"cannot read file: {e.strerror}", path) from e

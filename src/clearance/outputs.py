@@ -1,0 +1,76 @@
+"""Render the results document in the formats asked and write each atomically.
+
+`--format FMT` prints to standard output; `--format FMT=PATH` writes a file;
+`--output PATH` gives the path of a single `--format`. Files are written to a
+temporary file beside the target and renamed, so a failed or interrupted run
+never leaves a partial file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from clearance.errors import ClearanceError, UsageError
+from clearance.reporters import REPORTERS, render
+
+Output = tuple[str, Path | None]
+
+
+def parse_formats(formats: Sequence[str], output: str | None) -> list[Output]:
+    """(format, path or None for stdout) pairs from the command line."""
+    pairs: list[Output] = []
+    for item in formats or ["text"]:
+        name, sep, path = item.partition("=")
+        if name not in REPORTERS:
+            raise UsageError(f"unknown format '{name}'", hint=f"use one of {', '.join(REPORTERS)}")
+        pairs.append((name, Path(path) if sep and path else None))
+    if output is not None:
+        unnamed = [i for i, (_, p) in enumerate(pairs) if p is None]
+        if len(unnamed) != 1:
+            raise UsageError("--output goes with exactly one --format that has no =PATH")
+        pairs[unnamed[0]] = (pairs[unnamed[0]][0], Path(output))
+    if sum(1 for _, p in pairs if p is None) > 1:
+        raise UsageError("only one format can go to standard output",
+                         hint="give the others a file: --format json=results.json")
+    return pairs
+
+
+def write_outputs(doc: Mapping[str, Any], outputs: Sequence[Output],
+                  options: Mapping[str, Any]) -> list[Path]:
+    """Render and write every output; return the files written."""
+    written = []
+    for name, path in outputs:
+        text = render(name, doc, {**options, "color": options.get("color") and path is None})
+        if path is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            write_atomic(path, text)
+            written.append(path)
+    return written
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file whole or not at all."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise ClearanceError(f"cannot write output: {e.strerror}", str(path)) from e
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as e:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise ClearanceError(f"cannot write output: {e.strerror}", str(path)) from e
+        raise

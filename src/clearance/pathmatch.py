@@ -1,0 +1,79 @@
+"""Glob patterns over repository-relative paths.
+
+The rules, documented in docs/policy.md:
+- paths use `/` and are relative to the repository root;
+- `*` matches within one path segment, `?` one character, `[abc]` a class;
+- `**` as a whole segment matches zero or more segments (`docs/**`, `**/test_*.py`);
+- a pattern with no `/` matches the file name at any depth (`*.md`), as in .gitignore.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+
+def _translate_segment(segment: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(segment):
+        char = segment[i]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = segment.find("]", i + 2)
+            if end == -1:
+                out.append(re.escape(char))
+            else:
+                body = segment[i + 1 : end].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def compile_glob(pattern: str) -> re.Pattern[str]:
+    """Compile one glob to a regular expression anchored on both ends."""
+    pattern = pattern.strip().lstrip("/") if pattern.startswith("/") else pattern.strip()
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    if "/" not in pattern:
+        pattern = "**/" + pattern
+    segments = pattern.rstrip("/").split("/")
+    parts: list[str] = []
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == "**":
+            parts.append(".*" if last else "(?:[^/]+/)*")
+        else:
+            parts.append(_translate_segment(segment) + ("" if last else "/"))
+    return re.compile("".join(parts) + r"\Z", re.DOTALL)
+
+
+def matches(pattern: str, path: str) -> bool:
+    """Whether one repository path matches one glob."""
+    return compile_glob(pattern).match(path) is not None
+
+
+def matches_any(patterns: Iterable[str], path: str) -> bool:
+    """Whether a path matches at least one of the globs."""
+    return any(matches(p, path) for p in patterns)
+
+
+def filter_paths(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
+    """The paths that match at least one glob, in their given order."""
+    compiled = [compile_glob(p) for p in patterns]
+    return [p for p in paths if any(c.match(p) for c in compiled)]
+
+
+def has_magic(pattern: str) -> bool:
+    """Whether a pattern holds glob characters rather than naming one path."""
+    return any(c in pattern for c in "*?[")

@@ -1,0 +1,1 @@
+"""Policy files: loading with positions, schema and semantic checks, `extends`."""

@@ -1,0 +1,278 @@
+"""Load policy files, resolve `extends`, validate, and merge into one `Policy`.
+
+Override rules (docs/policy.md):
+- packs named in `extends` apply first, in order; the file itself applies last;
+- a rule whose id was defined earlier is updated key by key; when `check`
+  names the same kind, its parameters are merged key by key, otherwise replaced;
+- `enabled: false` removes an inherited rule;
+- `metadata`, `settings`, `attestors` and `inputs` merge key by key (coverage
+  suites by name); waivers from every file add up.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from clearance import checks
+from clearance.errors import PolicyError
+from clearance.policy.model import DEFAULT_STAGES, Origin, Policy, PolicyFile, Rule, Waiver
+from clearance.policy.schema import load_schema, position, schema_errors
+from clearance.policy.yamlfile import Positions, parse_yaml, read_yaml
+
+BUILTIN = "builtin:"
+
+
+@dataclass
+class Document:
+    """One policy file as read: display name, data, node positions, digest."""
+
+    name: str
+    data: dict[str, Any]
+    positions: Positions
+    sha256: str
+    directory: Path | None
+
+    def at(self, *path: str | int) -> Origin:
+        line, col = position(self.positions, path)
+        return Origin(self.name, line or 1, col or 1)
+
+
+def builtin_path(name: str) -> Path:
+    """The policy file of a built-in pack."""
+    root = resources.files("clearance").joinpath("policies", name, "policy.yaml")
+    return Path(str(root))
+
+
+def builtin_names() -> list[str]:
+    folder = Path(str(resources.files("clearance").joinpath("policies")))
+    return sorted(p.parent.name for p in folder.glob("*/policy.yaml"))
+
+
+def read_document(ref: str, relative_to: Path | None, display_root: Path | None) -> Document:
+    """Read one policy: `builtin:NAME`, or a path (relative to the including file)."""
+    if ref.startswith(BUILTIN):
+        name = ref[len(BUILTIN):]
+        path = builtin_path(name)
+        if not path.is_file():
+            known = ", ".join(BUILTIN + n for n in builtin_names())
+            raise PolicyError(f"no built-in pack '{name}' (known: {known})")
+        display = f"{ref}/policy.yaml"
+    else:
+        path = Path(ref) if relative_to is None else relative_to / ref
+        display = _display(path, display_root)
+        if not path.is_file():
+            raise PolicyError(f"policy file not found: {display}", hint="check the path")
+    data, positions, raw = read_yaml(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise PolicyError("a policy file must be a mapping of keys", display, 1, 1)
+    sha = hashlib.sha256(raw).hexdigest()
+    return Document(display, data, positions, sha, path.resolve().parent)
+
+
+def document_from_text(text: str, name: str) -> Document:
+    """A policy from text (tests, `[tool.clearance]`); `extends` paths resolve from the cwd."""
+    data, positions = parse_yaml(text, name)
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    return Document(name, data or {}, positions, sha, None)
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+class Loader:
+    """Reads a chain of policy files and merges them, collecting every error."""
+
+    def __init__(self, display_root: Path | None = None) -> None:
+        self.display_root = display_root
+        self.errors: list[PolicyError] = []
+        self.documents: list[Document] = []
+        self.rules: dict[str, dict[str, Any]] = {}
+        self.origins: dict[str, Origin] = {}
+        self.waivers: list[tuple[Document, int, dict[str, Any]]] = []
+        self.merged: dict[str, dict[str, Any]] = {
+            "metadata": {}, "settings": {}, "attestors": {}, "inputs": {},
+        }
+
+    def apply(self, doc: Document, chain: tuple[str, ...] = ()) -> None:
+        key = doc.name if doc.directory is None else f"{doc.directory}/{doc.name}"
+        errors = list(schema_errors(doc.data, load_schema("policy-v1.json"), doc.positions, doc.name))
+        self.errors.extend(errors)
+        if errors:
+            return
+        for index, ref in enumerate(doc.data.get("extends", [])):
+            self._extend(doc, index, ref, (*chain, key))
+        self.documents.append(doc)
+        self._merge_rules(doc)
+        self._merge_sections(doc)
+        self.waivers.extend((doc, i, w) for i, w in enumerate(doc.data.get("waivers", [])))
+
+    def _extend(self, doc: Document, index: int, ref: str, chain: tuple[str, ...]) -> None:
+        origin = doc.at("extends", index)
+        try:
+            child = read_document(ref, doc.directory, self.display_root)
+        except PolicyError as e:
+            self.errors.append(_located(e, origin))
+            return
+        child_key = child.name if child.directory is None else f"{child.directory}/{child.name}"
+        if child_key in chain:
+            names = [c.rsplit("/", 1)[-1] for c in (*chain, child_key)]
+            self.errors.append(PolicyError(
+                f"extends cycle: {' -> '.join(names)}", origin.path, origin.line, origin.column,
+                hint="remove one of the extends entries"))
+            return
+        self.apply(child, chain)
+
+    def _merge_rules(self, doc: Document) -> None:
+        seen: dict[str, int] = {}
+        for index, raw in enumerate(doc.data.get("rules", [])):
+            rule_id = raw["id"]
+            origin = doc.at("rules", index)
+            if rule_id in seen:
+                first = doc.at("rules", seen[rule_id]).line
+                self.errors.append(PolicyError(
+                    f"duplicate rule id '{rule_id}' (first defined at line {first})",
+                    origin.path, origin.line, origin.column,
+                    hint="give each rule its own id; to change an inherited rule, reuse its id once"))
+                continue
+            seen[rule_id] = index
+            self._check_kind(doc, index, raw)
+            if raw.get("enabled") is False:
+                self.rules.pop(rule_id, None)
+                continue
+            self.rules[rule_id] = _override(self.rules.get(rule_id, {}), raw)
+            self.origins[rule_id] = origin
+
+    def _check_kind(self, doc: Document, index: int, raw: dict[str, Any]) -> None:
+        if "check" not in raw:
+            return
+        (kind, params), = raw["check"].items()
+        where = ("rules", index, "check", kind)
+        module = checks.load(kind)
+        if module is None:
+            origin = doc.at("rules", index, "check")
+            near = difflib.get_close_matches(kind, checks.known_kinds(), n=1)
+            hint = f"did you mean '{near[0]}'?" if near else "run 'clearance list --kinds'"
+            self.errors.append(PolicyError(
+                f"rules[{index}].check: unknown check kind '{kind}'",
+                origin.path, origin.line, origin.column, hint=hint))
+            return
+        params = params or {}
+        self.errors.extend(schema_errors(params, module.SCHEMA, doc.positions, doc.name, where))
+        for node, message in getattr(module, "problems", lambda p: [])(params):
+            origin = doc.at(*where, *node)
+            self.errors.append(PolicyError(message, origin.path, origin.line, origin.column))
+
+    def _merge_sections(self, doc: Document) -> None:
+        for section in ("metadata", "settings", "attestors"):
+            self.merged[section].update(doc.data.get(section, {}))
+        inputs = doc.data.get("inputs", {})
+        coverage = {**self.merged["inputs"].get("coverage", {}), **inputs.get("coverage", {})}
+        self.merged["inputs"].update(inputs)
+        if coverage:
+            self.merged["inputs"]["coverage"] = coverage
+
+    def build(self) -> Policy:
+        rules = tuple(self._rule(rid, raw) for rid, raw in self.rules.items())
+        waivers = tuple(self._waiver(doc, i, w) for doc, i, w in self.waivers)
+        if self.errors:
+            raise PolicyErrors(self.errors)
+        meta = self.merged["metadata"]
+        files = tuple(PolicyFile(d.name, d.sha256) for d in self.documents)
+        digest = hashlib.sha256("".join(f"{f.path}\0{f.sha256}\n" for f in files).encode())
+        return Policy(
+            name=meta.get("name", "unnamed"), version=str(meta.get("version", "")),
+            source=meta.get("source", ""), rules=rules, waivers=waivers,
+            inputs=self.merged["inputs"], settings=self.merged["settings"],
+            attestors=self.merged["attestors"], files=files, digest=digest.hexdigest(),
+        )
+
+    def _rule(self, rule_id: str, raw: dict[str, Any]) -> Rule:
+        origin = self.origins[rule_id]
+        if "check" not in raw:
+            self.errors.append(PolicyError(
+                f"rule '{rule_id}' has no check", origin.path, origin.line, origin.column,
+                hint="add check: {KIND: {...}}, or reuse the id of an inherited rule"))
+            return Rule(rule_id, "", {}, origin)
+        (kind, params), = raw["check"].items()
+        return Rule(
+            id=rule_id, kind=kind, params=params or {}, origin=origin,
+            title=raw.get("title", ""), checklist=raw.get("checklist", ""),
+            description=raw.get("description", ""),
+            stages=tuple(raw.get("stages", DEFAULT_STAGES)),
+            severity=raw.get("severity", "error"), when=raw.get("when", {}),
+            fix=raw.get("fix", ""),
+        )
+
+    def _waiver(self, doc: Document, index: int, raw: dict[str, Any]) -> Waiver:
+        origin = doc.at("waivers", index)
+        if raw["rule"] not in self.rules:
+            self.errors.append(PolicyError(
+                f"waivers[{index}]: waiver names no rule in force: '{raw['rule']}'",
+                origin.path, origin.line, origin.column, hint="fix the rule id or remove the waiver"))
+        expires = raw.get("expires")
+        if expires is not None:
+            import datetime as dt
+
+            try:
+                dt.date.fromisoformat(expires)
+            except ValueError:
+                at = doc.at("waivers", index, "expires")
+                self.errors.append(PolicyError(
+                    f"waivers[{index}].expires: '{expires}' is not a real date (YYYY-MM-DD)",
+                    at.path, at.line, at.column))
+        return Waiver(raw["rule"], raw["reason"], raw["owner"], origin, expires)
+
+
+def _override(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    merged = {**earlier, **later}
+    if "check" in earlier and "check" in later:
+        (old_kind, old_params), = earlier["check"].items()
+        (new_kind, new_params), = later["check"].items()
+        if old_kind == new_kind:
+            merged["check"] = {new_kind: {**(old_params or {}), **(new_params or {})}}
+    return merged
+
+
+def _located(error: PolicyError, origin: Origin) -> PolicyError:
+    if error.path is not None:
+        return error
+    return PolicyError(error.message, origin.path, origin.line, origin.column, error.hint)
+
+
+class PolicyErrors(PolicyError):
+    """Several policy errors found in one pass; each is printed on its own line."""
+
+    def __init__(self, errors: Sequence[PolicyError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, first.path, first.line, first.column, first.hint)
+        self.errors = list(errors)
+
+    def __str__(self) -> str:
+        return "\n".join(PolicyError.__str__(e) for e in self.errors)
+
+
+def load_policy(sources: Sequence[str | Document], display_root: Path | None = None) -> Policy:
+    """Load and merge policies (refs or documents, applied in order) into the policy in force."""
+    loader = Loader(display_root)
+    for source in sources:
+        try:
+            doc = read_document(source, None, display_root) if isinstance(source, str) else source
+        except PolicyError as e:
+            loader.errors.append(e)
+            continue
+        loader.apply(doc)
+    return loader.build()

@@ -1,0 +1,116 @@
+"""The results document: one record per rule, the inputs read, the run.
+
+Every output format is rendered from this document alone (see
+docs/results.md and `schemas/results-v1.json`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from clearance.checks import Finding
+from clearance.errors import ClearanceError
+from clearance.evidence.context import Evidence
+from clearance.evidence.inputs import InputRecord
+from clearance.policy.model import Policy, Rule
+
+SCHEMA_ID = "https://clearance.dev/schemas/results-v1.json"
+VERDICTS = ("pass", "fail", "waived", "not-applicable", "pending", "error")
+BLOCKING = ("fail", "pending", "error")
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: Rule
+    verdict: str
+    message: str
+    in_stage: bool = True
+    figure: str | None = None
+    findings: tuple[Finding, ...] = ()
+    evidence: tuple[InputRecord, ...] = ()
+    waiver: dict[str, Any] | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    duration_ms: float | None = None
+
+    @property
+    def blocking(self) -> bool:
+        return self.rule.blocking and self.verdict in BLOCKING
+
+    def to_dict(self) -> dict[str, Any]:
+        rule = self.rule
+        return {
+            "id": rule.id, "title": rule.title, "checklist": rule.checklist,
+            "kind": rule.kind, "stages": list(rule.stages), "severity": rule.severity,
+            "in_stage": self.in_stage, "verdict": self.verdict, "blocking": self.blocking,
+            "message": self.message, "figure": self.figure,
+            "findings": [f.to_dict() for f in self.findings],
+            "evidence": [{"path": r.path, "sha256": r.sha256, "source": r.source}
+                         for r in self.evidence],
+            "waiver": self.waiver, "attestation": self.data.get("attestation"),
+            "data": {k: v for k, v in self.data.items() if k != "attestation"},
+            "fix": rule.fix, "origin": {"path": rule.origin.path, "line": rule.origin.line},
+            "duration_ms": self.duration_ms,
+        }
+
+
+def summarize(rules: list[dict[str, Any]], fail_on: str = "error") -> dict[str, Any]:
+    """Counts by verdict and the overall verdict, from rule records."""
+    counts = Counter(r["verdict"] for r in rules if r["in_stage"])
+    blocking = sum(1 for r in rules if blocks(r, fail_on))
+    return {
+        "verdict": "fail" if blocking else "pass",
+        "blocking": blocking,
+        "counts": {v: counts.get(v, 0) for v in VERDICTS},
+        "rules": sum(counts.values()),
+        "other_stages": sum(1 for r in rules if not r["in_stage"]),
+    }
+
+
+def blocks(rule: dict[str, Any], fail_on: str = "error") -> bool:
+    """Whether a rule record blocks under a fail-on level (error, warning, never)."""
+    if fail_on == "never" or rule["verdict"] not in BLOCKING:
+        return False
+    levels = {"error": ("error",), "warning": ("error", "warning")}[fail_on]
+    return bool(rule["severity"] in levels)
+
+
+def build_document(policy: Policy, results: list[RuleResult], evidence: Evidence,
+                   when: dt.datetime, fail_on: str, repository: str) -> dict[str, Any]:
+    """The results document of one run (see schemas/results-v1.json)."""
+    from clearance import __version__
+
+    rules = [r.to_dict() for r in results]
+    for record in rules:
+        record["blocking"] = blocks(record, fail_on)
+    return {
+        "$schema": SCHEMA_ID,
+        "version": 1,
+        "tool": {"name": "clearance", "version": __version__},
+        "run": {
+            "repository": repository, "stage": evidence.stage, "fail_on": fail_on,
+            "commit": _quiet(lambda: evidence.head or evidence.base),
+            "base": _quiet(lambda: evidence.base) if not evidence.in_commit else None,
+            "head": _quiet(lambda: evidence.head), "branch": _quiet(lambda: evidence.branch),
+            "time": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        "policy": {
+            "name": policy.name, "version": policy.version, "source": policy.source,
+            "digest": policy.digest,
+            "files": [{"path": f.path, "sha256": f.sha256} for f in policy.files],
+        },
+        "summary": summarize(rules, fail_on),
+        "inputs": [r.to_dict() for r in sorted(evidence.records.values(), key=lambda r: r.path)],
+        "rules": rules,
+    }
+
+
+def _quiet(get: Callable[[], str | None]) -> str | None:
+    """A run detail, or None when it cannot be had (it is not evidence)."""
+    try:
+        return get()
+    except ClearanceError:
+        return None

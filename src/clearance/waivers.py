@@ -1,0 +1,97 @@
+"""Apply waivers to outcomes: expiry, self-granted waivers, refusal.
+
+A waiver is self-granted when the change under evaluation adds it: it is not
+in the policy file as that file stands at the base revision. Policies may
+refuse self-granted waivers (`settings.self_granted_waivers: refuse`, or per
+stage with `settings.refuse_self_granted_in`) unless their owner is one of
+`settings.waiver_granters`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from clearance.checks import Outcome
+from clearance.errors import ClearanceError
+from clearance.evidence.context import Evidence
+from clearance.policy.model import Policy, Rule, Waiver
+
+WAIVABLE = ("fail", "error", "pending")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: str
+    message: str
+    waiver: dict[str, Any] | None
+
+
+class WaiverJudge:
+    def __init__(self, policy: Policy, evidence: Evidence, today: dt.date) -> None:
+        self.policy = policy
+        self.evidence = evidence
+        self.today = today
+        self._base_keys: set[tuple[str, str, str, str | None]] | None = None
+
+    def apply(self, rule: Rule, outcome: Outcome) -> Judgement:
+        waivers = [w for w in self.policy.waivers if w.rule == rule.id]
+        if not waivers:
+            return Judgement(outcome.verdict, outcome.message, None)
+        described = [self._describe(w) for w in waivers]
+        usable = [d for d in described if not d["expired"] and not d["refused"]]
+        chosen = usable[0] if usable else described[0]
+        if outcome.verdict not in WAIVABLE:
+            return Judgement(outcome.verdict, outcome.message, {**chosen, "applied": False})
+        if usable:
+            text = f"waived by {chosen['owner']}: {chosen['reason']} ({outcome.message})"
+            return Judgement("waived", text, {**chosen, "applied": True})
+        why = "expired on " + str(chosen["expires"]) if chosen["expired"] else "self-granted"
+        text = f"{outcome.message} (waiver by {chosen['owner']} not applied: {why})"
+        return Judgement(outcome.verdict, text, {**chosen, "applied": False})
+
+    def _describe(self, waiver: Waiver) -> dict[str, Any]:
+        self_granted = self._self_granted(waiver)
+        return {
+            "owner": waiver.owner, "reason": waiver.reason, "expires": waiver.expires,
+            "expired": waiver.expired_on(self.today), "self_granted": self_granted,
+            "refused": self_granted and self._refuses(waiver),
+            "origin": {"path": waiver.origin.path, "line": waiver.origin.line},
+        }
+
+    def _refuses(self, waiver: Waiver) -> bool:
+        settings = self.policy.settings
+        stage = self.evidence.stage
+        refuse = (settings.get("self_granted_waivers") == "refuse"
+                  or stage in settings.get("refuse_self_granted_in", []))
+        return refuse and waiver.owner not in settings.get("waiver_granters", [])
+
+    def _self_granted(self, waiver: Waiver) -> bool:
+        if self._base_keys is None:
+            self._base_keys = self._keys_at_base()
+        return waiver.key not in self._base_keys
+
+    def _keys_at_base(self) -> set[tuple[str, str, str, str | None]]:
+        """Waivers as the policy files in the repository stood at the base."""
+        from clearance.policy.yamlfile import parse_yaml
+
+        keys: set[tuple[str, str, str, str | None]] = set()
+        files = [f.path for f in self.policy.files if not f.path.startswith("builtin:")]
+        try:
+            base = self.evidence.base
+            blobs = self.evidence.git.read_blobs(f"{base}:{p}" for p in files)
+        except ClearanceError:
+            return keys
+        for name, data in blobs.items():
+            if data is None:
+                continue
+            try:
+                doc, _ = parse_yaml(data.decode("utf-8", "replace"), name)
+            except ClearanceError:
+                continue
+            for w in (doc or {}).get("waivers", []) if isinstance(doc, dict) else []:
+                if isinstance(w, dict):
+                    keys.add((str(w.get("rule")), str(w.get("owner")), str(w.get("reason")),
+                              None if w.get("expires") is None else str(w.get("expires"))))
+        return keys
