@@ -31,6 +31,21 @@ CHECKS: dict[str, str] = {
     "git.commit_message": "clearance.checks.git_commit_message",
     "command": "clearance.checks.command",
     "assert": "clearance.checks.assert_value",
+    "coverage.min": "clearance.checks.coverage_min",
+    "coverage.patch": "clearance.checks.coverage_patch",
+    "tests.junit": "clearance.checks.tests_junit",
+    "findings.sarif": "clearance.checks.findings_sarif",
+    "spec.valid": "clearance.checks.spec_valid",
+    "spec.scenarios_implemented": "clearance.checks.spec_scenarios_implemented",
+    "spec.scenarios_passing": "clearance.checks.spec_scenarios_passing",
+    "spec.rules_covered": "clearance.checks.spec_rules_covered",
+    "pr.sections": "clearance.checks.pr_sections",
+    "pr.checklist": "clearance.checks.pr_checklist",
+    "pr.links": "clearance.checks.pr_links",
+    "pr.title": "clearance.checks.pr_title",
+    "review.approved": "clearance.checks.review_approved",
+    "ci.checks": "clearance.checks.ci_checks",
+    "attestation": "clearance.checks.attestation",
 }
 
 ENTRY_POINT_GROUP = "clearance.checks"
@@ -78,6 +93,14 @@ def _entry_points() -> dict[str, str]:
 def known_kinds() -> list[str]:
     """Every kind the registry knows: built-in and from entry points."""
     return sorted({*CHECKS, *_entry_points()})
+
+
+def available(kind: str) -> bool:
+    """Whether the module of a registered kind can be imported."""
+    import importlib.util
+
+    target = CHECKS.get(kind) or _entry_points().get(kind)
+    return target is not None and importlib.util.find_spec(target.split(":")[0]) is not None
 
 
 def load(kind: str) -> ModuleType | None:
