@@ -47,7 +47,7 @@ def _pyproject(path: Path) -> Document | None:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     import hashlib
 
     raw = path.read_bytes()

@@ -22,7 +22,7 @@ def as_list(value: Any) -> list[str]:
 
 def regex_problems(params: dict[str, Any], *keys: str) -> list[tuple[tuple[str, ...], str]]:
     """A problem for each parameter that is not a valid regular expression."""
-    problems = []
+    problems: list[tuple[tuple[str, ...], str]] = []
     for key in keys:
         if key in params:
             try:

@@ -17,6 +17,7 @@ SCHEMA: dict[str, Any] = {
     "properties": {"paths": GLOBS, "exclude": GLOBS},
 }
 MARKER = 7
+OPEN, CLOSE, MIDDLE, BASE = "<" * MARKER, ">" * MARKER, "=" * MARKER, "|" * MARKER
 
 
 def markers(lines: list[str]) -> list[tuple[int, str]]:
@@ -27,13 +28,11 @@ def markers(lines: list[str]) -> list[tuple[int, str]]:
         head, rest = line[:MARKER], line[MARKER:]
         if rest and rest[0] not in " \t":
             continue
-        if head == "<" * MARKER:
+        if head == OPEN:
             opened = True
-        elif head == ">" * MARKER:
+        elif head == CLOSE:
             opened = False
-        elif not opened or head not in ("=" * MARKER, "|" * MARKER):
-            continue
-        elif head == "=" * MARKER and rest.strip():
+        elif not (opened and (head == BASE or (head == MIDDLE and not rest.strip()))):
             continue
         found.append((number, head))
     return found

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from clearance.errors import EvidenceError
-from clearance.evidence.git import Change, Git
+from clearance.evidence.git import EMPTY_TREE, Change, Git
 from clearance.evidence.inputs import InputFiles, InputRecord, record_for
 
 T = TypeVar("T")
@@ -96,7 +96,7 @@ class Evidence:
         """The commit the change is measured against."""
         def compute() -> str:
             if self.in_commit:
-                return self.git.rev("HEAD") if self.git.has_head() else "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+                return self.git.rev("HEAD") if self.git.has_head() else EMPTY_TREE
             if not self.spec.base:
                 raise EvidenceError(f"no base revision for stage '{self.stage}'",
                                     hint="pass --base REF (in a pull request, the base branch)")

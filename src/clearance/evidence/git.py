@@ -77,7 +77,7 @@ class Git:
         args = ["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff"]
         args += list(spec) if spec else ["--cached"]
         fields = self.run(*args).split(b"\0")
-        pairs = zip(fields[0::2], fields[1::2])
+        pairs = zip(fields[0::2], fields[1::2], strict=False)
         return [Change(s.decode()[:1], _path(p)) for s, p in pairs if s]
 
     def changed_lines(self, *spec: str) -> dict[str, set[int]]:

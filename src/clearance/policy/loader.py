@@ -45,7 +45,7 @@ class Document:
 
 def builtin_path(name: str) -> Path:
     """The policy file of a built-in pack."""
-    root = resources.files("clearance").joinpath("policies", name, "policy.yaml")
+    root = resources.files("clearance").joinpath("policies").joinpath(name).joinpath("policy.yaml")
     return Path(str(root))
 
 

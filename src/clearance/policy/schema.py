@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -16,10 +16,10 @@ from clearance.errors import PolicyError
 from clearance.policy.yamlfile import NodePath, Positions
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped in `clearance/schemas/`."""
-    text = resources.files("clearance").joinpath("schemas", name).read_text("utf-8")
+    text = resources.files("clearance").joinpath("schemas").joinpath(name).read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 
@@ -71,11 +71,11 @@ def _describe(error: Any) -> tuple[NodePath, str]:
 
 
 def _types(expected: Any) -> str:
-    names = {"object": "a mapping", "array": "a list", "string": "a string",
+    names: dict[str, str] = {"object": "a mapping", "array": "a list", "string": "a string",
              "integer": "a whole number", "number": "a number", "boolean": "true or false",
              "null": "nothing"}
     items = expected if isinstance(expected, list) else [expected]
-    return " or ".join(names.get(t, t) for t in items)
+    return " or ".join(names.get(str(t), str(t)) for t in items)
 
 
 def schema_errors(

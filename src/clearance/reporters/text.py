@@ -47,7 +47,7 @@ def _problem(rule: Mapping[str, Any], waive_in: str) -> list[str]:
             out.append(f"{where}: {rule['id']} {label}{clean(text)}{suffix}")
         if len(findings) > MAX_FINDINGS:
             out.append(f"  ... and {len(findings) - MAX_FINDINGS} more")
-        if rule["figure"] or len(findings) > 1 and rule["message"]:
+        if rule["figure"] or (len(findings) > 1 and rule["message"]):
             out.append(f"  {clean(rule['message'])}")
     else:
         where = _where(rule["origin"]["path"], rule["origin"]["line"])
