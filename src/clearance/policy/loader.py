@@ -68,7 +68,7 @@ def read_document(ref: str, relative_to: Path | None, display_root: Path | None)
         display = _display(path, display_root)
         if not path.is_file():
             raise PolicyError(f"policy file not found: {display}", hint="check the path")
-    data, positions, raw = read_yaml(path)
+    data, positions, raw = read_yaml(path, display)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -171,7 +171,9 @@ class Loader:
                 origin.path, origin.line, origin.column, hint=hint))
             return
         params = params or {}
-        self.errors.extend(schema_errors(params, module.SCHEMA, doc.positions, doc.name, where))
+        earlier = self.rules.get(raw["id"], {}).get("check", {})
+        partial = kind in earlier
+        self.errors.extend(schema_errors(params, module.SCHEMA, doc.positions, doc.name, where, partial))
         for node, message in getattr(module, "problems", lambda p: [])(params):
             origin = doc.at(*where, *node)
             self.errors.append(PolicyError(message, origin.path, origin.line, origin.column))
@@ -208,6 +210,11 @@ class Loader:
                 hint="add check: {KIND: {...}}, or reuse the id of an inherited rule"))
             return Rule(rule_id, "", {}, origin)
         (kind, params), = raw["check"].items()
+        module = checks.load(kind)
+        if module is not None:
+            at = {(): (origin.line, origin.column)}
+            self.errors.extend(schema_errors(params or {}, module.SCHEMA, at, origin.path,
+                                             ("rules", rule_id, "check", kind)))
         return Rule(
             id=rule_id, kind=kind, params=params or {}, origin=origin,
             title=raw.get("title", ""), checklist=raw.get("checklist", ""),

@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from clearance.errors import PolicyError
-from clearance.policy.yamlfile import NodePath, Positions
+from clearance.policy.yamlfile import KEY, NodePath, Positions
 
 
 @cache
@@ -62,7 +62,7 @@ def _describe(error: Any) -> tuple[NodePath, str]:
         extra = [k for k in error.instance if k not in allowed]
         if extra:
             known = ", ".join(sorted(allowed))
-            return (*path, extra[0]), f"{name}: unknown key '{extra[0]}' (known keys: {known})"
+            return (*path, extra[0], KEY), f"{name}: unknown key '{extra[0]}' (known keys: {known})"
     if kind == "pattern":
         return path, f"{name}: {value} does not match the pattern {error.validator_value}"
     if kind in ("minProperties", "maxProperties") and name.endswith("check"):
@@ -79,14 +79,21 @@ def _types(expected: Any) -> str:
 
 
 def schema_errors(
-    data: Any, schema: dict[str, Any], positions: Positions, path: str, base: NodePath = ()
+    data: Any, schema: dict[str, Any], positions: Positions, path: str, base: NodePath = (),
+    partial: bool = False,
 ) -> Iterator[PolicyError]:
-    """Errors of `data` against `schema`, in document order."""
+    """Errors of `data` against `schema`, in document order.
+
+    `partial`: the data overrides inherited data, so missing required keys
+    at its top level are not errors (they are checked after the merge).
+    """
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
+        if partial and error.validator == "required" and not error.absolute_path:
+            continue
         node, message = _describe(error)
         line, col = position(positions, (*base, *node))
         if base:

@@ -9,6 +9,7 @@ of the node: `("rules", 0, "severity")`.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ MAX_NODES = 100_000
 MAX_DEPTH = 64
 
 NodePath = tuple[str | int, ...]
+KEY = "\0key"  # appended to a node path: the position of the key rather than its value
 Positions = dict[NodePath, tuple[int, int]]
 
 
@@ -55,6 +57,7 @@ class _Converter:
         for key, value in node.items():
             child = (*at, str(key))
             self._note(child, node, "value", key)
+            self._note((*child, KEY), node, "key", key)
             out[str(key)] = self.convert(value, child, depth + 1)
         return out
 
@@ -77,12 +80,25 @@ class _Converter:
         self.positions[child] = (line + 1, col + 1)
 
 
+@lru_cache(maxsize=1)
+def _constructor() -> Any:
+    """The round-trip constructor, but dates stay strings: checked by us, with positions."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):  # type: ignore[misc]
+        pass
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_str)
+    return Constructor
+
+
 def parse_yaml(text: str, path: str) -> tuple[Any, Positions]:
     """Parse YAML text; return plain data and the positions of its nodes."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _constructor()
     try:
         raw = yaml.load(text)
     except MarkedYAMLError as e:
@@ -99,18 +115,22 @@ def parse_yaml(text: str, path: str) -> tuple[Any, Positions]:
     return data, converter.positions
 
 
-def read_yaml(path: Path) -> tuple[Any, Positions, bytes]:
-    """Read and parse a YAML file; return data, positions and the raw bytes."""
+def read_yaml(path: Path, name: str | None = None) -> tuple[Any, Positions, bytes]:
+    """Read and parse a YAML file; return data, positions and the raw bytes.
+
+    `name` is how errors name the file (repository-relative where possible).
+    """
+    shown = name or str(path)
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise PolicyError(f"cannot read policy file: {e.strerror}", str(path)) from e
+        raise PolicyError(f"cannot read policy file: {e.strerror}", shown) from e
     if len(raw) > MAX_BYTES:
-        raise PolicyError(f"policy file larger than {MAX_BYTES} bytes", str(path))
+        raise PolicyError(f"policy file larger than {MAX_BYTES} bytes", shown)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise PolicyError("not valid UTF-8", str(path), line) from e
-    data, positions = parse_yaml(text, str(path))
+        raise PolicyError("not valid UTF-8", shown, line) from e
+    data, positions = parse_yaml(text, shown)
     return data, positions, raw
