@@ -77,7 +77,8 @@ def _run(rule: Rule, evidence: Evidence) -> Outcome:
 
 
 def _error(error: EvidenceError) -> Outcome:
-    findings = (Finding(error.path, error.line, error.column, error.message),) if error.path else ()
+    detail = f"{error.message} ({error.hint})" if error.hint else error.message
+    findings = (Finding(error.path, error.line, error.column, detail),) if error.path else ()
     message = str(error)
     return Outcome("error", message, findings=findings)
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from helpers import Repo
-
 from clearance.policy.loader import load_policy
+from helpers import Repo
 
 BASE = """\
 metadata: {name: base, version: "1"}

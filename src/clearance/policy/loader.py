@@ -212,7 +212,7 @@ class Loader:
         (kind, params), = raw["check"].items()
         module = checks.load(kind)
         if module is not None:
-            at = {(): (origin.line, origin.column)}
+            at: Positions = {(): (origin.line, origin.column)}
             self.errors.extend(schema_errors(params or {}, module.SCHEMA, at, origin.path,
                                              ("rules", rule_id, "check", kind)))
         return Rule(

@@ -69,7 +69,8 @@ def _waiver_file(doc: Mapping[str, Any]) -> str:
 
 def _summary(doc: Mapping[str, Any], color: bool) -> str:
     summary = doc["summary"]
-    counts = ", ".join(f"{n} {WORDS[v]}" for v, n in summary["counts"].items() if n)
+    counts = ", ".join(f"{n} {WORDS[v].rstrip('s') if n == 1 and v == 'error' else WORDS[v]}"
+                       for v, n in summary["counts"].items() if n)
     state = "blocked" if summary["blocking"] else "passed"
     head = f"clearance: {doc['run']['stage']} stage {_paint(state, color, summary['verdict'])}"
     return f"{head}: {counts or 'no rules at this stage'}"
