@@ -85,7 +85,7 @@ def _constructor() -> Any:
     """The round-trip constructor, but dates stay strings: checked by us, with positions."""
     from ruamel.yaml.constructor import RoundTripConstructor
 
-    class Constructor(RoundTripConstructor):  # type: ignore[misc]
+    class Constructor(RoundTripConstructor):
         pass
 
     Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_str)
