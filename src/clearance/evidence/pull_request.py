@@ -1,0 +1,234 @@
+"""Reviews, check results and mergeability of the pull request under evaluation.
+
+Without a token only the event payload is read:
+- `pull_request` events: the number, head and base sha, requested reviewers,
+  and `mergeable` when GitHub had computed it (usually `null` there);
+- `pull_request_review` events: the one review that triggered the run, not
+  the others, so approvals cannot be counted and change requests by other
+  reviewers cannot be ruled out;
+- no check runs or commit statuses at all.
+With a token (see docs/github.md) the REST API gives every review, the
+current `mergeable` state, every check run and every commit status of the
+head commit. Nothing is fetched before a check asks for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from clearance.errors import EvidenceError
+from clearance.evidence.context import Evidence
+from clearance.evidence.github import api_get, has_token, repo_path
+from clearance.evidence.github_errors import TOKEN_HINT
+from clearance.evidence.inputs import record_for
+
+SHA = re.compile(r"[0-9a-f]{40}")
+REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+CHECK_OK = ("success", "neutral", "skipped")
+STATUS_BAD = ("failure", "error")
+
+
+@dataclass(frozen=True)
+class Review:
+    """One submitted review; `state` is upper case (API) whatever the source."""
+
+    id: int
+    user: str
+    state: str
+    submitted_at: str
+    commit_id: str | None
+
+
+@dataclass(frozen=True)
+class Reviews:
+    """The reviews known; `complete` is False when only the event's one is known."""
+
+    items: tuple[Review, ...]
+    complete: bool
+    source: str
+    requested: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CiResult:
+    """A check run or a commit status, classified as success, failure or pending."""
+
+    name: str
+    source: str  # "check run" or "status"
+    state: str  # success, failure or pending
+    detail: str  # the conclusion, status or state GitHub gave
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Mergeable:
+    value: bool | None
+    state: str | None
+    source: str
+
+
+# -- the event payload -------------------------------------------------------
+
+def event(evidence: Evidence) -> dict[str, Any] | None:
+    """The event payload (recorded as evidence), or None when no event was given."""
+    path = evidence.spec.event_file
+    if path is None:
+        return None
+
+    def compute() -> tuple[dict[str, Any], Any]:
+        from clearance.evidence.event import read_event
+
+        payload = read_event(path)
+        try:
+            record = record_for(str(path), path.read_bytes(), "file")
+        except OSError as e:
+            raise EvidenceError(f"cannot read the event payload: {e.strerror}", str(path)) from e
+        return payload, record
+
+    payload, record = evidence.memo("github:event", compute)
+    evidence.note(record)
+    return payload
+
+
+def _pull(evidence: Evidence) -> dict[str, Any]:
+    payload = event(evidence) or {}
+    pull = payload.get("pull_request")
+    return pull if isinstance(pull, dict) else {}
+
+
+def pull_number(evidence: Evidence) -> int:
+    number = _pull(evidence).get("number")
+    if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+        return number
+    raise EvidenceError("no pull request in the event payload",
+                        hint="run on a pull_request or pull_request_review event, "
+                             "or pass --event FILE with such a payload")
+
+
+def repository(evidence: Evidence) -> str:
+    name = evidence.spec.github_repository
+    if not name:
+        repo = (event(evidence) or {}).get("repository")
+        name = repo.get("full_name") if isinstance(repo, dict) else None
+    if isinstance(name, str) and REPOSITORY.fullmatch(name):
+        return name
+    raise EvidenceError(f"no valid GitHub repository name (OWNER/REPO): {name!r}",
+                        hint="set GITHUB_REPOSITORY=owner/repo")
+
+
+def head_sha(evidence: Evidence) -> str:
+    """The commit whose reviews and checks count: the PR head, else the evaluated one."""
+    head = _pull(evidence).get("head")
+    sha = head.get("sha") if isinstance(head, dict) else None
+    if not isinstance(sha, str):
+        after = (event(evidence) or {}).get("after")  # a push event
+        sha = after if isinstance(after, str) and after.strip("0") else None
+    if not (isinstance(sha, str) and SHA.fullmatch(sha)):
+        spec_head = evidence.spec.head or ""
+        sha = spec_head if SHA.fullmatch(spec_head) else evidence.head
+    if sha is None:
+        raise EvidenceError("no head commit at this stage", hint="run at the pr or merge stage")
+    return sha
+
+
+def requested_reviewers(evidence: Evidence) -> tuple[str, ...]:
+    """Logins and team slugs whose review is requested, from the event payload."""
+    pull = _pull(evidence)
+    people = [u.get("login") for u in pull.get("requested_reviewers") or [] if isinstance(u, dict)]
+    teams = [t.get("slug") for t in pull.get("requested_teams") or [] if isinstance(t, dict)]
+    return tuple(n for n in people if isinstance(n, str)) + tuple(
+        f"team:{t}" for t in teams if isinstance(t, str))
+
+
+# -- reviews ---------------------------------------------------------------
+
+def reviews(evidence: Evidence) -> Reviews:
+    """Every review through the API with a token, else the event's review."""
+    requested = requested_reviewers(evidence)
+    if has_token(evidence):
+        path = repo_path(repository(evidence), "pulls", pull_number(evidence), "reviews")
+        found = api_get(evidence, path, paged=True)
+        items = tuple(r for r in (_review(x) for x in found) if r is not None)
+        return Reviews(items, True, "api", requested)
+    review = (event(evidence) or {}).get("review")
+    parsed = _review(review) if isinstance(review, dict) else None
+    if parsed is None:
+        raise EvidenceError("no review data: the event payload holds no review and no "
+                            "GitHub token was given", hint=TOKEN_HINT)
+    return Reviews((parsed,), False, "event", requested)
+
+
+def _review(raw: Any) -> Review | None:
+    if not isinstance(raw, dict):
+        return None
+    user = raw.get("user")
+    login = user.get("login") if isinstance(user, dict) else None
+    state = raw.get("state")
+    if not isinstance(login, str) or not isinstance(state, str):
+        return None
+    commit, number = raw.get("commit_id"), raw.get("id")
+    return Review(id=number if isinstance(number, int) else 0, user=login,
+                  state=state.upper(), submitted_at=str(raw.get("submitted_at") or ""),
+                  commit_id=commit if isinstance(commit, str) else None)
+
+
+# -- checks and statuses ---------------------------------------------------
+
+def ci_results(evidence: Evidence) -> tuple[CiResult, ...]:
+    """Every check run and commit status of the head commit (needs a token)."""
+    if not has_token(evidence):
+        raise EvidenceError("check runs and commit statuses are not in the event payload",
+                            hint=TOKEN_HINT)
+    sha = head_sha(evidence)
+    repo = repository(evidence)
+    runs = api_get(evidence, repo_path(repo, "commits", sha, "check-runs"), "check_runs", True)
+    status = api_get(evidence, repo_path(repo, "commits", sha, "status"), "statuses", True)
+    found = [_check_run(r) for r in runs.get("check_runs", [])]
+    found += [_status(s) for s in status.get("statuses", [])]
+    return tuple(r for r in found if r is not None)
+
+
+def _check_run(raw: Any) -> CiResult | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+        return None
+    status, conclusion = str(raw.get("status") or ""), raw.get("conclusion")
+    if status != "completed":
+        state, detail = "pending", status or "unknown"
+    else:
+        detail = str(conclusion or "unknown")
+        state = "success" if detail in CHECK_OK else "failure"
+    return CiResult(raw["name"], "check run", state, detail, _url(raw.get("html_url")))
+
+
+def _status(raw: Any) -> CiResult | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("context"), str):
+        return None
+    detail = str(raw.get("state") or "unknown")
+    state = ("success" if detail == "success" else "failure" if detail in STATUS_BAD
+             else "pending")
+    return CiResult(raw["context"], "status", state, detail, _url(raw.get("target_url")))
+
+
+def _url(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.startswith("https://") else None
+
+
+# -- mergeability ----------------------------------------------------------
+
+def mergeable(evidence: Evidence) -> Mergeable:
+    """GitHub's `mergeable` of the PR: the API's current one with a token, else the event's."""
+    if has_token(evidence):
+        path = repo_path(repository(evidence), "pulls", pull_number(evidence))
+        pull = api_get(evidence, path)
+        source = "api"
+    else:
+        pull_number(evidence)
+        pull, source = _pull(evidence), "event"
+    if not isinstance(pull, dict):
+        raise EvidenceError("GitHub API answer for the pull request is not an object")
+    value = pull.get("mergeable")
+    state = pull.get("mergeable_state")
+    return Mergeable(value if isinstance(value, bool) else None,
+                     state if isinstance(state, str) else None, source)
