@@ -1,0 +1,292 @@
+"""Tool findings from SARIF 2.1.0 logs (linters, type checkers, security scanners).
+
+Only the structure a verdict needs is checked: `version` "2.1.0", `runs[]`
+with `tool.driver.name`, and a `results` array in each run (a run without
+one records a tool that did not complete, which is not a clean result). For
+each result: its rule (`ruleId`, `rule.id` or `ruleIndex`), its level, its
+message and its first physical location.
+
+The level follows SARIF 2.1.0 §3.27.10: a result whose `kind` is not "fail"
+has level "none"; an absent level comes from the invocation's rule
+configuration override, then the rule's `defaultConfiguration.level`, then
+"warning". Artifact URIs are resolved through `uriBaseId` and the run's
+`originalUriBaseIds`, %-decoded, and made relative to the repository root.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from clearance.errors import EvidenceError
+from clearance.evidence.context import Evidence
+from clearance.evidence.inputs import InputRecord
+from clearance.evidence.sarif_uri import artifact_path
+
+LEVELS = ("none", "note", "warning", "error")
+_HINT = "check that the analysis step ran and wrote a SARIF 2.1.0 log"
+
+
+@dataclass(frozen=True)
+class SarifResult:
+    """One result of one run, with its level resolved and its path made repository-relative."""
+
+    tool: str
+    rule_id: str
+    level: str  # none, note, warning or error
+    message: str
+    file: str | None
+    line: int | None
+    column: int | None
+    report: str
+
+    def at_least(self, level: str) -> bool:
+        """Whether this result is at or above a level; "none" results never are."""
+        return self.level != "none" and LEVELS.index(self.level) >= LEVELS.index(level)
+
+
+@dataclass(frozen=True)
+class SarifResults:
+    """Every result of the logs read, in log order."""
+
+    results: tuple[SarifResult, ...]
+    reports: tuple[str, ...]
+    tools: tuple[str, ...]
+
+    def count(self, level: str) -> int:
+        return sum(1 for r in self.results if r.level == level)
+
+    def of_tool(self, name: str) -> SarifResults:
+        """Only the runs of one tool (its driver name, compared without case)."""
+        tools = tuple(t for t in self.tools if t.lower() == name.lower())
+        return SarifResults(tuple(r for r in self.results if r.tool in tools), self.reports, tools)
+
+    def __add__(self, other: SarifResults) -> SarifResults:
+        tools = self.tools + tuple(t for t in other.tools if t not in self.tools)
+        return SarifResults(self.results + other.results, self.reports + other.reports, tools)
+
+
+def sarif_globs(evidence: Evidence, tool: str | None = None) -> tuple[list[str], str | None]:
+    """The globs to read and the driver name to keep, from `inputs.sarif`.
+
+    `inputs.sarif` is globs, or a mapping of tool names to globs. With a
+    mapping, `tool` picks its globs; with plain globs, `tool` keeps only the
+    runs whose `tool.driver.name` it names.
+    """
+    config = evidence.inputs_config.get("sarif")
+    if not isinstance(config, Mapping):
+        return evidence.input_globs("sarif"), tool
+    if tool is None:
+        return [g for value in config.values() for g in _as_list(value)], None
+    if tool not in config:
+        known = ", ".join(sorted(config)) or "none"
+        raise EvidenceError(f"inputs.sarif names no tool '{tool}' (known: {known})",
+                            hint="add the tool under inputs.sarif or fix the rule's `tool`")
+    return _as_list(config[tool]), None
+
+
+def read_sarif(evidence: Evidence, globs: Sequence[str] | None = None,
+               tool: str | None = None) -> SarifResults:
+    """The results of every log the globs name (default: `inputs.sarif`)."""
+    patterns, driver = (list(globs), tool) if globs is not None else sarif_globs(evidence, tool)
+    if not patterns:
+        raise EvidenceError("no SARIF reports configured",
+                            hint="set inputs.sarif in the policy or `reports` in the rule")
+    paths = evidence.find_inputs(patterns)
+    if not paths:
+        raise EvidenceError(f"no SARIF report matches {', '.join(patterns)}", hint=_HINT)
+    found = SarifResults((), (), ())
+    for path in paths:
+        log, record = evidence.memo(f"sarif:{path}", partial(_read_report, evidence, path))
+        evidence.note(record)
+        found += log if driver is None else log.of_tool(driver)
+    if driver is not None and not found.tools:
+        raise EvidenceError(f"no run of tool '{driver}' in {', '.join(paths)}",
+                            hint="check the tool's name (tool.driver.name) and that it ran")
+    return found
+
+
+def _read_report(evidence: Evidence, path: str) -> tuple[SarifResults, InputRecord]:
+    data, record = evidence.files.read(path)
+    evidence.note(record)
+    log = _load_json(data, path)
+    if not isinstance(log, dict):
+        raise EvidenceError("not a SARIF log: the top level is not an object", path)
+    if log.get("version") != "2.1.0":
+        raise EvidenceError(f"SARIF version {log.get('version')!r} is not supported; 2.1.0 expected",
+                            path, hint="have the tool write SARIF 2.1.0")
+    runs = _array(log, "runs", path, "")
+    roots = _roots(evidence)
+    try:
+        found = [_run_results(run, f"runs[{i}]", path, roots) for i, run in enumerate(runs)]
+    except (AttributeError, TypeError, ValueError) as e:  # a property of an unexpected type
+        raise EvidenceError(f"malformed SARIF log: {e}", path, hint=_HINT) from e
+    return sum(found, SarifResults((), (path,), ())), record
+
+
+def _load_json(data: bytes, path: str) -> Any:
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise EvidenceError("not UTF-8 text, so not a SARIF log", path) from e
+    except json.JSONDecodeError as e:
+        raise EvidenceError(f"invalid JSON: {e.msg}", path, e.lineno, e.colno, hint=_HINT) from e
+    except (ValueError, RecursionError) as e:
+        raise EvidenceError(f"invalid JSON: {e}", path, hint=_HINT) from e
+
+
+def _run_results(run: Any, where: str, path: str, roots: tuple[str, ...]) -> SarifResults:
+    run = _object(run, where, path)
+    driver = _object(_object(run.get("tool"), f"{where}.tool", path).get("driver"),
+                     f"{where}.tool.driver", path)
+    name = driver.get("name")
+    if not isinstance(name, str) or not name:
+        raise EvidenceError(f"{where}.tool.driver.name is missing", path)
+    _check_execution(run, name, path)
+    if run.get("results") is None:
+        raise EvidenceError(f"{where} ({name}) has no results array: the tool did not complete",
+                            path, hint=_HINT)
+    items = _array(run, "results", path, where)
+    results = tuple(_result(_object(item, f"{where}.results[{i}]", path), run, name,
+                            f"{where}.results[{i}]", path, roots) for i, item in enumerate(items))
+    return SarifResults(results, (), (name,))
+
+
+def _check_execution(run: dict[str, Any], name: str, path: str) -> None:
+    for invocation in run.get("invocations") or []:
+        if isinstance(invocation, dict) and invocation.get("executionSuccessful") is False:
+            raise EvidenceError(f"{name} reports that its execution failed "
+                                "(invocations[].executionSuccessful is false)", path, hint=_HINT)
+
+
+def _result(result: dict[str, Any], run: dict[str, Any], tool: str, where: str, path: str,
+            roots: tuple[str, ...]) -> SarifResult:
+    rule_id, descriptor = _rule(result, run)
+    if not rule_id:
+        raise EvidenceError(f"{where} names no rule (ruleId, rule.id or ruleIndex)", path)
+    level = _level(result, run, rule_id, descriptor)
+    if level not in LEVELS:
+        raise EvidenceError(f"{where}.level {level!r} is not one of {', '.join(LEVELS)}", path)
+    file, line, column = _location(result, run, roots)
+    return SarifResult(tool, rule_id, level, _message(result, descriptor), file, line, column, path)
+
+
+def _rule(result: dict[str, Any], run: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The result's rule id and its reportingDescriptor (empty when the log has none)."""
+    reference = _dict(result.get("rule"))
+    rules = _descriptors(run, reference.get("toolComponent"))
+    index = result.get("ruleIndex", reference.get("index", -1))
+    descriptor: dict[str, Any] = {}
+    if isinstance(index, int) and 0 <= index < len(rules) and isinstance(rules[index], dict):
+        descriptor = rules[index]
+    rule_id = result.get("ruleId") or reference.get("id") or descriptor.get("id") or ""
+    if not descriptor and isinstance(rule_id, str):
+        descriptor = _find_descriptor(rules, rule_id)
+    return (rule_id if isinstance(rule_id, str) else str(rule_id)), descriptor
+
+
+def _descriptors(run: dict[str, Any], component: Any) -> list[Any]:
+    """The rules of the driver, or of the extension a toolComponent reference names."""
+    tool = run.get("tool") or {}
+    owner = tool.get("driver") or {}
+    if isinstance(component, dict) and isinstance(component.get("index"), int):
+        extensions = tool.get("extensions") or []
+        if 0 <= component["index"] < len(extensions):
+            owner = extensions[component["index"]]
+    rules = owner.get("rules") if isinstance(owner, dict) else None
+    return rules if isinstance(rules, list) else []
+
+
+def _find_descriptor(rules: list[Any], rule_id: str) -> dict[str, Any]:
+    """The descriptor with this id; a hierarchical id `A/b` falls back to `A` (§3.27.5)."""
+    for wanted in (rule_id, rule_id.split("/")[0]):
+        for rule in rules:
+            if isinstance(rule, dict) and rule.get("id") == wanted:
+                return rule
+    return {}
+
+
+def _level(result: dict[str, Any], run: dict[str, Any], rule_id: str,
+           descriptor: dict[str, Any]) -> str:
+    """SARIF 2.1.0 §3.27.10: the level of a result, with its defaults."""
+    if result.get("kind", "fail") != "fail":
+        return "none"
+    level = result.get("level")
+    if level is None:
+        level = _override_level(result, run, rule_id, descriptor)
+    if level is None:
+        level = (descriptor.get("defaultConfiguration") or {}).get("level")
+    return str(level) if level is not None else "warning"
+
+
+def _override_level(result: dict[str, Any], run: dict[str, Any], rule_id: str,
+                    descriptor: dict[str, Any]) -> Any:
+    """The level a configuration override of the result's invocation sets, if any."""
+    index = (result.get("provenance") or {}).get("invocationIndex", -1)
+    invocations = run.get("invocations") or []
+    if not isinstance(index, int) or not 0 <= index < len(invocations):
+        return None
+    for override in invocations[index].get("ruleConfigurationOverrides") or []:
+        target = override.get("descriptor") or {}
+        if target.get("id") in (rule_id, descriptor.get("id")) and target.get("id") is not None:
+            return (override.get("configuration") or {}).get("level")
+    return None
+
+
+def _message(result: dict[str, Any], descriptor: dict[str, Any]) -> str:
+    """message.text, or the rule's message string that message.id names, arguments filled."""
+    message = _dict(result.get("message"))
+    text = message.get("text")
+    if not isinstance(text, str):
+        strings = descriptor.get("messageStrings") or {}
+        text = (strings.get(message.get("id")) or {}).get("text", "")
+        for number, argument in enumerate(message.get("arguments") or []):
+            text = text.replace("{" + str(number) + "}", str(argument))
+    return str(text).strip()
+
+
+def _location(result: dict[str, Any], run: dict[str, Any],
+              roots: tuple[str, ...]) -> tuple[str | None, int | None, int | None]:
+    locations = result.get("locations") or []
+    first = locations[0] if isinstance(locations, list) and locations else {}
+    physical = first.get("physicalLocation") if isinstance(first, dict) else None
+    if not isinstance(physical, dict):
+        return None, None, None
+    file = artifact_path(physical.get("artifactLocation") or {}, run, roots)
+    region = _dict(physical.get("region"))
+    return file, _positive(region.get("startLine")), _positive(region.get("startColumn"))
+
+
+def _positive(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _roots(evidence: Evidence) -> tuple[str, ...]:
+    """The repository root as given and as resolved (they differ through symlinks)."""
+    given = evidence.spec.root.absolute().as_posix()
+    return tuple(dict.fromkeys((evidence.files.root.as_posix(), given)))
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _object(value: Any, where: str, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise EvidenceError(f"{where or 'the log'} is not an object", path, hint=_HINT)
+    return value
+
+
+def _array(value: dict[str, Any], key: str, path: str, where: str) -> list[Any]:
+    items = value.get(key)
+    if not isinstance(items, list):
+        name = f"{where}.{key}" if where else key
+        raise EvidenceError(f"{name} is missing or not an array", path, hint=_HINT)
+    return items
+
+
+def _as_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
