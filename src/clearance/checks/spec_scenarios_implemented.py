@@ -1,0 +1,60 @@
+"""Every scenario of the feature spec is implemented: some test names it.
+
+Tests are found in the committed files that `tests` (or `inputs.tests`)
+names, by built-in title patterns for pytest, pytest-bdd, Jest, Vitest,
+Playwright, JUnit 5 and Kotlin, plus the regular expressions in `patterns`
+(the first capture group is the title). Names match as docs/traceability.md
+describes: without case, punctuation or extra whitespace; an outline by its
+own name or by every one of its example rows. Scenarios tagged with one of
+`exclude_tags` (default `@wip`, `@manual`) are left out. Each scenario no
+test names is a finding at its feature file:line. A feature file that does
+not parse makes the verdict `error`: scenarios that cannot be read are never
+counted as implemented.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clearance.checks import Outcome
+from clearance.checks._spec import (
+    broken,
+    counted,
+    matrix,
+    pattern_problems,
+    scenario_finding,
+    schema,
+    spec_of,
+    traces,
+)
+from clearance.evidence.context import Evidence
+from clearance.evidence.traceability import Trace
+
+EVIDENCE = ("feature files (inputs.features)", "test sources (inputs.tests)")
+SCHEMA = schema()
+problems = pattern_problems
+
+
+def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
+    spec = spec_of(params, evidence)
+    found = traces(params, evidence, spec)
+    data = matrix(found)
+    failure = broken(spec, data)
+    if failure is not None:
+        return failure
+    missing = [t for t in found if not t.excluded and not t.implemented]
+    judged = sum(1 for t in found if not t.excluded)
+    message = counted(found, judged - len(missing), "implemented")
+    figure = f"{judged - len(missing)} < {judged}" if missing else None
+    if missing:
+        findings = tuple(scenario_finding(t, _why(t)) for t in missing)
+        return Outcome.failed(message, figure=figure, findings=findings, data=data)
+    return Outcome.passed(message, data=data)
+
+
+def _why(t: Trace) -> str:
+    name = t.scenario.name
+    if t.unnamed_rows:
+        rows = ", ".join(f"'{r.name}' (line {r.line})" for r in t.unnamed_rows)
+        return f"no test names outline '{name}' or its examples {rows}"
+    return f"no test names scenario '{name}'"

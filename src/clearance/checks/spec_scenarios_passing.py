@@ -1,0 +1,63 @@
+"""Every scenario of the feature spec is passing: a JUnit case that names it
+passed, and no case that names it failed or ended in error.
+
+Cases name a scenario by the rules of docs/traceability.md, applied to the
+case name (vitest's `describe > test`, pytest-bdd's `test_<scenario>`), or
+through the function a pytest-bdd `@scenario` or a `@DisplayName` is bound
+to. Reports come from `junit` (or `inputs.junit`); tests and exclusions are
+as for `spec.scenarios_implemented`. Each scenario that failed, did not run
+or has no test is a finding at its feature file:line. Unreadable reports or
+feature files make the verdict `error`, never a pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clearance.checks import Outcome
+from clearance.checks._common import GLOBS
+from clearance.checks._spec import (
+    broken,
+    counted,
+    matrix,
+    pattern_problems,
+    scenario_finding,
+    schema,
+    spec_of,
+    traces,
+)
+from clearance.evidence.context import Evidence
+from clearance.evidence.traceability import Trace
+
+EVIDENCE = ("feature files (inputs.features)", "test sources (inputs.tests)",
+            "JUnit reports (inputs.junit)")
+SCHEMA = schema(junit=GLOBS)
+problems = pattern_problems
+
+
+def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
+    spec = spec_of(params, evidence)
+    found = traces(params, evidence, spec, with_results=True)
+    data = matrix(found)
+    failure = broken(spec, data)
+    if failure is not None:
+        return failure
+    lacking = [t for t in found if t.result not in ("passed", "excluded")]
+    judged = sum(1 for t in found if not t.excluded)
+    message = counted(found, judged - len(lacking), "passing")
+    if lacking:
+        findings = tuple(scenario_finding(t, _why(t)) for t in lacking)
+        return Outcome.failed(message, figure=f"{judged - len(lacking)} < {judged}",
+                              findings=findings, data=data)
+    return Outcome.passed(message, data=data)
+
+
+def _why(t: Trace) -> str:
+    name = t.scenario.name
+    if t.result == "failed":
+        bad = [c for c in t.cases or () if c.outcome in ("failed", "error")]
+        where = "; ".join(f"{c.name} ({c.outcome}, {c.report})" for c in bad[:5])
+        return f"scenario '{name}' failed: {where}"
+    if t.result == "not-run":
+        return f"no passing JUnit case names scenario '{name}'"
+    return f"no test names scenario '{name}', and no JUnit case passed for it"

@@ -1,0 +1,181 @@
+"""Scenario traceability: which tests name each scenario, and how they ended.
+
+A scenario is *implemented* when a test source names it, and *passing* when
+a JUnit case that names it passed and none failed. Names are compared after
+`normalise` (docs/traceability.md gives the rules with examples):
+
+- case is ignored, and runs of whitespace and punctuation count as one space;
+- underscores are spaces, so `test_successful_sign_in` names "Successful sign in";
+- identifiers lose a leading `test_`/`test` and are also split at camelCase;
+- "describe > test" names (vitest, Jest, and Playwright's angle-quote form) also count by
+  each tail: `auth > Successful sign in` names "Successful sign in";
+- pytest parameters in brackets are dropped: `test_sign_in[admin]`;
+- a title bound to a function (pytest-bdd `@scenario`, `@DisplayName`) also
+  counts through the JUnit case of that function in the same file;
+- an outline is named by its own name or by its example rows, each with the
+  row's values put in for the placeholders.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from clearance.evidence.spec import Example, Scenario, Spec
+from clearance.evidence.titles import TestTitle
+
+if TYPE_CHECKING:
+    from clearance.evidence.junit import JUnitResults, TestCase
+
+EXCLUDE_TAGS = ("@wip", "@manual")
+FAILED = ("failed", "error")
+_SEPARATORS = re.compile("\\s+(?:>|\u203a)\\s+")
+_PARAMS = re.compile(r"(?<=\w)\[[^\]]*\]$")
+_SIGNATURE = re.compile(r"\([^)]*\)$")
+_TEST_PREFIX = re.compile(r"^(?:test_+|test(?=[A-Z0-9]))")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
+def normalise(text: str) -> str:
+    """Case-folded words separated by single spaces; punctuation is a separator."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    words = _PUNCTUATION.sub(" ", text).strip()
+    return words or " ".join(text.split())
+
+
+def title_keys(title: str) -> frozenset[str]:
+    """Every normalised name a test title or JUnit case name stands for."""
+    names = {title.strip()}
+    parts = _SEPARATORS.split(title.strip())
+    names.update(" ".join(parts[i:]) for i in range(1, len(parts)))
+    names.update({_PARAMS.sub("", name) for name in names})
+    for name in list(names):
+        if name and not any(c.isspace() for c in name):
+            bare = _TEST_PREFIX.sub("", name)
+            names.update({bare, _CAMEL.sub(" ", bare)})
+    return frozenset(key for key in map(normalise, names) if key)
+
+
+def tag_set(tags: Iterable[str]) -> frozenset[str]:
+    """Tags compared without case, with or without their `@`."""
+    return frozenset("@" + t.casefold().lstrip("@") for t in tags)
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One scenario, the tests that name it and, when consulted, its JUnit cases."""
+
+    scenario: Scenario
+    excluded: bool
+    tests: tuple[TestTitle, ...]
+    unnamed_rows: tuple[Example, ...] = ()  # outline rows no test names
+    cases: tuple[TestCase, ...] | None = None  # None: results not consulted
+
+    @property
+    def implemented(self) -> bool:
+        return not self.excluded and bool(self.tests) and not self.unnamed_rows
+
+    @property
+    def result(self) -> str:
+        """excluded, failed, passed, not-implemented or not-run."""
+        if self.excluded:
+            return "excluded"
+        outcomes = {case.outcome for case in self.cases or ()}
+        if outcomes & set(FAILED):
+            return "failed"
+        if "passed" in outcomes:
+            return "passed"
+        return "not-run" if self.implemented else "not-implemented"
+
+    def to_row(self) -> dict[str, Any]:
+        s = self.scenario
+        row: dict[str, Any] = {
+            "feature": s.feature, "file": s.file, "line": s.line, "rule": s.rule,
+            "scenario": s.name, "tags": list(s.tags),
+            "tests": [t.to_dict() for t in self.tests], "result": self.result,
+        }
+        if self.unnamed_rows:
+            row["unnamed_examples"] = [{"name": r.name, "line": r.line} for r in self.unnamed_rows]
+        if self.cases is not None:
+            row["cases"] = [{"name": c.name, "classname": c.classname, "outcome": c.outcome,
+                             "report": c.report} for c in self.cases]
+        return row
+
+
+class _Index:
+    """Items by each normalised name they stand for."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, list[Any]] = defaultdict(list)
+
+    def add(self, item: Any, keys: Iterable[str]) -> None:
+        for key in keys:
+            self.by_key[key].append(item)
+
+    def find(self, keys: Iterable[str]) -> list[Any]:
+        found: dict[int, Any] = {}
+        for key in keys:
+            for item in self.by_key.get(key, ()):
+                found.setdefault(id(item), item)
+        return list(found.values())
+
+
+def trace(spec: Spec, titles: Sequence[TestTitle], exclude_tags: Iterable[str] = EXCLUDE_TAGS,
+          results: JUnitResults | None = None) -> tuple[Trace, ...]:
+    """One trace per scenario of the spec, in feature file order."""
+    excluded = tag_set(exclude_tags)
+    index = _Index()
+    for title in titles:
+        index.add(title, title_keys(title.name))
+    cases = _CaseIndex(results) if results is not None else None
+    return tuple(_trace(s, index, excluded, cases) for s in spec.scenarios)
+
+
+def _trace(scenario: Scenario, index: _Index, excluded: frozenset[str],
+           cases: _CaseIndex | None) -> Trace:
+    if tag_set(scenario.tags) & excluded:
+        return Trace(scenario, True, ())
+    own = normalise(scenario.name)
+    rows = [r for r in scenario.examples if not tag_set(r.tags) & excluded]
+    named_itself = index.find([own])
+    by_row = {r: index.find([normalise(r.name)]) for r in rows}
+    tests: list[TestTitle] = list(named_itself)
+    for found in by_row.values():
+        tests.extend(t for t in found if t not in tests)
+    unnamed = () if named_itself else tuple(r for r, found in by_row.items() if not found)
+    keys = [own, *(normalise(r.name) for r in rows)]
+    matched = None if cases is None else cases.find(keys, tests)
+    tests.sort(key=lambda t: (t.file, t.line))
+    return Trace(scenario, False, tuple(tests), unnamed, matched)
+
+
+class _CaseIndex:
+    """JUnit cases by name, and by the function a test title is bound to."""
+
+    def __init__(self, results: JUnitResults) -> None:
+        self.names = _Index()
+        self.functions: dict[str, list[TestCase]] = defaultdict(list)
+        for case in results.cases:
+            self.names.add(case, title_keys(case.name))
+            self.functions[_SIGNATURE.sub("", _PARAMS.sub("", case.name.strip()))].append(case)
+
+    def find(self, keys: Sequence[str], tests: Sequence[TestTitle]) -> tuple[TestCase, ...]:
+        found: list[TestCase] = self.names.find(keys)
+        for test in tests:
+            if test.function:
+                found.extend(c for c in self.functions.get(test.function, ())
+                             if c not in found and _same_source(c, test))
+        return tuple(found)
+
+
+def _same_source(case: TestCase, test: TestTitle) -> bool:
+    """Whether a case bound by function name comes from the test's file."""
+    stem = test.file.rsplit("/", 1)[-1].split(".", 1)[0]
+    if case.file:
+        return case.file.replace("\\", "/").endswith(test.file.rsplit("/", 1)[-1])
+    return stem in re.split(r"[./]", case.classname)
