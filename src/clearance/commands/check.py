@@ -9,11 +9,31 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from clearance.commands.common import load, repo_root
+from clearance.commands.common import load, policy_arguments, repo_root, stage_argument
 from clearance.errors import ClearanceError, UsageError
 from clearance.evidence.context import COMMIT_STAGES, Evidence, RunSpec
 from clearance.outputs import parse_formats, write_outputs
 from clearance.policy.model import Policy
+from clearance.reporters import REPORTERS
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    policy_arguments(p)
+    stage_argument(p, "commit")
+    p.add_argument("--base", metavar="REF", help="the revision the change is measured against")
+    p.add_argument("--head", metavar="REF", help="the revision under evaluation (default HEAD)")
+    p.add_argument("--branch", help="branch name (default: the checked-out branch)")
+    p.add_argument("--message-file", metavar="FILE", help="commit message file (commit-msg)")
+    p.add_argument("--pr-body", metavar="FILE", help="PR body from a file, or - for stdin")
+    p.add_argument("--event", metavar="FILE",
+                   help="GitHub event payload (default: $GITHUB_EVENT_PATH)")
+    p.add_argument("--format", "-f", action="append", default=[], metavar="FMT[=PATH]",
+                   help=f"output format ({', '.join(REPORTERS)}); FMT=PATH writes a file; repeatable")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the single --format here")
+    p.add_argument("--fail-on", default="error", choices=("error", "warning", "never"),
+                   help="which severities block (default: error)")
+    p.add_argument("--verbose", "-v", action="store_true", help="list every rule")
+    p.add_argument("files", nargs="*", metavar="FILES", help="limit the change to these files")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""Pieces shared by the sub-commands: the repository and the policy in force."""
+"""Pieces shared by the sub-commands: arguments, the repository, the policy in force."""
 
 from __future__ import annotations
 
@@ -7,7 +7,18 @@ from pathlib import Path
 
 from clearance.config import find_root, policy_sources
 from clearance.policy.loader import load_policy
-from clearance.policy.model import Policy
+from clearance.policy.model import STAGES, Policy
+
+
+def policy_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--policy", action="append", default=[], metavar="FILE",
+                        help="policy file or builtin:NAME (repeatable; applied in order)")
+    parser.add_argument("--repo", default=".", metavar="DIR", help="repository (default: .)")
+
+
+def stage_argument(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument("--stage", default=default, choices=STAGES,
+                        help=f"the stage to evaluate (default: {default or 'all'})")
 
 
 def repo_root(args: argparse.Namespace) -> Path:

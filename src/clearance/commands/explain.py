@@ -6,8 +6,13 @@ import argparse
 import json
 
 from clearance import checks
-from clearance.commands.common import load, repo_root
+from clearance.commands.common import load, policy_arguments, repo_root
 from clearance.errors import UsageError
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    policy_arguments(p)
+    p.add_argument("name", metavar="RULE|KIND")
 
 
 def run(args: argparse.Namespace) -> int:

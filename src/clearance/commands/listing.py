@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from clearance.commands.common import load, repo_root
+from clearance.commands.common import load, policy_arguments, repo_root, stage_argument
 from clearance.textsafe import clean
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    policy_arguments(p)
+    stage_argument(p, None)
+    p.add_argument("--kinds", action="store_true", help="list the check kinds instead")
 
 
 def run(args: argparse.Namespace) -> int:

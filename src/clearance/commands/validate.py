@@ -8,6 +8,11 @@ from clearance.commands.common import load, repo_root
 from clearance.errors import UsageError
 
 
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("policies", nargs="*", metavar="POLICY")
+    p.add_argument("--repo", default=".", metavar="DIR")
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         root = repo_root(args)

@@ -9,6 +9,11 @@ from typing import Any
 REPORTERS: dict[str, str] = {
     "text": "clearance.reporters.text",
     "json": "clearance.reporters.json_report",
+    "sarif": "clearance.reporters.sarif",
+    "junit": "clearance.reporters.junit",
+    "github": "clearance.reporters.github",
+    "markdown": "clearance.reporters.markdown",
+    "html": "clearance.reporters.html",
 }
 
 
