@@ -58,7 +58,7 @@ def rate_limit_error(code: int, headers: Message, said: str,
         return EvidenceError(
             f"GitHub API rate limit exhausted ({limit} requests, resource '{resource}') "
             f"on {what}{when}",
-            hint=f"re-run after {reset}" if reset else "re-run after the limit resets")
+            hint="re-run the job once the limit has reset")
     retry = headers.get("retry-after")
     if retry is not None or code == 429 or "secondary rate limit" in said.lower():
         wait = f"retry after {clean(retry)} s" if retry else "wait a few minutes"
