@@ -1,0 +1,79 @@
+"""JaCoCo XML, and Kover's XML, which has the same shape.
+
+`report > group* > package[@name] > sourcefile[@name] > line[@nr,@mi,@ci,@mb,@cb]`.
+A line is measured when it holds instructions and covered when at least one
+of them ran (JaCoCo's LINE counter); `mb + cb` are its branches, `cb` the
+covered ones. Package names use `/`; the policy's `inputs.coverage_roots`
+(default `src/main/java`, `src/main/kotlin`) turn them into repository paths.
+The DOCTYPE names `report.dtd`: it is never fetched.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clearance.errors import EvidenceError
+from clearance.evidence.coverage.model import CoverageData, FileCoverage, build
+from clearance.evidence.coverage.paths import PathMapper
+from clearance.evidence.coverage.xmlstream import XmlEvents, local
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+    from clearance.evidence.context import Evidence
+
+
+class _Reader:
+    """The state of one report being streamed."""
+
+    def __init__(self, path: str, mapper: PathMapper) -> None:
+        self.path = path
+        self.mapper = mapper
+        self.package = ""
+        self.files: list[FileCoverage] = []
+        self.lines: set[int] = set()
+        self.covered: set[int] = set()
+        self.branches: dict[int, tuple[int, int]] = {}
+
+    def start(self, tag: str, element: Element) -> None:
+        if tag == "package":
+            self.package = element.get("name", "")
+        elif tag == "sourcefile":
+            self.lines, self.covered, self.branches = set(), set(), {}
+
+    def end(self, tag: str, element: Element) -> None:
+        if tag == "line":
+            self._line(element)
+        elif tag == "sourcefile":
+            path = self.mapper.package_path(self.package, element.get("name", ""))
+            self.files.append(FileCoverage(path, frozenset(self.lines), frozenset(self.covered),
+                                           self.branches))
+        if tag in ("line", "class", "sourcefile", "package", "group"):
+            element.clear()
+
+    def _line(self, element: Element) -> None:
+        nr, mi, ci, mb, cb = (self._int(element, a) for a in ("nr", "mi", "ci", "mb", "cb"))
+        if mi + ci > 0:
+            self.lines.add(nr)
+        if ci > 0:
+            self.covered.add(nr)
+        if mb + cb > 0:
+            self.branches[nr] = (mb + cb, cb)
+
+    def _int(self, element: Element, name: str) -> int:
+        value = element.get(name, "0")
+        try:
+            return int(value)
+        except ValueError as e:
+            raise EvidenceError(f"<line> attribute {name}={value!r} is not a number", self.path) from e
+
+
+def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:
+    events = XmlEvents(evidence, path, ("report",), "JaCoCo")
+    reader = _Reader(path, mapper)
+    for event, element in events:
+        if event == "start":
+            reader.start(local(element.tag), element)
+        else:
+            reader.end(local(element.tag), element)
+    return build(reader.files, True, events.record)

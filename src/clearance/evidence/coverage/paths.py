@@ -1,0 +1,102 @@
+"""Source paths in coverage reports, mapped to repository paths.
+
+Reports name files in many ways: relative to the directory the tool ran in,
+absolute on the machine that measured, relative to a Cobertura `<source>`, or
+as a JaCoCo package and file name. The rules, in order:
+
+1. `\\` becomes `/`, `./` and `..` segments are resolved textually;
+2. an absolute path below the repository root loses that prefix;
+3. an absolute path elsewhere (measured in another checkout) becomes its
+   longest trailing part that names a file in the working tree; if none does,
+   it is kept as written (it then matches no changed file);
+4. a relative path is taken as relative to the repository root.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_ROOTS = ("src/main/java", "src/main/kotlin")
+
+
+def _clean(raw: str) -> str:
+    text = raw.strip().replace("\\", "/")
+    if text.startswith("file://"):
+        text = text[len("file://"):]
+    absolute = text.startswith("/") or text[1:3] == ":/"
+    norm = posixpath.normpath(text) if text else text
+    if not absolute:
+        norm = norm.removeprefix("./")
+    return "" if norm == "." else norm
+
+
+@dataclass(frozen=True)
+class PathMapper:
+    """Maps report paths to repository paths below `root`."""
+
+    root: Path
+    prefixes: tuple[str, ...] = ()
+    roots: tuple[str, ...] = DEFAULT_ROOTS
+
+    @classmethod
+    def at(cls, root: Path, roots: Iterable[str] | None = None) -> PathMapper:
+        """A mapper for a repository; the root is matched as given and resolved."""
+        prefixes = {_clean(str(root)), _clean(str(root.resolve()))}
+        found = tuple(roots) if roots else DEFAULT_ROOTS
+        return cls(root, tuple(sorted(prefixes, key=len, reverse=True)), found)
+
+    def exists(self, path: str) -> bool:
+        return bool(path) and not path.startswith(("/", "../")) and (self.root / path).is_file()
+
+    def repo_path(self, raw: str) -> str:
+        path = _clean(raw)
+        if not _absolute(path):
+            return path
+        inside = self._below_root(path)
+        if inside is not None:
+            return inside
+        return self._suffix(path) or path
+
+    def joined(self, sources: Iterable[str], filename: str) -> str:
+        """A Cobertura class filename, against the report's `<source>` folders."""
+        name = _clean(filename)
+        if _absolute(name):
+            return self.repo_path(name)
+        candidates = [self.repo_path(posixpath.join(_clean(s), name)) for s in sources if s.strip()]
+        for candidate in [*candidates, name]:
+            if self.exists(candidate):
+                return candidate
+        inside = [c for c in candidates if not _absolute(c) and not c.startswith("../")]
+        return inside[0] if inside else name
+
+    def package_path(self, package: str, name: str) -> str:
+        """A JaCoCo/Kover `package/sourcefile` below one of the source roots."""
+        rel = posixpath.join(_clean(package), name) if package else name
+        candidates = [posixpath.join(_clean(r), rel) if _clean(r) else rel for r in self.roots]
+        for candidate in candidates:
+            if self.exists(candidate):
+                return candidate
+        return candidates[0] if candidates else rel
+
+    def _below_root(self, path: str) -> str | None:
+        for prefix in self.prefixes:
+            if path == prefix:
+                return ""
+            if path.startswith(prefix.rstrip("/") + "/"):
+                return path[len(prefix.rstrip("/")) + 1:]
+        return None
+
+    def _suffix(self, path: str) -> str | None:
+        parts = path.split("/")
+        for start in range(1, len(parts)):
+            candidate = "/".join(parts[start:])
+            if self.exists(candidate):
+                return candidate
+        return None
+
+
+def _absolute(path: str) -> bool:
+    return path.startswith("/") or path[1:3] == ":/"
