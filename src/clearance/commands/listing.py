@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
         from clearance import checks
 
         for kind in checks.known_kinds():
-            module = checks.load(kind)
+            module = checks.load(kind) if checks.available(kind) else None
             doc = (module.__doc__ or "").strip().split("\n\n")[0] if module else ""
             print(f"{kind}: {' '.join(doc.split())}")
         return 0
