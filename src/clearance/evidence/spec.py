@@ -21,6 +21,9 @@ from clearance.pathmatch import filter_paths
 
 Node = Mapping[str, Any]
 _PREFIX = re.compile(r"^\(\d+:\d+\): ")
+_GOT = re.compile(r"got '([^']*)'$")
+_LANGUAGE = re.compile(r"^\s*#\s*language\s*:\s*([a-zA-Z\-_]+)\s*$", re.MULTILINE)
+_ONE_BACKGROUND = " (a Feature or Rule has at most one Background, before its scenarios)"
 
 
 @dataclass(frozen=True)
@@ -189,17 +192,30 @@ def _parse(path: str, text: str) -> tuple[Node | None, list[ParseError]]:
     try:
         return Parser().parse(text), []
     except CompositeParserException as e:
-        return None, [_error(path, err) for err in e.errors]
+        return None, [_error(path, err, text) for err in e.errors]
     except ParserException as e:
-        return None, [_error(path, e)]
+        return None, [_error(path, e, text)]
     except Exception as e:  # a fault inside the parser is still a finding, not a crash
         return None, [ParseError(path, None, None, f"gherkin parser failed: {type(e).__name__}: {e}")]
 
 
-def _error(path: str, error: Exception) -> ParseError:
+def _error(path: str, error: Exception, text: str) -> ParseError:
     location = getattr(error, "location", None) or {}
     message = _PREFIX.sub("", str(error.args[0]) if error.args else str(error))
+    got = _GOT.search(message)
+    if got and _is_background(got.group(1), text):
+        message += _ONE_BACKGROUND
     return ParseError(path, location.get("line"), location.get("column") or None, message)
+
+
+def _is_background(line: str, text: str) -> bool:
+    """Whether an unexpected line starts with a Background keyword of the file's language."""
+    from gherkin.dialect import Dialect
+
+    header = _LANGUAGE.search(text)
+    dialect = Dialect.for_name(header.group(1) if header else "en")
+    keyword = line.split(":", 1)[0].strip()
+    return dialect is not None and ":" in line and keyword in dialect.background_keywords
 
 
 def build_feature(path: str, node: Node) -> Feature:
