@@ -177,9 +177,14 @@ def test_an_unreachable_server_is_an_error() -> None:
     assert TOKEN not in str(caught.value)
 
 
+def test_the_token_is_not_in_the_client_repr() -> None:
+    assert TOKEN not in repr(GitHubClient("https://api.github.com", TOKEN))
+
+
 @pytest.mark.parametrize(("url", "said"), [
     ("http://api.example.com", "plain http"),
     ("file:///etc/passwd", "not an http(s) URL"),
+    ("https://user:secret@api.github.com", "must not hold credentials"),
 ])
 def test_refuses_unsafe_api_urls(url: str, said: str) -> None:
     with pytest.raises(EvidenceError, match=re.escape(said)):

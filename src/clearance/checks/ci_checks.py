@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import GLOBS, as_list, plural
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
-from clearance.evidence.pull_request import CiResult, ci_results, head_sha, mergeable
+
+if TYPE_CHECKING:
+    from clearance.evidence.pull_request import CiResult
 
 EVIDENCE = ("GitHub API: check runs", "GitHub API: commit statuses",
             "GitHub API or event payload: pull request mergeable")
@@ -67,6 +69,8 @@ def _guarded(part: Callable[[], Outcome]) -> Outcome:
 
 
 def checks_outcome(params: dict[str, Any], evidence: Evidence) -> Outcome:
+    from clearance.evidence.pull_request import ci_results, head_sha  # the HTTP client only when run
+
     ignored = as_list(params.get("ignore"))
     results = [r for r in ci_results(evidence) if not _matches(r.name, ignored)]
     required = as_list(params.get("required"))
@@ -95,6 +99,8 @@ def judge(wanted: list[CiResult], missing: list[str], sha: str, every: bool) -> 
 
 
 def merge_outcome(evidence: Evidence) -> Outcome:
+    from clearance.evidence.pull_request import mergeable
+
     found = mergeable(evidence)
     state = f" (mergeable_state: {found.state})" if found.state else ""
     if found.value is None:

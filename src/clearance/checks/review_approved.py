@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clearance.checks import Outcome
 from clearance.checks._common import GLOBS, as_list, plural
 from clearance.evidence.context import Evidence
 from clearance.evidence.github_errors import TOKEN_HINT
-from clearance.evidence.pull_request import Review, Reviews, head_sha, reviews
+
+if TYPE_CHECKING:
+    from clearance.evidence.pull_request import Review, Reviews
 
 EVIDENCE = ("GitHub event payload", "GitHub API: pull request reviews")
 SCHEMA: dict[str, Any] = {
@@ -47,6 +49,8 @@ class Standing:
 
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
+    from clearance.evidence.pull_request import head_sha, reviews  # the HTTP client only when run
+
     found = reviews(evidence)
     head = head_sha(evidence) if params.get("dismiss_stale") else None
     standing = stand(found.items, as_list(params.get("ignore_authors")), head)

@@ -18,7 +18,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
@@ -58,7 +58,7 @@ class GitHubClient:
     """GET requests against one API base URL with one token."""
 
     api: str
-    token: str
+    token: str = field(repr=False)
     timeout: float = TIMEOUT
     max_pages: int = MAX_PAGES
 
@@ -67,6 +67,9 @@ class GitHubClient:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise EvidenceError(f"GitHub API URL is not an http(s) URL: {self.api!r}",
                                 hint="set GITHUB_API_URL to e.g. https://api.github.com")
+        if parts.username or parts.password:
+            raise EvidenceError("GitHub API URL must not hold credentials",
+                                hint="give the token in CLEARANCE_GITHUB_TOKEN or GITHUB_TOKEN")
         if parts.scheme == "http" and parts.hostname not in LOOPBACK:
             raise EvidenceError(f"refusing to send the token over plain http to {parts.hostname}",
                                 hint="use an https:// GITHUB_API_URL")
@@ -104,9 +107,9 @@ class GitHubClient:
                 body = response.read(MAX_BODY + 1)
                 headers = response.headers
         except urllib.error.HTTPError as e:
-            raise self._http_error(e, shown) from None
+            raise self._http_error(e, shown) from e
         except (urllib.error.URLError, OSError, ValueError) as e:
-            raise self._network_error(e, shown) from None
+            raise self._network_error(e, shown) from e
         if len(body) > MAX_BODY:
             raise EvidenceError(f"GitHub API: answer to GET {shown} is over {MAX_BODY} bytes")
         return _decode(body, shown), body, headers
@@ -179,7 +182,7 @@ def _decode(body: bytes, shown: str) -> Any:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         raise EvidenceError(f"GitHub API answered GET {shown} with invalid JSON: {e}",
-                            hint="re-run; if it persists, check GITHUB_API_URL") from None
+                            hint="re-run; if it persists, check GITHUB_API_URL") from e
 
 
 def _page_items(data: Any, items: str | None, shown: str) -> list[Any]:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from email.message import Message
+from typing import TYPE_CHECKING
 
 from clearance.errors import EvidenceError
 from clearance.textsafe import clean
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 TOKEN_HINT = "set CLEARANCE_GITHUB_TOKEN (or GITHUB_TOKEN) to a token that can read the repository"
 PERMISSIONS = "the token needs pull-requests: read, checks: read and statuses: read"
