@@ -21,7 +21,7 @@ PINNED = {
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees the machine's git config, GitHub variables or colour settings."""
     for name in list(os.environ):
         if name.startswith(("GITHUB_", "PRE_COMMIT", "CLEARANCE_")) or name in (
@@ -30,6 +30,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name, raising=False)
     for name, value in PINNED.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("CLEARANCE_CACHE_DIR", str(tmp_path / "clearance-cache"))
 
 
 @pytest.fixture

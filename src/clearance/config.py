@@ -61,4 +61,4 @@ def _pyproject(path: Path) -> Document | None:
     line = next((n for n, text in enumerate(raw.decode().splitlines(), 1)
                  if text.strip().startswith("[tool.clearance")), 1)
     return Document("pyproject.toml", section, {(): (line, 1)},
-                    hashlib.sha256(raw).hexdigest(), path.parent)
+                    hashlib.sha256(raw).hexdigest(), path.parent, path)

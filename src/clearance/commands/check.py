@@ -33,13 +33,14 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fail-on", default="error", choices=("error", "warning", "never"),
                    help="which severities block (default: error)")
     p.add_argument("--verbose", "-v", action="store_true", help="list every rule")
+    p.add_argument("--no-cache", action="store_true", help="do not use the validated-policy cache")
     p.add_argument("files", nargs="*", metavar="FILES", help="limit the change to these files")
 
 
 def run(args: argparse.Namespace) -> int:
     root = repo_root(args)
     outputs = parse_formats(args.format, args.output)
-    policy = load(root, args.policy)
+    policy = load(root, args.policy, use_cache=not args.no_cache)
     env = os.environ
     spec = run_spec(args, root, policy, env)
     when = run_time(env)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from clearance.config import find_root, policy_sources
-from clearance.policy.loader import load_policy
+from clearance.policy.loader import load_with_documents
 from clearance.policy.model import STAGES, Policy
 
 
@@ -25,6 +25,15 @@ def repo_root(args: argparse.Namespace) -> Path:
     return find_root(Path(args.repo))
 
 
-def load(root: Path, given: list[str]) -> Policy:
-    """The policy in force for a repository, from arguments or discovery."""
-    return load_policy(policy_sources(root, given), root)
+def load(root: Path, given: list[str], use_cache: bool = True) -> Policy:
+    """The policy in force for a repository, from arguments or discovery.
+
+    The validated policy is cached (see policy/cache.py) unless `use_cache` is
+    false or $CLEARANCE_NO_CACHE is set.
+    """
+    import os
+
+    from clearance.policy.cache import cached_policy, default_directory
+
+    directory = default_directory(os.environ) if use_cache else None
+    return cached_policy(policy_sources(root, given), root, directory, load_with_documents)

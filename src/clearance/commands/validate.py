@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
 
         policy = load_policy(args.policies or ["clearance.yaml"], Path.cwd())
     else:
-        policy = load(root, args.policies)
+        policy = load(root, args.policies, use_cache=False)
     print(f"{' + '.join(f.path for f in policy.files)}: valid "
           f"({len(policy.rules)} rules, {len(policy.waivers)} waivers)")
     return 0

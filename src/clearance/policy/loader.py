@@ -11,15 +11,13 @@ Override rules (docs/policy.md):
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from clearance import checks
+from clearance import PACKAGE_DIR, checks
 from clearance.errors import PolicyError
 from clearance.policy.model import DEFAULT_STAGES, Origin, Policy, PolicyFile, Rule, Waiver
 from clearance.policy.schema import load_schema, position, schema_errors
@@ -37,6 +35,7 @@ class Document:
     positions: Positions
     sha256: str
     directory: Path | None
+    source: Path | None = None  # the file read, for the validated-policy cache
 
     def at(self, *path: str | int) -> Origin:
         line, col = position(self.positions, path)
@@ -45,12 +44,11 @@ class Document:
 
 def builtin_path(name: str) -> Path:
     """The policy file of a built-in pack."""
-    root = resources.files("clearance").joinpath("policies").joinpath(name).joinpath("policy.yaml")
-    return Path(str(root))
+    return PACKAGE_DIR / "policies" / name / "policy.yaml"
 
 
 def builtin_names() -> list[str]:
-    folder = Path(str(resources.files("clearance").joinpath("policies")))
+    folder = PACKAGE_DIR / "policies"
     return sorted(p.parent.name for p in folder.glob("*/policy.yaml"))
 
 
@@ -74,7 +72,7 @@ def read_document(ref: str, relative_to: Path | None, display_root: Path | None)
     if not isinstance(data, dict):
         raise PolicyError("a policy file must be a mapping of keys", display, 1, 1)
     sha = hashlib.sha256(raw).hexdigest()
-    return Document(display, data, positions, sha, path.resolve().parent)
+    return Document(display, data, positions, sha, path.resolve().parent, path.resolve())
 
 
 def document_from_text(text: str, name: str) -> Document:
@@ -164,6 +162,8 @@ class Loader:
         module = checks.load(kind)
         if module is None:
             origin = doc.at("rules", index, "check")
+            import difflib
+
             near = difflib.get_close_matches(kind, checks.known_kinds(), n=1)
             hint = f"did you mean '{near[0]}'?" if near else "run 'clearance list --kinds'"
             self.errors.append(PolicyError(
@@ -272,8 +272,10 @@ class PolicyErrors(PolicyError):
         return "\n".join(PolicyError.__str__(e) for e in self.errors)
 
 
-def load_policy(sources: Sequence[str | Document], display_root: Path | None = None) -> Policy:
-    """Load and merge policies (refs or documents, applied in order) into the policy in force."""
+def load_with_documents(
+    sources: Sequence[str | Document], display_root: Path | None = None
+) -> tuple[Policy, list[Document]]:
+    """The policy in force and every document it was built from."""
     loader = Loader(display_root)
     for source in sources:
         try:
@@ -282,4 +284,9 @@ def load_policy(sources: Sequence[str | Document], display_root: Path | None = N
             loader.errors.append(e)
             continue
         loader.apply(doc)
-    return loader.build()
+    return loader.build(), loader.documents
+
+
+def load_policy(sources: Sequence[str | Document], display_root: Path | None = None) -> Policy:
+    """Load and merge policies (refs or documents, applied in order) into the policy in force."""
+    return load_with_documents(sources, display_root)[0]

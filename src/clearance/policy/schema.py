@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from clearance import PACKAGE_DIR
 from clearance.errors import PolicyError
 from clearance.policy.yamlfile import KEY, NodePath, Positions
 
@@ -19,7 +19,7 @@ from clearance.policy.yamlfile import KEY, NodePath, Positions
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped in `clearance/schemas/`."""
-    text = resources.files("clearance").joinpath("schemas").joinpath(name).read_text("utf-8")
+    text = (PACKAGE_DIR / "schemas" / name).read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 

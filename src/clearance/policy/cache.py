@@ -1,0 +1,94 @@
+"""The validated-policy cache: skip YAML parsing and schema checks when no policy file changed.
+
+An entry is keyed by the clearance version, the repository root and the path
+and digest of each policy named on the command line (or discovered); it lists
+every file the policy was built from (the whole `extends` chain) with its
+digest, and is used only while all of them are unchanged. Entries are written
+to a temporary file and renamed, so concurrent runs never read half an entry;
+an unreadable or stale entry is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from clearance import __version__
+from clearance.policy.loader import BUILTIN, Document, builtin_path
+from clearance.policy.model import Policy
+
+FORMAT = 1
+
+
+def default_directory(env: dict[str, str] | os._Environ[str]) -> Path | None:
+    """Where entries live: $CLEARANCE_CACHE_DIR, else the user cache directory."""
+    if env.get("CLEARANCE_NO_CACHE"):
+        return None
+    if env.get("CLEARANCE_CACHE_DIR"):
+        return Path(env["CLEARANCE_CACHE_DIR"])
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "clearance"
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _identity(source: str | Document, cwd: Path) -> str:
+    if isinstance(source, Document):
+        return f"{source.name}\0{source.sha256}"
+    path = builtin_path(source[len(BUILTIN):]) if source.startswith(BUILTIN) else cwd / source
+    return f"{path}\0{_digest(path)}"
+
+
+def cache_key(sources: Sequence[str | Document], root: Path) -> str:
+    cwd = Path.cwd()
+    parts = [__version__, str(FORMAT), str(root), *(_identity(s, cwd) for s in sources)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+
+
+def _read_entry(path: Path) -> Policy | None:
+    try:
+        entry: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        files: dict[str, str] = entry["files"]
+        if any(_digest(Path(name)) != sha for name, sha in files.items()):
+            return None
+        return Policy.from_dict(entry["policy"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_entry(path: Path, policy: Policy, files: dict[str, str]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".policy-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"files": files, "policy": policy.to_dict()}, handle)
+        os.replace(tmp, path)
+    except OSError:
+        return
+
+
+def cached_policy(
+    sources: Sequence[str | Document], root: Path, directory: Path | None,
+    load: Callable[[Sequence[str | Document], Path], tuple[Policy, list[Document]]],
+) -> Policy:
+    """The policy from the cache when fresh, else loaded (and the cache refreshed)."""
+    if directory is None:
+        return load(sources, root)[0]
+    entry = directory / f"policy-{cache_key(sources, root)}.json"
+    cached = _read_entry(entry)
+    if cached is not None:
+        return cached
+    policy, documents = load(sources, root)
+    files = {str(d.source): d.sha256 for d in documents if d.source is not None}
+    _write_entry(entry, policy, files)
+    return policy
