@@ -34,7 +34,7 @@ class RunSpec:
     pr_body_file: Path | None = None
     pr_body_text: str | None = None
     event_file: Path | None = None
-    github_token: str | None = None
+    github_token: str | None = field(default=None, repr=False)
     github_api: str = "https://api.github.com"
     github_repository: str | None = None
     allow_commands: bool = False
