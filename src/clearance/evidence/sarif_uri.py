@@ -15,7 +15,7 @@ import re
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-MAX_DEPTH = 8  # uriBaseId chains longer than this are taken as a loop
+MAX_DEPTH = 16  # the longest chain of uriBaseIds followed
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DRIVE = re.compile(r"^/[A-Za-z]:/")
 
@@ -29,29 +29,34 @@ def artifact_path(location: dict[str, Any], run: dict[str, Any],
     return to_repo_path(uri, roots)
 
 
-def resolve_uri(location: Any, run: dict[str, Any], depth: int = 0) -> str | None:
-    """The uri of a location with its base applied, relative to the repo when no base is known."""
-    if not isinstance(location, dict) or depth > MAX_DEPTH:
+def resolve_uri(location: Any, run: dict[str, Any], seen: frozenset[str] = frozenset()) -> str | None:
+    """The uri of a location with its base applied, relative to the repo when no base is known.
+
+    A chain of bases that loops raises ValueError (the log is malformed).
+    """
+    if not isinstance(location, dict):
         return None
     uri = location.get("uri")
     if not isinstance(uri, str):
-        return _from_artifacts(location.get("index"), run, depth)
+        return _from_artifacts(location.get("index"), run, seen)
     base_id = location.get("uriBaseId")
     if _SCHEME.match(uri) or not isinstance(base_id, str):
         return uri
+    if base_id in seen or len(seen) > MAX_DEPTH:
+        raise ValueError(f"uriBaseId '{base_id}' is defined in terms of itself")
     bases = run.get("originalUriBaseIds")
-    base = resolve_uri(bases.get(base_id), run, depth + 1) if isinstance(bases, dict) else None
+    base = resolve_uri(bases.get(base_id), run, seen | {base_id}) if isinstance(bases, dict) else None
     if not base:
         return uri
     return urljoin(base if base.endswith("/") else base + "/", uri)
 
 
-def _from_artifacts(index: Any, run: dict[str, Any], depth: int) -> str | None:
+def _from_artifacts(index: Any, run: dict[str, Any], seen: frozenset[str]) -> str | None:
     artifacts = run.get("artifacts")
     if not isinstance(index, int) or not isinstance(artifacts, list) or not 0 <= index < len(artifacts):
         return None
     artifact = artifacts[index]
-    return resolve_uri(artifact.get("location"), run, depth + 1) if isinstance(artifact, dict) else None
+    return resolve_uri(artifact.get("location"), run, seen) if isinstance(artifact, dict) else None
 
 
 def to_repo_path(uri: str, roots: tuple[str, ...]) -> str:
