@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -69,6 +68,8 @@ def _read_entry(path: Path) -> Policy | None:
 def _write_entry(path: Path, policy: Policy, files: dict[str, str]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when writing: it pulls in shutil, random and compressors
+
         fd, tmp = tempfile.mkstemp(prefix=".policy-", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump({"files": files, "policy": policy.to_dict()}, handle)

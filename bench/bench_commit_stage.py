@@ -1,0 +1,59 @@
+"""Commit stage with the built-in pack: 2,000 files, 50 staged.
+
+Prints the median wall time of `clearance check --stage commit` with a warm
+and a cold policy cache, and their ratios to `python -c pass` measured in the
+same run on the same machine. Target (DESIGN.md): warm <= 4x.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import GIT_ENV, compile_package, git, median_wall
+
+FILES, STAGED, RUNS = 2000, 50, 15
+
+
+def build(repo: Path) -> None:
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    for i in range(FILES):
+        folder = repo / "src" / f"pkg{i % 40}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"mod{i}.py").write_text(f'"""Module {i}."""\n\nVALUE = {i}\n' * 20)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "chore: initial")
+    for i in range(STAGED):
+        path = repo / "src" / f"pkg{i % 40}" / f"mod{i}.py"
+        path.write_text(path.read_text() + f"CHANGED = {i}\n")
+    git(repo, "add", "-A")
+
+
+def main() -> int:
+    compile_package()
+    with tempfile.TemporaryDirectory(prefix="clearance-bench-") as tmp:
+        repo = Path(tmp) / "repo"
+        build(repo)
+        cache = Path(tmp) / "cache"
+        env = {**GIT_ENV, "CLEARANCE_CACHE_DIR": str(cache)}
+        check = [sys.executable, "-m", "clearance", "check", "--stage", "commit",
+                 "--policy", "builtin:spec-driven"]
+        floor = median_wall([sys.executable, "-c", "pass"], repo, RUNS, env)
+        median_wall(check, repo, 2, env)  # fill the cache
+        warm = median_wall(check, repo, RUNS, env)
+        cold = median_wall(check, repo, 5, {**env, "CLEARANCE_NO_CACHE": "1"})
+        hooked = median_wall([os.path.join(os.path.dirname(sys.executable), "clearance"),
+                              *check[3:]], repo, RUNS, env)
+    print(f"commit stage, {FILES} files, {STAGED} staged, builtin:spec-driven, median of {RUNS} runs")
+    print(f"  python -c pass          {floor * 1000:7.1f} ms  (baseline)")
+    print(f"  warm cache (python -m)  {warm * 1000:7.1f} ms  ratio {warm / floor:4.1f}x  (target <= 4x)")
+    print(f"  warm cache (console)    {hooked * 1000:7.1f} ms  ratio {hooked / floor:4.1f}x")
+    print(f"  cold cache (no cache)   {cold * 1000:7.1f} ms  ratio {cold / floor:4.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
