@@ -15,6 +15,7 @@ from typing import Any
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import GLOBS, as_list, plural
+from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.spec import ParseError, Spec, read_spec
 from clearance.evidence.traceability import EXCLUDE_TAGS, Trace, trace
@@ -73,13 +74,21 @@ def error_findings(errors: Sequence[ParseError]) -> tuple[Finding, ...]:
     return tuple(Finding(e.file, e.line, e.column, e.message) for e in errors[:MAX_FINDINGS])
 
 
-def broken(spec: Spec, data: dict[str, Any]) -> Outcome | None:
-    """An `error` outcome when some feature file did not parse, else None."""
+def broken(params: dict[str, Any], evidence: Evidence, spec: Spec) -> Outcome | None:
+    """An `error` outcome when some feature file did not parse, else None.
+
+    Its data holds the matrix of the files that did parse, as far as the
+    test sources can be read (test results are not read for it).
+    """
     files = spec.broken_files
     if not files:
         return None
     message = (f"{plural(len(files), 'feature file')} could not be parsed, so the scenarios "
                f"cannot all be judged: {', '.join(files)}")
+    try:
+        data = matrix(traces(params, evidence, spec))
+    except EvidenceError:
+        data = {}
     return Outcome("error", message, findings=error_findings(spec.errors), data=data)
 
 

@@ -25,14 +25,14 @@ problems = pattern_problems
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     spec = spec_of(params, evidence)
+    failure = broken(params, evidence, spec)
+    if failure is not None:
+        return failure
     found = traces(params, evidence, spec)
     excluded = tag_set(params.get("exclude_tags", EXCLUDE_TAGS))
     rules = [r for r in spec.rules if not tag_set(r.tags) & excluded]
     rows = [_row(rule, found) for rule in rules]
     data = {**matrix(found), "rules": rows}
-    failure = broken(spec, data)
-    if failure is not None:
-        return failure
     bare = [(rule, row) for rule, row in zip(rules, rows, strict=True) if not row["implemented"]]
     left_out = len(spec.rules) - len(rules)
     note = f" ({left_out} excluded by tag)" if left_out else ""

@@ -37,11 +37,11 @@ problems = pattern_problems
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     spec = spec_of(params, evidence)
-    found = traces(params, evidence, spec)
-    data = matrix(found)
-    failure = broken(spec, data)
+    failure = broken(params, evidence, spec)
     if failure is not None:
         return failure
+    found = traces(params, evidence, spec)
+    data = matrix(found)
     missing = [t for t in found if not t.excluded and not t.implemented]
     judged = sum(1 for t in found if not t.excluded)
     message = counted(found, judged - len(missing), "implemented")

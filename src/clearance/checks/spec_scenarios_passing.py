@@ -27,6 +27,7 @@ from clearance.checks._spec import (
     traces,
 )
 from clearance.evidence.context import Evidence
+from clearance.evidence.junit import TestCase
 from clearance.evidence.traceability import Trace
 
 EVIDENCE = ("feature files (inputs.features)", "test sources (inputs.tests)",
@@ -37,11 +38,11 @@ problems = pattern_problems
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     spec = spec_of(params, evidence)
-    found = traces(params, evidence, spec, with_results=True)
-    data = matrix(found)
-    failure = broken(spec, data)
+    failure = broken(params, evidence, spec)
     if failure is not None:
         return failure
+    found = traces(params, evidence, spec, with_results=True)
+    data = matrix(found)
     lacking = [t for t in found if t.result not in ("passed", "excluded")]
     judged = sum(1 for t in found if not t.excluded)
     message = counted(found, judged - len(lacking), "passing")
@@ -56,8 +57,14 @@ def _why(t: Trace) -> str:
     name = t.scenario.name
     if t.result == "failed":
         bad = [c for c in t.cases or () if c.outcome in ("failed", "error")]
-        where = "; ".join(f"{c.name} ({c.outcome}, {c.report})" for c in bad[:5])
-        return f"scenario '{name}' failed: {where}"
+        return f"scenario '{name}' failed: " + "; ".join(_case(c) for c in bad[:5])
     if t.result == "not-run":
         return f"no passing JUnit case names scenario '{name}'"
     return f"no test names scenario '{name}', and no JUnit case passed for it"
+
+
+def _case(case: TestCase) -> str:
+    """`name (failed in REPORT: first line of its message)`."""
+    first = (case.message.strip().splitlines() or [""])[0]
+    detail = f": {first[:120]}" if first else ""
+    return f"{case.name} ({case.outcome} in {case.report}{detail})"

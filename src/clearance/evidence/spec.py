@@ -151,7 +151,9 @@ def read_spec(evidence: Evidence, globs: Sequence[str] | None = None) -> Spec:
                                 hint="commit the feature files or fix inputs.features")
         return parse_files(evidence.read_many(paths).items())
 
-    return evidence.memo("spec:" + "\0".join(patterns), compute)
+    spec = evidence.memo("spec:" + "\0".join(patterns), compute)
+    evidence.read_many(spec.files)  # from the cache: records the files for this rule too
+    return spec
 
 
 def parse_files(contents: Iterable[tuple[str, bytes | None]]) -> Spec:

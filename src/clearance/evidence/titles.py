@@ -130,7 +130,9 @@ def read_titles(evidence: Evidence, globs: Sequence[str] | None = None,
             titles.extend(scan_source(path, data or b"", extra))
         return Titles(tuple(paths), tuple(titles))
 
-    return evidence.memo("titles:" + "\0".join([*found, "", *patterns]), compute)
+    titles = evidence.memo("titles:" + "\0".join([*found, "", *patterns]), compute)
+    evidence.read_many(titles.files)  # from the cache: records the files for this rule too
+    return titles
 
 
 def scan_source(path: str, data: bytes, extra: Sequence[TitlePattern] = ()) -> list[TestTitle]:
