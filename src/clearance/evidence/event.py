@@ -1,4 +1,12 @@
-"""The GitHub event payload (`--event FILE` or `$GITHUB_EVENT_PATH`)."""
+"""The GitHub event payload (`--event FILE` or `$GITHUB_EVENT_PATH`).
+
+The payload holds untrusted text (the PR title and body, branch names). It is
+read within a size limit and never whole beyond it; bytes that are not valid
+UTF-8 are decoded with `errors="replace"` (each becomes U+FFFD), so a broken
+payload is still read rather than refused. Strings taken out of it should go
+through `text()`, which also replaces lone surrogates that JSON escapes such
+as `"\\ud800"` produce and that no output encoding accepts.
+"""
 
 from __future__ import annotations
 
@@ -13,17 +21,35 @@ MAX_EVENT_BYTES = 25 << 20
 
 def read_event(path: Path) -> dict[str, Any]:
     """The payload as a mapping; an `EvidenceError` naming the file otherwise."""
-    try:
-        raw = path.read_bytes()[: MAX_EVENT_BYTES + 1]
-    except OSError as e:
-        raise EvidenceError(f"cannot read the event payload: {e.strerror}", str(path)) from e
-    if len(raw) > MAX_EVENT_BYTES:
-        raise EvidenceError(f"event payload over {MAX_EVENT_BYTES} bytes", str(path))
+    return load_event(path)[0]
+
+
+def load_event(path: Path) -> tuple[dict[str, Any], bytes]:
+    """The payload and the bytes it was parsed from (for the evidence record)."""
+    raw = _read_limited(path)
     try:
         data = json.loads(raw.decode("utf-8", "replace"))
-    except (json.JSONDecodeError, RecursionError) as e:
+    except (ValueError, RecursionError) as e:  # JSONDecodeError, or an int too long to convert
         line = getattr(e, "lineno", None)
         raise EvidenceError(f"event payload is not JSON: {getattr(e, 'msg', e)}", str(path), line) from e
     if not isinstance(data, dict):
         raise EvidenceError("event payload is not a JSON object", str(path))
-    return data
+    return data, raw
+
+
+def _read_limited(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_EVENT_BYTES + 1)
+    except OSError as e:
+        raise EvidenceError(f"cannot read the event payload: {e.strerror}", str(path)) from e
+    if len(raw) > MAX_EVENT_BYTES:
+        raise EvidenceError(f"event payload over {MAX_EVENT_BYTES} bytes; not read", str(path))
+    return raw
+
+
+def text(value: Any) -> str | None:
+    """A string field of the payload made safe to print, or None when it is not a string."""
+    if not isinstance(value, str):
+        return None
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")

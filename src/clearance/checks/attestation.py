@@ -1,0 +1,107 @@
+"""A person signed off a manual gate: an attestation record whose `rule` is
+`id` is committed under `.clearance/attestations/` (or `inputs.attestations`),
+or the PR body's task item `item` is ticked. Otherwise the verdict is
+`pending`, saying how to attest.
+
+The check does not know the id of the rule it serves, so `id` names the
+records it accepts (use the rule's own id). `by` limits who may attest
+(GitHub logins, `@` and case aside); a ticked item counts as attested by the
+PR author (`pull_request.user.login` of the event payload) at the PR's
+`updated_at`, so with `by` it needs the event payload. A struck-through item
+is not applicable but does not attest: the gate stays pending (waive it if it
+does not apply). The latest record wins. `data.attestation` says who attested,
+when, with what note, and where (file:line or PR body:line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from clearance.checks import Finding, Outcome
+from clearance.checks._pr import TITLES, same_login, shorten
+from clearance.evidence.attestations import Attestation, Attestations, attestations
+from clearance.evidence.context import Evidence
+from clearance.evidence.prbody import MissingPrError, pull_request
+
+EVIDENCE = ("attestation records", "PR body", "event payload: pull_request.user, updated_at")
+SCHEMA: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "anyOf": [{"required": ["id"]}, {"required": ["item"]}],
+    "properties": {
+        "id": {"type": "string", "minLength": 1},
+        "item": {"type": "string", "minLength": 1},
+        "by": TITLES,
+    },
+}
+
+
+def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
+    allowed: Sequence[str] = params.get("by", [])
+    reasons: list[str] = []
+    found = attestations(evidence) if "id" in params else None
+    if found is not None:
+        record = _record(found, params["id"], allowed, reasons)
+        if record is not None:
+            return _attested(record.to_dict())
+    if "item" in params:
+        ticked = _ticked(evidence, params["item"], allowed, reasons)
+        if ticked is not None:
+            return _attested(ticked)
+    if found is not None and found.problems:
+        findings = tuple(Finding(p.path, p.line, None, p.message) for p in found.problems)
+        return Outcome("error", f"no usable attestation, and {len(findings)} record(s) "
+                       f"cannot be read: {findings[0].message}", findings=findings)
+    return Outcome("pending", f"not attested ({'; '.join(reasons)}): {_how(params, found)}")
+
+
+def _attested(attestation: dict[str, Any]) -> Outcome:
+    when = f" on {attestation['at']}" if attestation["at"] else ""
+    return Outcome.passed(f"attested by {shorten(attestation['by'], 60)}{when} "
+                          f"({attestation['source']})", data={"attestation": attestation})
+
+
+def _record(found: Attestations, rule: str, allowed: Sequence[str],
+            reasons: list[str]) -> Attestation | None:
+    mine = [r for r in found.records if r.rule == rule]
+    usable = [r for r in mine if _may_attest(r.by, allowed)]
+    if not mine:
+        reasons.append(f"no record for '{rule}' under {found.folder}/")
+    elif not usable:
+        reasons.append(f"records by {', '.join(r.by for r in mine)}, who may not attest")
+    return max(usable, key=lambda r: r.at) if usable else None
+
+
+def _ticked(evidence: Evidence, name: str, allowed: Sequence[str],
+            reasons: list[str]) -> dict[str, Any] | None:
+    try:
+        pr = pull_request(evidence)
+    except MissingPrError:
+        reasons.append("no PR body was given")
+        return None
+    states = {i.state: i for i in pr.body.items if i.matches(name)}
+    item = states.get("checked")
+    if item is None:
+        state = ("struck through (not applicable)" if "not-applicable" in states
+                 else "not ticked" if states else "not in the PR body")
+        reasons.append(f"item '{shorten(name, 60)}' is {state}")
+        return None
+    if allowed and not (pr.author and _may_attest(pr.author, allowed)):
+        reasons.append(f"item ticked by {pr.author or 'an unknown PR author'}, who may not attest")
+        return None
+    return {"by": pr.author or "PR author", "at": pr.updated_at, "note": item.text,
+            "source": f"{pr.name}:{item.line}"}
+
+
+def _may_attest(who: str, allowed: Sequence[str]) -> bool:
+    return not allowed or any(same_login(who, name) for name in allowed)
+
+
+def _how(params: dict[str, Any], found: Attestations | None) -> str:
+    ways = []
+    if "item" in params:
+        ways.append(f"tick '{shorten(params['item'], 60)}' in the PR body")
+    if found is not None:
+        ways.append(f"commit {found.folder}/{params['id']}.yaml with rule: {params['id']}, "
+                    "by, at and note")
+    return "to attest, " + " or ".join(ways)
