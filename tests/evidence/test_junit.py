@@ -416,3 +416,12 @@ def test_an_error_is_remembered_for_the_next_rule(tmp_path: Path) -> None:
     write(tmp_path, "r.xml", "<testsuite/>")
     with pytest.raises(EvidenceError):
         read_junit(evidence)
+
+
+def test_a_report_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    cases = "".join(f'<testcase name="t{n}"/>' for n in range(2000))
+    write(tmp_path, "big.xml", f"<testsuite>{cases}</testsuite>")
+    evidence = Evidence(RunSpec(root=tmp_path, stage="pr", max_input_bytes=20_000), {})
+    with pytest.raises(EvidenceError, match="over the limit of 20000 bytes") as caught:
+        read_junit(evidence, ["big.xml"])
+    assert caught.value.path == "big.xml"

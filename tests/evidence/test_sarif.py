@@ -253,3 +253,11 @@ def test_no_log_matches(tmp_path: Path) -> None:
         read_sarif(evidence_in(tmp_path, ["out/*.sarif"]))
     with pytest.raises(EvidenceError, match="no SARIF reports configured"):
         read_sarif(evidence_in(tmp_path))
+
+
+def test_a_log_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    write_log(tmp_path, "big.sarif", sarif_log(a_run([located(f"f{n}.py") for n in range(500)])))
+    evidence = Evidence(RunSpec(root=tmp_path, stage="pr", max_input_bytes=10_000), {})
+    with pytest.raises(EvidenceError, match="over the limit of 10000") as caught:
+        read_sarif(evidence, ["big.sarif"])
+    assert caught.value.path == "big.sarif"
