@@ -90,3 +90,16 @@ def test_reports_and_tool_together_are_a_policy_problem() -> None:
     assert findings_sarif.problems({"reports": "a", "tool": "b"}) == [
         (("tool",), "give either `reports` or `tool`, not both")]
     assert findings_sarif.problems({"tool": "b"}) == []
+
+
+def test_suppressed_results_do_not_count(tmp_path: Path) -> None:
+    results = [{"ruleId": "S1", "level": "error", "message": {"text": "waved off"},
+                "suppressions": [{"kind": "inSource", "justification": "test data"}]},
+               {"ruleId": "S2", "level": "error", "message": {"text": "still open"},
+                "suppressions": [{"kind": "external", "status": "underReview"}]}]
+    log = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "semgrep"}}, "results": results}]}
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "s.sarif").write_text(json.dumps(log), encoding="utf-8")
+    outcome = check(tmp_path, {})
+    assert [f.message for f in outcome.findings] == ["[S2] still open"]
+    assert outcome.data["sarif"]["suppressed"] == 1

@@ -261,3 +261,15 @@ def test_a_log_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     with pytest.raises(EvidenceError, match="over the limit of 10000") as caught:
         read_sarif(evidence, ["big.sarif"])
     assert caught.value.path == "big.sarif"
+
+
+def test_suppressions(tmp_path: Path) -> None:
+    def suppressed(*statuses: str | None) -> dict[str, Any]:
+        entries = [{"kind": "inSource"} if s is None else {"kind": "external", "status": s}
+                   for s in statuses]
+        return {"ruleId": "R", "level": "error", "message": {"text": "m"}, "suppressions": entries}
+
+    results = [suppressed(None), suppressed("accepted"), suppressed(None, "underReview"),
+               suppressed("rejected"), suppressed(), {"ruleId": "R", "level": "error"}]
+    assert [r.suppressed for r in one(tmp_path, a_run(results)).results] == [
+        True, True, False, False, False, False]

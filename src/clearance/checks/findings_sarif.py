@@ -2,7 +2,9 @@
 note; default error). The logs are `reports` (globs), or those of `tool` in
 the `inputs.sarif` mapping, or all of `inputs.sarif`. `rules` keeps only the
 results of the rule ids listed. Results of level "none" (a `kind` other than
-"fail": passes, reviews, informational notes) never count. Each result
+"fail": passes, reviews, informational notes) and suppressed results (an
+accepted suppression in source or external, none under review or rejected)
+never count. Each result
 counted is listed at its file:line as `[ruleId] message`. A missing,
 unreadable or non-2.1.0 log is an error, never a pass."""
 
@@ -39,7 +41,8 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     globs = as_list(params["reports"]) if "reports" in params else None
     log = read_sarif(evidence, globs, params.get("tool"))
     level = params.get("level", "error")
-    counted = [r for r in _considered(log, params.get("rules")) if r.at_least(level)]
+    counted = [r for r in _considered(log, params.get("rules"))
+               if r.at_least(level) and not r.suppressed]
     figure = f"{plural(len(counted), 'result')} at level >= {level}"
     where = f"{plural(len(log.reports), 'SARIF report')} ({', '.join(log.tools) or 'no run'})"
     data = {"sarif": _summary(log, counted)}
@@ -60,6 +63,7 @@ def _considered(log: SarifResults, rules: list[str] | None) -> list[SarifResult]
 def _summary(log: SarifResults, counted: list[SarifResult]) -> dict[str, Any]:
     return {
         "results": len(log.results), "counted": len(counted),
+        "suppressed": sum(1 for r in log.results if r.suppressed),
         "by_level": dict(Counter(r.level for r in log.results)),
         "by_rule": dict(Counter(r.rule_id for r in counted)),
         "tools": list(log.tools), "reports": list(log.reports),

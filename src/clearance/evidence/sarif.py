@@ -10,7 +10,9 @@ The level follows SARIF 2.1.0 §3.27.10: a result whose `kind` is not "fail"
 has level "none"; an absent level comes from the invocation's rule
 configuration override, then the rule's `defaultConfiguration.level`, then
 "warning". Artifact URIs are resolved through `uriBaseId` and the run's
-`originalUriBaseIds`, %-decoded, and made relative to the repository root.
+`originalUriBaseIds`, %-decoded, and made relative to the repository root
+(sarif_uri.py). A result with accepted suppressions (in source or external)
+is marked `suppressed` (§3.27.23); what each result means is in sarif_rules.py.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import InputRecord
+from clearance.evidence.sarif_rules import is_suppressed, level_of, message_of, rule_of
 from clearance.evidence.sarif_uri import artifact_path
 
 LEVELS = ("none", "note", "warning", "error")
@@ -42,6 +45,7 @@ class SarifResult:
     line: int | None
     column: int | None
     report: str
+    suppressed: bool = False  # accepted suppressions (in source or external), §3.27.23
 
     def at_least(self, level: str) -> bool:
         """Whether this result is at or above a level; "none" results never are."""
@@ -164,88 +168,15 @@ def _check_execution(run: dict[str, Any], name: str, path: str) -> None:
 
 def _result(result: dict[str, Any], run: dict[str, Any], tool: str, where: str, path: str,
             roots: tuple[str, ...]) -> SarifResult:
-    rule_id, descriptor = _rule(result, run)
+    rule_id, descriptor = rule_of(result, run)
     if not rule_id:
         raise EvidenceError(f"{where} names no rule (ruleId, rule.id or ruleIndex)", path)
-    level = _level(result, run, rule_id, descriptor)
+    level = level_of(result, run, rule_id, descriptor)
     if level not in LEVELS:
         raise EvidenceError(f"{where}.level {level!r} is not one of {', '.join(LEVELS)}", path)
     file, line, column = _location(result, run, roots)
-    return SarifResult(tool, rule_id, level, _message(result, descriptor), file, line, column, path)
-
-
-def _rule(result: dict[str, Any], run: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The result's rule id and its reportingDescriptor (empty when the log has none)."""
-    reference = _dict(result.get("rule"))
-    rules = _descriptors(run, reference.get("toolComponent"))
-    index = result.get("ruleIndex", reference.get("index", -1))
-    descriptor: dict[str, Any] = {}
-    if isinstance(index, int) and 0 <= index < len(rules) and isinstance(rules[index], dict):
-        descriptor = rules[index]
-    rule_id = result.get("ruleId") or reference.get("id") or descriptor.get("id") or ""
-    if not descriptor and isinstance(rule_id, str):
-        descriptor = _find_descriptor(rules, rule_id)
-    return (rule_id if isinstance(rule_id, str) else str(rule_id)), descriptor
-
-
-def _descriptors(run: dict[str, Any], component: Any) -> list[Any]:
-    """The rules of the driver, or of the extension a toolComponent reference names."""
-    tool = run.get("tool") or {}
-    owner = tool.get("driver") or {}
-    if isinstance(component, dict) and isinstance(component.get("index"), int):
-        extensions = tool.get("extensions") or []
-        if 0 <= component["index"] < len(extensions):
-            owner = extensions[component["index"]]
-    rules = owner.get("rules") if isinstance(owner, dict) else None
-    return rules if isinstance(rules, list) else []
-
-
-def _find_descriptor(rules: list[Any], rule_id: str) -> dict[str, Any]:
-    """The descriptor with this id; a hierarchical id `A/b` falls back to `A` (§3.27.5)."""
-    for wanted in (rule_id, rule_id.split("/")[0]):
-        for rule in rules:
-            if isinstance(rule, dict) and rule.get("id") == wanted:
-                return rule
-    return {}
-
-
-def _level(result: dict[str, Any], run: dict[str, Any], rule_id: str,
-           descriptor: dict[str, Any]) -> str:
-    """SARIF 2.1.0 §3.27.10: the level of a result, with its defaults."""
-    if result.get("kind", "fail") != "fail":
-        return "none"
-    level = result.get("level")
-    if level is None:
-        level = _override_level(result, run, rule_id, descriptor)
-    if level is None:
-        level = (descriptor.get("defaultConfiguration") or {}).get("level")
-    return str(level) if level is not None else "warning"
-
-
-def _override_level(result: dict[str, Any], run: dict[str, Any], rule_id: str,
-                    descriptor: dict[str, Any]) -> Any:
-    """The level a configuration override of the result's invocation sets, if any."""
-    index = (result.get("provenance") or {}).get("invocationIndex", -1)
-    invocations = run.get("invocations") or []
-    if not isinstance(index, int) or not 0 <= index < len(invocations):
-        return None
-    for override in invocations[index].get("ruleConfigurationOverrides") or []:
-        target = override.get("descriptor") or {}
-        if target.get("id") in (rule_id, descriptor.get("id")) and target.get("id") is not None:
-            return (override.get("configuration") or {}).get("level")
-    return None
-
-
-def _message(result: dict[str, Any], descriptor: dict[str, Any]) -> str:
-    """message.text, or the rule's message string that message.id names, arguments filled."""
-    message = _dict(result.get("message"))
-    text = message.get("text")
-    if not isinstance(text, str):
-        strings = descriptor.get("messageStrings") or {}
-        text = (strings.get(message.get("id")) or {}).get("text", "")
-        for number, argument in enumerate(message.get("arguments") or []):
-            text = text.replace("{" + str(number) + "}", str(argument))
-    return str(text).strip()
+    return SarifResult(tool, rule_id, level, message_of(result, descriptor), file, line, column, path,
+                       suppressed=is_suppressed(result))
 
 
 def _location(result: dict[str, Any], run: dict[str, Any],
