@@ -20,6 +20,8 @@ the source files, exactly as `coverage report` makes it:
 
 from __future__ import annotations
 
+import contextlib
+import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -61,6 +63,7 @@ def _measured(raw: bytes, path: str) -> tuple[bool, Measured]:
     with tempfile.TemporaryDirectory(prefix="clearance-") as folder:
         copy = Path(folder) / ".coverage"
         copy.write_bytes(raw)
+        _check_schema(copy, path)
         data = coverage.CoverageData(basename=str(copy))
         try:
             data.read()
@@ -68,7 +71,23 @@ def _measured(raw: bytes, path: str) -> tuple[bool, Measured]:
             get = data.arcs if arcs else data.lines
             return arcs, {name: list(get(name) or []) for name in data.measured_files()}
         except CoverageException as e:
-            raise EvidenceError(f"not a coverage.py data file: {e}", path) from e
+            detail = re.sub(r"^Couldn't use data file '[^']*': ", "", str(e))
+            raise EvidenceError(f"not a coverage.py data file: {detail}", path) from e
+
+
+def _check_schema(copy: Path, path: str) -> None:
+    """Refuse an SQLite file without coverage.py's tables (coverage.py would add them)."""
+    import sqlite3
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)) as db:
+            found = db.execute("select count(*) from sqlite_master where name = 'coverage_schema'")
+            ours = found.fetchone()[0] == 1
+    except sqlite3.Error as e:
+        raise EvidenceError(f"not a coverage.py data file: {e}", path) from e
+    if not ours:
+        raise EvidenceError("not a coverage.py data file: an SQLite database without coverage.py's "
+                            "tables", path)
 
 
 def _analyser(root: Path) -> Any:
