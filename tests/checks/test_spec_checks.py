@@ -322,6 +322,24 @@ def test_missing_inputs_are_errors_never_passes(repo: Repo, cli: Any) -> None:
     assert "no committed file matches features/**/*.feature" in rules["spec.valid"]["message"]
 
 
+def test_rules_covered_leaves_out_excluded_rules_and_passes_without_rules(repo: Repo, cli: Any) -> None:
+    base = start(repo, "test/**/*.test.js", "reports/*.xml")
+    manual_lockout = VITEST_FEATURE.replace("  Rule: Lockout", "  @manual\n  Rule: Lockout")
+    repo.write("features/auth.feature", manual_lockout)
+    repo.write("test/auth.test.js", VITEST_SOURCE)
+    repo.commit("feat: auth")
+    _, rules = check(cli, repo, base)
+    assert rules["spec.rules"]["verdict"] == "pass"
+    assert rules["spec.rules"]["message"] == "1 of 1 rule covered (1 excluded by tag)"
+    assert rules["spec.implemented"]["verdict"] == "pass"  # every scenario of the rule is excluded too
+    assert rules["spec.implemented"]["message"] == "2 of 2 scenarios implemented (2 excluded by tag)"
+    repo.write("features/auth.feature", "Feature: Flat\n  Scenario: Successful sign in\n    Given alice\n")
+    repo.commit("feat: no rules")
+    _, rules = check(cli, repo, base)
+    assert (rules["spec.rules"]["verdict"], rules["spec.rules"]["message"]) == (
+        "pass", "the spec has no Gherkin Rule")
+
+
 def test_validate_rejects_a_pattern_without_a_group(repo: Repo, cli: Any) -> None:
     text = policy("t/*.py", "j.xml").split("rules:")[0] + """rules:
   - id: spec.implemented

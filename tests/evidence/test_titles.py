@@ -103,6 +103,14 @@ def test_playwright_jest_vitest() -> None:
     ]
 
 
+def test_jest_each_tables() -> None:
+    source = (
+        "test.each([\n  ['admin'],\n  ['editor'],\n])('Sign in as %s', (role) => {});\n"
+        "describe.each`\n  role\n  ${'admin'}\n`('Sign in as $role', ({ role }) => {});\n"
+    )
+    assert titles("sign-in.test.ts", source) == [(4, "Sign in as %s", "js"), (8, "Sign in as $role", "js")]
+
+
 def test_junit5_java_and_kotlin() -> None:
     assert titles("src/test/java/SignInTest.java", JAVA) == [
         (3, "Successful sign in", "junit"),

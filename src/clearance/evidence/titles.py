@@ -62,6 +62,8 @@ BUILTIN: tuple[TitlePattern, ...] = (
              r"[^,()]+,\s*(?:scenario_name\s*=\s*)?[rRuU]?" + _STRING, PYTHON, _PY_DEF),
     _pattern("js", r"(?<![\w$.])(?:test|it|describe|context|specify|suite)"
              r"(?:\.(?!todo\b)[A-Za-z]\w*)*[ \t]*\(\s*" + _STRING, SCRIPT),
+    _pattern("js", r"(?<![\w$.])(?:test|it|describe)(?:\.[A-Za-z]\w*)*\.each[ \t]*"
+             r"(?:\((?:[^()]|\([^()]*\))*\)|`[^`]*`)[ \t]*\(\s*" + _STRING, SCRIPT),
     _pattern("junit", r"@DisplayName[ \t]*\(\s*\"(?P<title>(?:\\.|[^\"\\\n])*)\"", JVM, _JVM_METHOD),
     _pattern("kotlin", r"\bfun[ \t]+(?:<[^>\n]*>[ \t]*)?`(?P<title>[^`\n]+)`[ \t]*\(", KOTLIN),
     _pattern("junit", r"@(?:Test|ParameterizedTest|RepeatedTest)\b(?:[ \t]*\([^)]*\))?\s+"
