@@ -45,8 +45,7 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
 
 
 def _row(rule: Rule, found: tuple[Trace, ...]) -> dict[str, Any]:
-    mine = [t for t in found if t.scenario.file == rule.file
-            and any(t.scenario is s for s in rule.scenarios)]
+    mine = [t for t in found if t.scenario in rule.scenarios]
     return {"rule": rule.name, "file": rule.file, "line": rule.line,
             "scenarios": len(mine),
             "implemented": sum(1 for t in mine if t.implemented)}
