@@ -64,13 +64,16 @@ def run_spec(args: argparse.Namespace, root: Path, policy: Policy,
     if args.stage == "push":
         base = base or env.get("PRE_COMMIT_FROM_REF")
         head = head or env.get("PRE_COMMIT_TO_REF")
+    files, message_file = list(args.files), args.message_file
+    if args.stage == "commit-msg" and message_file is None and len(files) == 1:
+        message_file, files = files[0], []  # a commit-msg hook passes the message file as FILES
     pr_body_text = sys.stdin.read() if args.pr_body == "-" else None
     settings = policy.settings
     return RunSpec(
         root=root, stage=args.stage, base=base or refs.get("base"), head=head or refs.get("head"),
         branch=args.branch or refs.get("branch") or env.get("GITHUB_HEAD_REF") or None,
-        files=tuple(args.files),
-        message_file=Path(args.message_file) if args.message_file else None,
+        files=tuple(files),
+        message_file=Path(message_file) if message_file else None,
         pr_body_file=Path(args.pr_body) if args.pr_body and args.pr_body != "-" else None,
         pr_body_text=pr_body_text,
         event_file=Path(event_file) if event_file else None,
