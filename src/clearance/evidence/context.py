@@ -53,18 +53,28 @@ class Evidence:
         self.files = InputFiles(spec.root, spec.max_input_bytes or 64 << 20)
         self.records: dict[str, InputRecord] = {}
         self.touched: list[InputRecord] = []
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[str, tuple[Any, list[InputRecord]]] = {}
+        self._blobs: dict[str, bytes | None] = {}
 
     # -- bookkeeping ---------------------------------------------------------
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
-        """Compute a piece of evidence once; an error is remembered too."""
+        """Compute a piece of evidence once; an error is remembered too.
+
+        The inputs noted while computing are kept with the value, so every
+        later rule that asks for it lists them as its evidence as well.
+        """
         if key not in self._memo:
+            outer, self.touched = self.touched, []
             try:
-                self._memo[key] = compute()
+                value: Any = compute()
             except EvidenceError as e:
-                self._memo[key] = e
-        value = self._memo[key]
+                value = e
+            self._memo[key] = (value, self.touched)
+            self.touched = outer
+        value, noted = self._memo[key]
+        for record in noted:
+            self.note(record)
         if isinstance(value, EvidenceError):
             raise value
         return value  # type: ignore[no-any-return]
@@ -135,7 +145,7 @@ class Evidence:
     def read_many(self, paths: Iterable[str]) -> dict[str, bytes | None]:
         """Contents of files in the snapshot under evaluation; None when absent."""
         paths = list(paths)
-        cache: dict[str, bytes | None] = self._memo.setdefault("blobs", {})
+        cache = self._blobs
         missing = [p for p in paths if p not in cache]
         if missing:
             prefix = "" if self.head is None else self.head
