@@ -22,6 +22,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("clearance.commands.explain", "what a rule or check kind checks and how to fix it"),
     "report": ("clearance.commands.report", "render a saved results document (html, markdown, ...)"),
     "install-hooks": ("clearance.commands.install_hooks", "install plain git hooks that run clearance"),
+    "init": ("clearance.commands.init", "write clearance.yaml, a PR template, hook and workflow config"),
+    "template": ("clearance.commands.template", "print a file generated from the policy (pr)"),
+    "test": ("clearance.commands.policy_test", "run a policy's own tests: fixture evidence, expected verdicts"),
 }
 
 
