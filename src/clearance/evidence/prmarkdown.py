@@ -122,7 +122,8 @@ def parse_markdown(text: str) -> MarkdownDoc:
     builder = _Builder(md, env)
     for index, token in enumerate(tokens):
         builder.feed(tokens, index, token)
-    return builder.finish(text.count("\n") + 2)
+    last = max((t.map[1] for t in tokens if t.map), default=0)
+    return builder.finish(last + 1)
 
 
 class _Builder:

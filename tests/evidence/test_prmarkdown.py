@@ -1,0 +1,155 @@
+"""The Markdown model of a PR body: sections, task items and links, from
+markdown-it-py's tokens; task items agree with the mdit-py-plugins tasklists plugin."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from clearance.evidence.prmarkdown import MAX_INLINE_CHARS, parse_markdown
+
+BODY = """\
+Intro line before any heading.
+
+# Release notes
+## Summary
+Adds the login form.
+<!-- Describe your change -->
+
+### Screens
+![form](docs/form.png)
+
+## Testing
+<!-- how did you test? -->
+
+## Checklist:
+- [x] Unit tests
+- [ ] Docs
+- [X] ~~Migration guide~~ no schema change
+- [ ] Update ~~the~~ changelog
+* [ ]not an item: no space after the box
+- [] not an item: no space in the box
+1. [x] Numbered item
+
+   - [ ] Nested item
+> - [x] Quoted item
+
+```markdown
+- [x] Fenced item
+```
+
+    - [x] Indented code item
+
+<!--
+- [x] Commented item
+-->
+Setext heading
+--------------
+Text <!-- inline comment --> after.
+"""
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return parse_markdown(BODY)
+
+
+def test_sections_have_title_level_line_and_end(doc) -> None:
+    assert [(s.title, s.level, s.line, s.end_line) for s in doc.sections] == [
+        ("Release notes", 1, 3, 38),
+        ("Summary", 2, 4, 11),
+        ("Screens", 3, 8, 11),
+        ("Testing", 2, 11, 14),
+        ("Checklist:", 2, 14, 35),
+        ("Setext heading", 2, 35, 38),
+    ]
+
+
+def test_section_text_leaves_out_html_comments_and_includes_subsections(doc) -> None:
+    summary = doc.find("summary")[0]
+    assert summary.text == "Adds the login form.\nform"
+    assert doc.find("Testing")[0].text == ""
+    assert doc.find("setext heading")[0].text == "Text  after."
+
+
+def test_titles_match_without_case_spacing_or_a_trailing_colon(doc) -> None:
+    assert [s.line for s in doc.find("  CHECKLIST ")] == [14]
+    assert doc.find("Check") == []
+
+
+def test_task_items_with_state_line_and_section(doc) -> None:
+    assert [(i.text, i.state, i.line, i.section) for i in doc.items] == [
+        ("Unit tests", "checked", 15, "Checklist:"),
+        ("Docs", "unchecked", 16, "Checklist:"),
+        ("Migration guide no schema change", "not-applicable", 17, "Checklist:"),
+        ("Update the changelog", "unchecked", 18, "Checklist:"),
+        ("Numbered item", "checked", 21, "Checklist:"),
+        ("Nested item", "unchecked", 23, "Checklist:"),
+        ("Quoted item", "checked", 24, "Checklist:"),
+    ]
+
+
+def test_struck_items_keep_whether_the_box_was_ticked(doc) -> None:
+    struck = [i for i in doc.items if i.struck]
+    assert [(i.line, i.checked) for i in struck] == [(17, True)]
+
+
+def test_items_agree_with_the_tasklists_plugin() -> None:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.tasklists import tasklists_plugin
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(tasklists_plugin)
+    tokens = md.parse(BODY)
+    expected = []
+    for index, token in enumerate(tokens):
+        if token.type == "list_item_open" and token.attrGet("class") == "task-list-item":
+            box = tokens[index + 2].children[0].content
+            expected.append((token.map[0] + 1, 'checked="checked"' in box))
+    assert [(i.line, i.checked) for i in parse_markdown(BODY).items] == expected
+
+
+def test_links_are_found_with_their_line_and_section() -> None:
+    doc = parse_markdown(
+        "## Spec\nSee [login](docs/login.feature) and\n<https://example.com/a> then\n"
+        "https://github.com/acme/shop/blob/main/docs/x.feature, done.\n"
+        "`[code](docs/no.feature)` ![img](docs/pic.png)\n\n"
+        "[ref]\n\n[ref]: docs/ref.feature\n"
+        "```\n[fenced](docs/fenced.feature)\n```\n")
+    assert [(k.href, k.line, k.section) for k in doc.links] == [
+        ("docs/login.feature", 2, "Spec"),
+        ("https://example.com/a", 3, "Spec"),
+        ("https://github.com/acme/shop/blob/main/docs/x.feature", 4, "Spec"),
+        ("docs/ref.feature", 7, "Spec"),
+    ]
+
+
+def test_item_matching_by_name_or_prefix() -> None:
+    items = parse_markdown("- [ ] All tests passing (CI green)\n- [ ] Docs updated\n").items
+    assert items[0].matches("all  TESTS passing")
+    assert not items[0].matches("All tests pass")
+    assert not items[1].matches("Docs updated everywhere")
+    assert not items[1].matches("")
+
+
+def test_a_paragraph_over_the_inline_limit_is_plain_text() -> None:
+    long = "[" * (MAX_INLINE_CHARS + 1)
+    started = time.perf_counter()
+    doc = parse_markdown(f"## Notes\n{long}\n\n## Spec\n[x](docs/a.feature)\n")
+    assert time.perf_counter() - started < 2
+    assert doc.find("Notes")[0].text == long
+    assert [k.href for k in doc.links] == ["docs/a.feature"]
+
+
+def test_many_items_are_parsed_in_linear_time() -> None:
+    body = "## List\n" + "- [x] item\n" * 10_000
+    started = time.perf_counter()
+    doc = parse_markdown(body)
+    assert len(doc.items) == 10_000
+    assert doc.items[-1].line == 10_001
+    assert time.perf_counter() - started < 8  # the tasklists plugin's lookup took over 20 s
+
+
+def test_an_empty_body_has_nothing() -> None:
+    doc = parse_markdown("")
+    assert (doc.sections, doc.items, doc.links, doc.text) == ((), (), (), "")
