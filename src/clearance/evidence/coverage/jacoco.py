@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from clearance.errors import EvidenceError
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, build
 from clearance.evidence.coverage.paths import PathMapper
-from clearance.evidence.coverage.xmlstream import XmlEvents, local
+from clearance.evidence.coverage.xmlstream import XmlEvents
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -35,20 +35,23 @@ class _Reader:
         self.covered: set[int] = set()
         self.branches: dict[int, tuple[int, int]] = {}
 
-    def start(self, tag: str, element: Element) -> None:
+    def start(self, element: Element) -> None:
+        tag = element.tag
         if tag == "package":
             self.package = element.get("name", "")
         elif tag == "sourcefile":
             self.lines, self.covered, self.branches = set(), set(), {}
 
-    def end(self, tag: str, element: Element) -> None:
+    def end(self, element: Element) -> None:
+        tag = element.tag
         if tag == "line":
             self._line(element)
-        elif tag == "sourcefile":
+            return
+        if tag == "sourcefile":
             path = self.mapper.package_path(self.package, element.get("name", ""))
             self.files.append(FileCoverage(path, frozenset(self.lines), frozenset(self.covered),
                                            self.branches))
-        if tag in ("line", "class", "sourcefile", "package", "group"):
+        if tag in ("class", "sourcefile", "package", "group"):
             element.clear()
 
     def _line(self, element: Element) -> None:
@@ -72,8 +75,8 @@ def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:
     events = XmlEvents(evidence, path, ("report",), "JaCoCo")
     reader = _Reader(path, mapper)
     for event, element in events:
-        if event == "start":
-            reader.start(local(element.tag), element)
+        if event == "end":
+            reader.end(element)
         else:
-            reader.end(local(element.tag), element)
+            reader.start(element)
     return build(reader.files, True, events.record)

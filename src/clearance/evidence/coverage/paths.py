@@ -14,9 +14,10 @@ as a JaCoCo package and file name. The rules, in order:
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_ROOTS = ("src/main/java", "src/main/kotlin")
@@ -40,6 +41,7 @@ class PathMapper:
     root: Path
     prefixes: tuple[str, ...] = ()
     roots: tuple[str, ...] = DEFAULT_ROOTS
+    listings: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def at(cls, root: Path, roots: Iterable[str] | None = None) -> PathMapper:
@@ -49,7 +51,13 @@ class PathMapper:
         return cls(root, tuple(sorted(prefixes, key=len, reverse=True)), found)
 
     def exists(self, path: str) -> bool:
-        return bool(path) and not path.startswith(("/", "../")) and (self.root / path).is_file()
+        """Whether a repository path names a file in the working tree (listings cached)."""
+        if not path or path.startswith(("/", "../")) or path[1:3] == ":/":
+            return False
+        folder, _, name = path.rpartition("/")
+        if folder not in self.listings:
+            self.listings[folder] = _listing(self.root / folder)
+        return name in self.listings[folder] and (self.root / path).is_file()
 
     def repo_path(self, raw: str) -> str:
         path = _clean(raw)
@@ -96,6 +104,13 @@ class PathMapper:
             if self.exists(candidate):
                 return candidate
         return None
+
+
+def _listing(folder: Path) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
 
 
 def _absolute(path: str) -> bool:

@@ -50,7 +50,8 @@ class XmlEvents:
         try:
             events = iterparse(stream, events=("start", "end"), forbid_dtd=False,
                                forbid_entities=True, forbid_external=True)
-            yield from self._checked(events)
+            yield self._root(next(events))
+            yield from events
             self.record = stream.finish()
         except ET.ParseError as e:
             raise self._parse_error(e, stream.size) from e
@@ -61,16 +62,11 @@ class XmlEvents:
             stream.close()
         self.evidence.note(self.record)
 
-    def _checked(self, events: Iterator[tuple[str, Element]]) -> Iterator[tuple[str, Element]]:
-        first = True
-        for event, element in events:
-            if first:
-                first = False
-                tag = local(element.tag)
-                if tag not in self.roots:
-                    raise EvidenceError(f"not a {self.kind} report: the root element is <{tag}>",
-                                        self.path)
-            yield event, element
+    def _root(self, first: tuple[str, Element]) -> tuple[str, Element]:
+        tag = local(first[1].tag)
+        if tag not in self.roots:
+            raise EvidenceError(f"not a {self.kind} report: the root element is <{tag}>", self.path)
+        return first
 
     def _parse_error(self, error: SyntaxError, size: int) -> EvidenceError:
         if size == 0:
