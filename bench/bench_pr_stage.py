@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -73,8 +72,8 @@ def cobertura(files: int, root: Path) -> str:
 
 
 def junit(cases: int, scenarios: list[str]) -> str:
-    rows = [f'<testcase classname="tests.test_features" name="test_{s.lower().replace(" ", "_")}" time="0.01"/>'
-            for s in scenarios]
+    rows = [f'<testcase classname="tests.test_features" name="test_{name.lower().replace(" ", "_")}" '
+            'time="0.01"/>' for name in scenarios]
     rows += [f'<testcase classname="tests.test_m{i % 500}" name="test_case_{i}" time="0.001"/>'
              for i in range(cases - len(rows))]
     return ('<?xml version="1.0" encoding="utf-8"?>\n<testsuites><testsuite name="pytest" '
