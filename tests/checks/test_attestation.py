@@ -1,0 +1,179 @@
+"""The `attestation` kind: a committed record or a ticked PR item signs off a
+manual gate; otherwise the rule is pending and says how to attest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clearance.checks import attestation
+from clearance.evidence.context import Evidence, RunSpec
+
+RECORD = """\
+rule: release.smoke
+by: "@ada"
+at: 2026-01-05T14:30:00Z
+note: Smoke tests run on staging build 1423.
+"""
+POLICY = """\
+apiVersion: clearance/v1
+kind: Policy
+metadata: {name: team, version: 1.0.0}
+rules:
+  - id: release.smoke
+    stages: [staging, pr]
+    check: {attestation: {id: release.smoke, item: Smoke tests done, by: [ada, grace]}}
+"""
+
+
+def evidence(root: Path, stage: str = "staging", inputs: dict | None = None, **spec) -> Evidence:
+    return Evidence(RunSpec(root=root, stage=stage, **spec), inputs or {})
+
+
+def event(tmp_path: Path, body: str, login: str | None = "grace") -> Path:
+    pull = {"body": body, "title": "feat: x", "updated_at": "2026-01-06T09:00:00Z",
+            **({"user": {"login": login}} if login else {})}
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps({"pull_request": pull}), encoding="utf-8")
+    return path
+
+
+def test_a_committed_record_attests_and_says_who_and_when(repo) -> None:
+    repo.write(".clearance/attestations/smoke.yaml", RECORD)
+    repo.commit("attest smoke tests")
+    outcome = attestation.run({"id": "release.smoke"}, evidence(repo.path))
+    assert outcome.verdict == "pass"
+    assert outcome.data["attestation"] == {
+        "by": "@ada", "at": "2026-01-05T14:30:00Z",
+        "note": "Smoke tests run on staging build 1423.",
+        "source": ".clearance/attestations/smoke.yaml:1"}
+    assert outcome.message == ("attested by @ada on 2026-01-05T14:30:00Z "
+                               "(.clearance/attestations/smoke.yaml:1)")
+
+
+def test_the_latest_of_several_records_in_a_list_wins(repo) -> None:
+    repo.write(".clearance/attestations/all.yml",
+               "- {rule: release.smoke, by: ada, at: 2026-01-05}\n"
+               "- {rule: release.smoke, by: grace, at: 2026-02-01, note: again}\n"
+               "- {rule: other, by: bob, at: 2026-03-01}\n")
+    repo.commit("records")
+    outcome = attestation.run({"id": "release.smoke"}, evidence(repo.path))
+    assert outcome.data["attestation"]["by"] == "grace"
+    assert outcome.data["attestation"]["source"] == ".clearance/attestations/all.yml:2"
+
+
+def test_an_uncommitted_record_does_not_count(repo) -> None:
+    repo.write("README.md", "x\n")
+    repo.commit("initial")
+    repo.write(".clearance/attestations/smoke.yaml", RECORD)
+    outcome = attestation.run({"id": "release.smoke"}, evidence(repo.path))
+    assert outcome.verdict == "pending"
+    assert outcome.message == (
+        "not attested (no record for 'release.smoke' under .clearance/attestations/): to attest, "
+        "commit .clearance/attestations/release.smoke.yaml with rule: release.smoke, by, at and note")
+
+
+def test_a_record_by_someone_not_allowed_does_not_count(repo) -> None:
+    repo.write(".clearance/attestations/smoke.yaml", RECORD)
+    repo.commit("attest")
+    outcome = attestation.run({"id": "release.smoke", "by": ["grace"]}, evidence(repo.path))
+    assert outcome.verdict == "pending"
+    assert "records by @ada, who may not attest" in outcome.message
+    allowed = attestation.run({"id": "release.smoke", "by": ["ADA"]}, evidence(repo.path))
+    assert allowed.verdict == "pass"
+
+
+def test_records_in_a_folder_named_by_the_policy(repo) -> None:
+    repo.write("ops/signoff/smoke.yaml", RECORD)
+    repo.commit("attest")
+    inputs = {"attestations": "ops/signoff"}
+    assert attestation.run({"id": "release.smoke"}, evidence(repo.path, inputs=inputs)).verdict == "pass"
+    assert attestation.run({"id": "release.smoke"}, evidence(repo.path)).verdict == "pending"
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("rule: release.smoke\nby: ada\n", 1, "attestation record lacks 'at' (a non-empty string)"),
+    ("rule: release.smoke\nby: ada\nat: last tuesday\n", 1,
+     "'at' is not an ISO date or date-time: 'last tuesday'"),
+    ("- rule: x\n  by: y\n  at: 2026-01-01\n- just text\n", 4,
+     "an attestation record is a mapping with rule, by, at and note"),
+    ("rule: [unclosed\n", 2, "YAML syntax"),
+])
+def test_a_broken_record_is_an_error_when_nothing_else_attests(repo, text, line, message) -> None:
+    repo.write(".clearance/attestations/broken.yaml", text)
+    repo.commit("broken record")
+    outcome = attestation.run({"id": "release.smoke"}, evidence(repo.path))
+    assert outcome.verdict == "error"
+    finding = outcome.findings[0]
+    assert (finding.file, finding.line) == (".clearance/attestations/broken.yaml", line)
+    assert finding.message.startswith(message)
+
+
+def test_a_broken_record_does_not_hide_a_good_one(repo) -> None:
+    repo.write(".clearance/attestations/broken.yaml", "rule: [unclosed\n")
+    repo.write(".clearance/attestations/smoke.yaml", RECORD)
+    repo.commit("records")
+    assert attestation.run({"id": "release.smoke"}, evidence(repo.path)).verdict == "pass"
+
+
+def test_a_ticked_item_attests_as_the_pr_author(repo, tmp_path) -> None:
+    repo.commit("initial")
+    ev = evidence(repo.path, "pr", base="HEAD",
+                  event_file=event(tmp_path, "## Release\n\n- [x] Smoke tests done\n"))
+    outcome = attestation.run({"item": "Smoke tests done", "by": ["@Grace"]}, ev)
+    assert outcome.verdict == "pass"
+    assert outcome.data["attestation"] == {"by": "grace", "at": "2026-01-06T09:00:00Z",
+                                           "note": "Smoke tests done", "source": "PR body:3"}
+
+
+def test_a_ticked_item_without_an_author(repo, tmp_path) -> None:
+    repo.commit("initial")
+    body = tmp_path / "body.md"
+    body.write_text("- [x] Smoke tests done\n", encoding="utf-8")
+    ev = evidence(repo.path, "pr", base="HEAD", pr_body_file=body)
+    outcome = attestation.run({"item": "Smoke tests done"}, ev)
+    assert outcome.data["attestation"] == {"by": "PR author", "at": None,
+                                           "note": "Smoke tests done", "source": f"{body}:1"}
+    limited = attestation.run({"item": "Smoke tests done", "by": ["ada"]}, ev)
+    assert limited.verdict == "pending"
+    assert "item ticked by an unknown PR author, who may not attest" in limited.message
+
+
+@pytest.mark.parametrize(("body", "state"), [
+    ("- [ ] Smoke tests done\n", "not ticked"),
+    ("- [x] ~~Smoke tests done~~ no staging yet\n", "struck through (not applicable)"),
+    ("<!--\n- [x] Smoke tests done\n-->\n", "not in the PR body"),
+])
+def test_an_item_not_ticked_leaves_the_gate_pending(repo, tmp_path, body, state) -> None:
+    repo.commit("initial")
+    ev = evidence(repo.path, "pr", base="HEAD", event_file=event(tmp_path, body))
+    outcome = attestation.run({"id": "release.smoke", "item": "Smoke tests done"}, ev)
+    assert outcome.verdict == "pending"
+    assert f"item 'Smoke tests done' is {state}" in outcome.message
+    assert outcome.message.endswith(
+        "to attest, tick 'Smoke tests done' in the PR body or commit "
+        ".clearance/attestations/release.smoke.yaml with rule: release.smoke, by, at and note")
+
+
+def test_the_report_shows_who_attested(repo, cli) -> None:
+    repo.write("clearance.yaml", POLICY)
+    repo.write(".clearance/attestations/smoke.yaml", RECORD)
+    repo.commit("attest")
+    run = cli("check", "--repo", repo.path, "--stage", "staging", "-f", "json")
+    assert run.code == 0, run.out + run.err
+    rule = json.loads(run.out)["rules"][0]
+    assert rule["verdict"] == "pass"
+    assert rule["attestation"]["by"] == "@ada"
+    assert rule["attestation"]["at"] == "2026-01-05T14:30:00Z"
+    assert rule["evidence"][0]["path"] == ".clearance/attestations/smoke.yaml"
+
+
+def test_without_record_or_body_the_cli_reports_pending_and_blocks(repo, cli) -> None:
+    repo.write("clearance.yaml", POLICY)
+    repo.commit("policy")
+    run = cli("check", "--repo", repo.path, "--stage", "staging")
+    assert run.code == 1
+    assert "release.smoke pending: not attested" in run.out
+    assert "no PR body was given" in run.out
