@@ -39,7 +39,8 @@ def rule_commands(rule: Mapping[str, Any], policy: str | None) -> list[str]:
     """The workflow commands for one rule of the stage."""
     title = f"{rule['id']}: {rule['title']}" if rule["title"] else rule["id"]
     if rule["verdict"] == "waived":
-        return [command("notice", {**_origin(rule, policy), "title": title}, _waived(rule))]
+        where = (rule["waiver"] or {}).get("origin") or rule["origin"]
+        return [command("notice", {**_origin(where, policy), "title": title}, _waived(rule))]
     if rule["verdict"] not in SHOWN:
         return []
     level = LEVELS[rule["severity"]]
@@ -51,7 +52,7 @@ def rule_commands(rule: Mapping[str, Any], policy: str | None) -> list[str]:
         out.append(command(level, {"title": title},
                            f"... and {len(findings) - MAX_FINDINGS} more findings of {rule['id']}"))
     if not findings:
-        out.append(command(level, {**_origin(rule, policy), "title": title},
+        out.append(command(level, {**_origin(rule["origin"], policy), "title": title},
                            f"{label}{rule['message']}{_fix(rule)}"))
     return out
 
@@ -64,7 +65,8 @@ def policy_file(doc: Mapping[str, Any]) -> str | None:
 
 def in_repository(path: str) -> bool:
     """A repository-relative path (not `builtin:`, not absolute, no `..`)."""
-    return not (path.startswith(("builtin:", "/")) or ":" in path[:3] or ".." in path.split("/"))
+    drive = len(path) > 2 and path[1] == ":" and path[2] in "/\\"
+    return not (path.startswith(("builtin:", "/")) or drive or ".." in path.split("/"))
 
 
 def summary(doc: Mapping[str, Any]) -> str:
@@ -79,8 +81,7 @@ def _place(finding: Mapping[str, Any]) -> dict[str, object | None]:
     return {"file": finding["file"], "line": finding["line"], "col": finding["column"]}
 
 
-def _origin(rule: Mapping[str, Any], policy: str | None) -> dict[str, object | None]:
-    origin = rule["origin"]
+def _origin(origin: Mapping[str, Any], policy: str | None) -> dict[str, object | None]:
     if in_repository(origin["path"]):
         return {"file": origin["path"], "line": origin["line"]}
     return {"file": policy} if policy else {}

@@ -1,0 +1,206 @@
+"""The step of the GitHub Action (action.yml): `python -m clearance.action`.
+
+The action passes its inputs through `env:` only (`INPUT_STAGE`, ...; see
+docs/github-action.md), never inside the script, and this module:
+
+1. writes the `coverage`, `junit` and `sarif` inputs, when given, to a policy
+   file holding only `inputs:` in `$RUNNER_TEMP`, passed after the policy in
+   force as a second `--policy` (policies merge key by key, so these globs
+   override the policy's own; coverage suites merge by name);
+2. runs `clearance check` in-process with `--format github` on standard
+   output (annotations; the problems between stop-commands markers) and the
+   asked formats written to the output directory, the results document always;
+3. appends the Markdown report to `$GITHUB_STEP_SUMMARY`, cut below 1 MiB;
+4. writes the step outputs to `$GITHUB_OUTPUT` with random heredoc delimiters.
+
+The exit code is clearance's: 0 nothing blocks, 1 a blocking verdict (under
+`fail-on`), 2 a usage or policy error (whatever `fail-on` says).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from clearance.errors import ClearanceError, UsageError
+from clearance.github_actions import write_outputs
+
+FILES = {"json": "results.json", "sarif": "clearance.sarif", "junit": "junit.xml",
+         "markdown": "report.md", "html": "report.html", "text": "report.txt"}
+SUMMARY_LIMIT = 1 << 20  # GitHub's limit for one step's summary
+SUMMARY_MARGIN = 4096
+
+
+def main(env: Mapping[str, str] | None = None) -> int:
+    env = os.environ if env is None else env
+    try:
+        argv, reports = check_arguments(env, Path("."))
+    except ClearanceError as e:
+        print(f"clearance: {e}", file=sys.stderr)
+        _finish(env, None, {}, 2)
+        return 2
+    from clearance.cli import main as clearance
+
+    for stale in reports.values():
+        stale.unlink(missing_ok=True)
+    try:
+        code = clearance(argv)
+    except SystemExit as e:  # argparse refused an input (a stage or fail-on it does not know)
+        code = e.code if isinstance(e.code, int) else 2
+    doc = _read_results(reports["json"]) if code != 2 else None
+    _finish(env, doc, reports, code)
+    return code
+
+
+def check_arguments(env: Mapping[str, str], root: Path) -> tuple[list[str], dict[str, Path]]:
+    """The `clearance check` command line and the report files it writes."""
+    stage = env.get("INPUT_STAGE") or "pr"
+    out_dir = Path(env.get("INPUT_OUTPUT_DIR") or Path(_runner_temp(env)) / f"clearance-{stage}")
+    reports = {name: out_dir / FILES[name] for name in ["json", *formats(env.get("INPUT_FORMATS", ""))]}
+    argv = ["check", "--stage", stage, "--fail-on", env.get("INPUT_FAIL_ON") or "error"]
+    for policy in policies(env, root):
+        argv += ["--policy", policy]
+    for flag, name in (("--base", "INPUT_BASE"), ("--head", "INPUT_HEAD")):
+        if env.get(name, "").strip():
+            argv += [flag, env[name].strip()]
+    argv += ["--format", "github"]
+    for name, path in reports.items():
+        argv += ["--format", f"{name}={path}"]
+    return argv, reports
+
+
+def formats(text: str) -> list[str]:
+    """Format names from a list separated by spaces, commas or new lines."""
+    names = [n for n in text.replace(",", " ").split() if n != "json"]
+    unknown = [n for n in names if n not in FILES]
+    if unknown:
+        raise UsageError(f"formats: unknown format '{unknown[0]}'", hint=f"use {', '.join(FILES)}")
+    return list(dict.fromkeys(names))
+
+
+def policies(env: Mapping[str, str], root: Path) -> list[str]:
+    """The `--policy` arguments: the given or discovered policy, then the inputs overlay."""
+    given = _lines(env.get("INPUT_POLICY", ""))
+    inputs = overlay_inputs(env)
+    if not inputs:
+        return given
+    if not given:
+        from clearance.config import policy_sources
+
+        found = policy_sources(root.resolve(), [])
+        if not all(isinstance(source, str) for source in found):
+            raise UsageError("the coverage, junit and sarif inputs need a YAML policy file",
+                             hint="set inputs under [tool.clearance] in pyproject.toml instead, "
+                                  "or name a clearance.yaml in the policy input")
+        given = [str(source) for source in found]
+    return [*given, write_overlay(inputs, Path(_runner_temp(env)))]
+
+
+def overlay_inputs(env: Mapping[str, str]) -> dict[str, Any]:
+    """The policy `inputs:` that the action's inputs ask for (empty: none given)."""
+    inputs: dict[str, Any] = {}
+    coverage = _lines(env.get("INPUT_COVERAGE", ""))
+    if coverage:
+        inputs["coverage"] = _named(coverage, "coverage", required=True)
+    junit = _lines(env.get("INPUT_JUNIT", ""))
+    if junit:
+        inputs["junit"] = junit
+    sarif = _lines(env.get("INPUT_SARIF", ""))
+    if sarif:
+        inputs["sarif"] = _named(sarif, "sarif", required=False)
+    return inputs
+
+
+def write_overlay(inputs: Mapping[str, Any], folder: Path) -> str:
+    """A policy file with `inputs:` only; JSON, which YAML reads as it is."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="clearance-inputs-", suffix=".yaml", dir=folder)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump({"inputs": inputs}, handle, indent=2)
+        handle.write("\n")
+    return name
+
+
+def _named(lines: list[str], input_name: str, required: bool) -> dict[str, list[str]] | list[str]:
+    """`NAME: GLOB` lines as {NAME: [GLOB, ...]}; plain globs as a list when allowed."""
+    pairs = [line.partition(": ") for line in lines]
+    named = [bool(sep) and _is_name(name) for name, sep, _ in pairs]
+    if not any(named) and not required:
+        return lines
+    if not all(named):
+        bad = lines[named.index(False)]
+        raise UsageError(f"{input_name}: '{bad}' is not a 'NAME: GLOB' line",
+                         hint=f"write every line of the {input_name} input as NAME: GLOB")
+    grouped: dict[str, list[str]] = {}
+    for name, _, glob in pairs:
+        grouped.setdefault(name, []).append(glob.strip())
+    return grouped
+
+
+def _is_name(text: str) -> bool:
+    return bool(text) and all(c.isalnum() or c in "_.-" for c in text)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _runner_temp(env: Mapping[str, str]) -> str:
+    return env.get("RUNNER_TEMP") or tempfile.gettempdir()
+
+
+def _read_results(path: Path) -> dict[str, Any] | None:
+    try:
+        data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data
+
+
+def _finish(env: Mapping[str, str], doc: Mapping[str, Any] | None, reports: Mapping[str, Path],
+            code: int) -> None:
+    """The job summary and the step outputs."""
+    if doc is not None and env.get("GITHUB_STEP_SUMMARY") and env.get("INPUT_SUMMARY", "true") != "false":
+        append_summary(Path(env["GITHUB_STEP_SUMMARY"]), doc)
+    if env.get("GITHUB_OUTPUT"):
+        write_outputs(Path(env["GITHUB_OUTPUT"]), step_outputs(doc, reports, code))
+    for name, path in reports.items():
+        if path.is_file():
+            print(f"clearance: {name} written to {path}")
+
+
+def append_summary(path: Path, doc: Mapping[str, Any]) -> None:
+    """The Markdown report, cut to fit what is left of the step's 1 MiB."""
+    from clearance.reporters import render
+
+    used = path.stat().st_size if path.exists() else 0
+    room = SUMMARY_LIMIT - used - SUMMARY_MARGIN
+    if room <= 0:
+        return
+    with path.open("a", encoding="utf-8", newline="\n") as handle:
+        handle.write(render("markdown", doc, {"max_bytes": room}))
+
+
+def step_outputs(doc: Mapping[str, Any] | None, reports: Mapping[str, Path],
+                 code: int) -> dict[str, str]:
+    """verdict, blocking, counts (JSON), exit-code, reports (JSON) and FORMAT-file per report."""
+    written = {name: str(path) for name, path in reports.items() if path.is_file()}
+    summary = doc["summary"] if doc is not None else None
+    values = {
+        "verdict": summary["verdict"] if summary else "error",
+        "blocking": str(summary["blocking"]) if summary else "",
+        "counts": json.dumps(summary["counts"] if summary else {}),
+        "exit-code": str(code),
+        "reports": json.dumps(written),
+    }
+    values.update({f"{name}-file": path for name, path in written.items()})
+    return values
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
