@@ -4,14 +4,18 @@ repository, with the body from `--pr-body FILE`, stdin or an event payload."""
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 BODIES = Path(__file__).parent.parent / "fixtures" / "prbody"
 TEMPLATE = (BODIES / "template.md").read_text("utf-8")
 FILLED = (BODIES / "filled.md").read_text("utf-8")
+RESULTS_SCHEMA = json.loads(
+    resources.files("clearance").joinpath("schemas", "results-v1.json").read_text("utf-8"))
 SECTIONS = ["Link to feature specification", "Summary of changes", "Testing approach",
             "Breaking changes"]
 POLICY = """\
@@ -58,7 +62,9 @@ def check(cli, project, *extra: Any):
 
 
 def rules(run) -> dict[str, dict[str, Any]]:
-    return {r["id"]: r for r in json.loads(run.out)["rules"]}
+    doc = json.loads(run.out)
+    jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate(doc)
+    return {r["id"]: r for r in doc["rules"]}
 
 
 def body_file(tmp_path: Path, text: str, name: str = "body.md") -> Path:

@@ -57,6 +57,13 @@ def test_stdin_text_is_a_source_named_pr_body(root) -> None:
     assert [(r.path, r.source) for r in ev.touched] == [("PR body (stdin)", "stdin")]
 
 
+def test_stdin_bytes_smuggled_as_surrogates_are_replaced(root) -> None:
+    pr = pull_request(evidence(root, pr_body_text="## Caf\udce9\n"))
+    assert pr.body.sections[0].title == "Caf\ufffd"
+    other = pull_request(evidence(root, pr_body_text="## A\ud800\n"))
+    assert other.body.sections[0].title.startswith("A\ufffd")
+
+
 def test_the_event_body_is_used_and_null_means_empty(root, tmp_path) -> None:
     assert pull_request(evidence(root, event_file=payload(tmp_path, {"body": None}))).body.text == ""
     full = pull_request(evidence(root, event_file=payload(tmp_path, {"body": "Hello"})))

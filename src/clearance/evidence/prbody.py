@@ -75,7 +75,7 @@ def _load(evidence: Evidence) -> tuple[PullRequest, tuple[InputRecord, ...]]:
         raw = _read_file(spec.pr_body_file)
         name, record = str(spec.pr_body_file), record_for(str(spec.pr_body_file), raw, "file")
     elif spec.pr_body_text is not None:
-        raw = spec.pr_body_text.encode("utf-8", "surrogatepass")
+        raw = _stdin_bytes(spec.pr_body_text)
         name, record = BODY_NAME, record_for("PR body (stdin)", raw, "stdin")
     elif event is not None:
         raw = _event_body(event, str(spec.event_file))
@@ -119,6 +119,14 @@ def _event_body(event: _Event, where: str) -> bytes:
     if not isinstance(body, str):
         raise EvidenceError("pull_request.body in the event payload is not a string", where)
     return body.encode("utf-8", "surrogatepass")
+
+
+def _stdin_bytes(text: str) -> bytes:
+    """The bytes read from stdin: Python keeps undecodable ones as surrogates (surrogateescape)."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # other lone surrogates: replaced when decoded
+        return text.encode("utf-8", "surrogatepass")
 
 
 def _read_file(path: Path) -> bytes:
