@@ -131,7 +131,7 @@ class Evidence:
     @property
     def changed_files(self) -> list[str]:
         """Paths added or modified by the change (deleted ones left out)."""
-        return [c.path for c in self.changes if not c.deleted]
+        return [c.path for c in self.changes if c.is_file]
 
     @property
     def changed_lines(self) -> dict[str, set[int]]:
@@ -156,7 +156,13 @@ class Evidence:
             data = cache[path]
             if data is not None:
                 self.note(record_for(path, data, "git"))
+            elif path in self._tracked_set():
+                raise EvidenceError("the file is in the snapshot but git cannot read its content",
+                                    path, hint="the repository may be corrupt or shallow: run git fsck")
         return {p: cache[p] for p in paths}
+
+    def _tracked_set(self) -> set[str]:
+        return self.memo("tracked_set", lambda: set(self.tracked_files))
 
     def read(self, path: str) -> bytes | None:
         return self.read_many([path])[path]

@@ -20,16 +20,25 @@ _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _CONFIG = ("-c", "core.quotepath=off", "-c", "color.ui=never", "-c", "diff.noprefix=false")
 
 
+GITLINK = "160000"  # a submodule entry: a commit, not a file
+
+
 @dataclass(frozen=True)
 class Change:
-    """One changed file: its status letter (A, M, D, T) and repository path."""
+    """One changed path: status letter (A, M, D, T), repository path, new mode."""
 
     status: str
     path: str
+    mode: str = "100644"
 
     @property
     def deleted(self) -> bool:
         return self.status == "D"
+
+    @property
+    def is_file(self) -> bool:
+        """A file whose new content can be read (not deleted, not a submodule)."""
+        return not self.deleted and self.mode != GITLINK
 
 
 class Git:
@@ -74,11 +83,15 @@ class Git:
 
     def changes(self, *spec: str) -> list[Change]:
         """Changed files of `diff --cached` (no spec) or `diff A...B`."""
-        args = ["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff"]
+        args = ["diff", "--raw", "-z", "--no-renames", "--no-ext-diff", "--no-abbrev"]
         args += list(spec) if spec else ["--cached"]
         fields = self.run(*args).split(b"\0")
-        pairs = zip(fields[0::2], fields[1::2], strict=False)
-        return [Change(s.decode()[:1], _path(p)) for s, p in pairs if s]
+        changes = []
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.decode().split()
+            if len(parts) == 5:
+                changes.append(Change(parts[4][:1], _path(path), parts[1]))
+        return changes
 
     def changed_lines(self, *spec: str) -> dict[str, set[int]]:
         """Added or modified line numbers (new side) per changed file."""
@@ -101,10 +114,15 @@ class Git:
     def list_files(self, tree: str | None) -> list[str]:
         """Files of a commit's tree, or of the index when tree is None."""
         if tree is None:
-            out = self.run("ls-files", "-z", "--cached")
+            out = self.run("ls-files", "-z", "--cached", "--stage")
         else:
-            out = self.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", tree)
-        return [_path(p) for p in out.split(b"\0") if p]
+            out = self.run("ls-tree", "-r", "-z", "--full-tree", tree)
+        files = []
+        for entry in out.split(b"\0"):
+            meta, _, path = entry.partition(b"\t")
+            if path and not meta.startswith(GITLINK.encode()):
+                files.append(_path(path))
+        return list(dict.fromkeys(files))  # an unmerged index lists a path once per stage
 
     def read_blobs(self, names: Iterable[str]) -> dict[str, bytes | None]:
         """Contents of `REV:path` or `:path` objects in one `cat-file --batch`."""

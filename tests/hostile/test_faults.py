@@ -1,0 +1,116 @@
+"""Faults: git failing, a report deleted mid-run, a full disk, an interrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpers import Repo
+
+
+def policy(repo: Repo, rules: str, settings: str = "") -> None:
+    repo.write("clearance.yaml", f"metadata: {{name: faults}}\n{settings}rules:\n{rules}")
+    repo.write("README.md", "hi\n")
+
+
+def test_git_missing_from_path_gives_error_verdicts_not_a_crash(repo: Repo, cli, monkeypatch, tmp_path) -> None:
+    policy(repo, "  - {id: markers, stages: [commit], check: {git.conflict_markers: {}}}\n")
+    repo.commit("initial")
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    run = cli("check", "--repo", repo.path, "-f", "json")
+    assert run.code == 1
+    rule = json.loads(run.out)["rules"][0]
+    assert rule["verdict"] == "error"
+    assert "cannot run git" in rule["message"]
+
+
+def test_a_corrupt_object_store_is_an_error_verdict(repo: Repo, cli) -> None:
+    policy(repo, "  - {id: markers, stages: [pr], check: {git.conflict_markers: {}}}\n")
+    base = repo.commit("initial")
+    repo.write("a.txt", "a\n")
+    head = repo.commit("change")
+    blob = repo.git("rev-parse", f"{head}:a.txt").strip()
+    (repo.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base, "-f", "json")
+    assert run.code == 1
+    assert json.loads(run.out)["rules"][0]["verdict"] == "error"
+
+
+def test_a_report_deleted_mid_run_is_an_error_naming_it(repo: Repo, cli) -> None:
+    rules = (
+        f"  - id: cleanup\n    stages: [commit]\n    severity: info\n"
+        f"    check: {{command: {{argv: ['{sys.executable}', '-c', \"import os; os.remove('build/meta.json')\"]}}}}\n"
+        "  - id: meta\n    stages: [commit]\n    check: {assert: {file: build/meta.json, schema: true}}\n"
+    )
+    policy(repo, rules, "settings: {commands: true}\n")
+    repo.commit("initial")
+    repo.write("build/meta.json", "{}")
+    run = cli("check", "--repo", repo.path, "-f", "json")
+    found = {r["id"]: r for r in json.loads(run.out)["rules"]}
+    assert found["cleanup"]["verdict"] == "pass"
+    assert found["meta"]["verdict"] == "error"
+    assert found["meta"]["findings"][0]["file"] == "build/meta.json"
+    assert run.code == 1
+
+
+def _small_files() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+
+def test_a_full_disk_leaves_no_partial_output(repo: Repo, tmp_path) -> None:
+    rules = "".join(f"  - {{id: rule-{i}, stages: [commit], check: {{files.exist: {{paths: [README.md]}}}}}}\n"
+                    for i in range(40))
+    policy(repo, rules)
+    repo.commit("initial")
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "clearance", "check", "--repo", str(repo.path),
+                           "--no-cache", "-f", f"json={out / 'results.json'}"],
+                          capture_output=True, text=True, preexec_fn=_small_files, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert "cannot write output" in proc.stderr and "results.json" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert list(out.iterdir()) == []
+
+
+def test_an_interrupted_run_exits_130_and_leaves_no_partial_output(repo: Repo, tmp_path) -> None:
+    rules = (f"  - id: slow\n    stages: [commit]\n"
+             f"    check: {{command: {{argv: ['{sys.executable}', '-c', 'import time; time.sleep(30)']}}}}\n")
+    policy(repo, rules, "settings: {commands: true}\n")
+    repo.commit("initial")
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "clearance", "check", "--repo", str(repo.path),
+                             "-f", f"json={out / 'results.json'}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not _has_child(proc.pid):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    assert list(out.iterdir()) == []
+
+
+def _has_child(pid: int) -> bool:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return children.exists() and bool(children.read_text().strip())
+
+
+def test_environment_is_not_needed_to_locate_the_repository(repo: Repo, tmp_path) -> None:
+    policy(repo, "  - {id: readme, stages: [commit], check: {files.exist: {paths: [README.md]}}}\n")
+    repo.commit("initial")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "CLEARANCE_NO_CACHE": "1"}
+    proc = subprocess.run([sys.executable, "-m", "clearance", "check"], cwd=repo.path / ".git" / "..",
+                          env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
