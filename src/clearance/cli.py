@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "install-hooks": ("clearance.commands.install_hooks", "install plain git hooks that run clearance"),
     "init": ("clearance.commands.init", "write clearance.yaml, a PR template, hook and workflow config"),
     "template": ("clearance.commands.template", "print a file generated from the policy (pr)"),
-    "test": ("clearance.commands.policy_test", "run a policy's own tests: fixture evidence, expected verdicts"),
+    "test": ("clearance.commands.policy_test", "run a policy's tests: fixture evidence, expected verdicts"),
 }
 
 
