@@ -151,6 +151,16 @@ def test_empty_file(repo: Repo, cli: Callable[..., Run], name: str) -> None:
     ("notes.xml", b"these are not coverage figures\n", "not a coverage report"),
     ("coverage.json", b'{"meta": {"format": 3}, "files": {"a.py": {"executed_lines": [1]', "not valid JSON"),
     ("lcov.info", b"TN:\nSF:a.py\nDA:1,1\n", "no end_of_record"),
+    ("hits.xml", b"<coverage><packages><package><classes><class filename='a.py'><lines>"
+     b"<line number='1' hits='many'/></lines></class></classes></package></packages></coverage>",
+     "must be a number"),
+    ("jacoco.xml", b"<report name='x'><package name='p'><sourcefile name='A.java'>"
+     b"<line nr='1' mi='0' ci='lots'/></sourcefile></package></report>", "ci='lots' is not a number"),
+    ("shape.json", b'{"meta": {"format": 3}, "files": {"a.py": {"executed_lines": [1]}}}',
+     "not a coverage.py JSON report: missing 'missing_lines'"),
+    ("future.json", b'{"meta": {"format": 9}, "files": {}}', "unsupported coverage.py JSON format 9"),
+    ("summary.json", b'{"total": {"lines": {}}, "a.js": {"lines": {"covered": 1}}}',
+     "not a coverage-summary.json report: missing 'total'"),
     ("bad.info", b"TN:\nSF:a.py\nDA:one,1\nend_of_record\n", "malformed DA line"),
     (".coverage", b"!coverage.py: This is a private format, don't read it directly!{}",
      "not a coverage.py data file"),

@@ -101,5 +101,5 @@ def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:
             else:
                 reader.start(element)
     except ValueError as e:
-        raise EvidenceError(f"a number in the report is not a number: {e}", path) from e
+        raise EvidenceError(f"an attribute that must be a number is not ({e})", path) from e
     return build(reader.files, reader.branch_measured, events.record)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import tempfile
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +56,8 @@ def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:
 
 def _measured(raw: bytes, path: str) -> tuple[bool, Measured]:
     """Whether arcs were measured, and the lines or arcs run per recorded file."""
+    import tempfile
+
     import coverage
     from coverage.exceptions import CoverageException
 
