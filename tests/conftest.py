@@ -56,3 +56,14 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., Run]]:
         return Run(code, captured.out, captured.err)
 
     yield run
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Report how many examples each property-based test ran (issue: hostile input)."""
+    from examples_count import COUNTS
+
+    if COUNTS:
+        terminalreporter.section("hypothesis examples run")
+        for name, count in sorted(COUNTS.items()):
+            terminalreporter.write_line(f"{count:6d}  {name}")
+        terminalreporter.write_line(f"{sum(COUNTS.values()):6d}  in all")
