@@ -1,0 +1,220 @@
+"""The hooks of .pre-commit-hooks.yaml, run by the real pre-commit framework.
+
+The hook repository is a snapshot of this checkout's working tree committed
+in a temporary repository (`source_snapshot`), used both by `pre-commit
+try-repo PATH HOOK --ref SHA` and by a `.pre-commit-config.yaml` with
+`repo: PATH` / `rev: SHA` for real `git commit`s: the same (repo, rev) pair,
+so pre-commit pip-installs clearance once into the module's PRE_COMMIT_HOME.
+(`try-repo` on the checkout itself would copy only files git already tracks.)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from frontends.support import CONFLICT, ROOT, clean_env, run
+from helpers import Repo
+
+PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
+POLICY = """\
+apiVersion: clearance/v1
+kind: Policy
+metadata: {name: hooks-test, version: 1.0.0}
+extends: [builtin:spec-driven]
+rules:
+  - id: git.conventional-commits
+    title: Commit subjects follow Conventional Commits
+    stages: [commit-msg]
+    check: {git.commit_message: {pattern: '^(feat|fix|docs|chore): '}}
+    fix: "Start the subject with feat:, fix:, docs: or chore:."
+"""
+MARKER_LINE = "app.py:2: code.no-conflict-markers conflict marker <<<<<<<"
+
+
+class Hooks:
+    """pre-commit with a home of its own, and the hook repository to run.
+
+    The environment is installed once, in the background from the moment the
+    fixture is made (so that the one `try-repo` test, which installs into a
+    temporary store of its own, runs meanwhile); every `run` waits for it.
+    """
+
+    def __init__(self, home: Path, source: Path, rev: str) -> None:
+        self.env = clean_env(PRE_COMMIT_HOME=str(home / "cache"),
+                             PATH=f"{PRE_COMMIT.parent}:{clean_env()['PATH']}")
+        self.source, self.rev = source, rev
+        self.config = home / "pre-commit-config.yaml"
+        self.config.write_text(config_text(source, rev, list(CASES)), encoding="utf-8")
+        scratch = Repo(home / "scratch")
+        scratch.path.mkdir()
+        scratch.git("init", "-q")
+        self.install = subprocess.Popen([PRE_COMMIT, "install-hooks", "--config", self.config],
+                                        cwd=scratch.path, env=self.env, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def ready(self) -> None:
+        out, _ = self.install.communicate(timeout=600)
+        assert self.install.returncode == 0, out
+
+    def run(self, repo: Repo, hook: str, *extra: str) -> tuple[int, str]:
+        """`pre-commit run HOOK` in `repo` with the module's config (outside the repo)."""
+        self.ready()
+        proc = run([PRE_COMMIT, "run", hook, "--config", self.config, "--color", "never", *extra],
+                   repo.path, self.env)
+        return proc.returncode, proc.stdout + proc.stderr
+
+    def git(self, repo: Repo, *args: str) -> tuple[int, str]:
+        self.ready()
+        proc = run(["git", *args], repo.path, self.env)
+        return proc.returncode, proc.stdout + proc.stderr
+
+
+def config_text(source: Path, rev: str, hook_ids: list[str]) -> str:
+    hooks = "".join(f"      - id: {hook}\n" for hook in hook_ids)
+    return f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n{hooks}"
+
+
+@pytest.fixture(scope="module")
+def hooks(tmp_path_factory: pytest.TempPathFactory, source_snapshot: tuple[Path, str]) -> Iterator[Hooks]:
+    made = Hooks(tmp_path_factory.mktemp("pre-commit-home"), *source_snapshot)
+    yield made
+    if made.install.poll() is None:
+        made.install.kill()
+    made.install.communicate()
+
+
+@pytest.fixture
+def project(repo: Repo) -> Repo:
+    """A repository with a clearance policy and a first commit."""
+    repo.write("clearance.yaml", POLICY)
+    repo.write("app.py", "a = 1\n")
+    repo.commit("chore: start")
+    return repo
+
+
+def test_try_repo_refuses_a_conflict_marker_then_passes(hooks: Hooks, project: Repo) -> None:
+    """`pre-commit try-repo PATH clearance`, as pre-commit's docs test a hook repository.
+
+    try-repo installs into a temporary store of its own on every call, so it
+    runs once; the same hook then passes from the module's installed store.
+    """
+    project.write("app.py", CONFLICT)
+    project.stage("app.py")
+    proc = run([PRE_COMMIT, "try-repo", hooks.source, "clearance", "--ref", hooks.rev,
+                "--color", "never"], project.path, hooks.env)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1 and MARKER_LINE in out, out
+    assert "  fix: Finish resolving the merge" in out
+    project.write("app.py", "a = 1\nb = 2\n")
+    project.stage("app.py")
+    code, out = hooks.run(project, "clearance")
+    assert code == 0 and "clearance (commit stage)" in out and "Passed" in out, out
+
+
+def test_manifest_is_valid() -> None:
+    proc = run([PRE_COMMIT, "validate-manifest", ROOT / ".pre-commit-hooks.yaml"], ROOT, clean_env())
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_manifest_follows_the_conventions() -> None:
+    hooks = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    by_id = {h["id"]: h for h in hooks}
+    assert {h["minimum_pre_commit_version"] for h in hooks} == {"3.2.0"}
+    assert {h["language"] for h in hooks} == {"python"}
+    assert by_id["clearance"]["stages"] == ["pre-commit"]
+    assert by_id["clearance-commit-msg"]["stages"] == ["commit-msg"]
+    assert by_id["clearance-push"]["stages"] == ["pre-push"]
+    for whole_change in ("clearance", "clearance-push"):
+        assert by_id[whole_change]["pass_filenames"] is False and by_id[whole_change]["always_run"] is True
+    assert by_id["clearance-validate"]["files"] == r"(^|/)(clearance\.ya?ml|\.clearance\.ya?ml)$"
+
+
+def _commit_stage(hooks: Hooks, repo: Repo) -> None:
+    repo.write("app.py", CONFLICT)
+    repo.stage("app.py")
+    code, out = hooks.run(repo, "clearance")
+    assert code == 1 and MARKER_LINE in out, out
+    assert "  fix: Finish resolving the merge" in out
+    repo.write("app.py", "a = 1\nb = 2\n")
+    repo.stage("app.py")
+    code, out = hooks.run(repo, "clearance")
+    assert code == 0, out
+
+
+def _commit_msg(hooks: Hooks, repo: Repo) -> None:
+    message = repo.write("message.txt", "wip\n")
+    code, out = hooks.run(repo, "clearance-commit-msg", "--hook-stage", "commit-msg",
+                               "--commit-msg-filename", str(message))
+    assert code == 1 and "git.conventional-commits 'wip' does not match" in out, out
+    message.write_text("feat: a real subject\n", encoding="utf-8")
+    code, out = hooks.run(repo, "clearance-commit-msg", "--hook-stage", "commit-msg",
+                               "--commit-msg-filename", str(message))
+    assert code == 0, out
+
+
+def _push(hooks: Hooks, repo: Repo) -> None:
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.write("app.py", CONFLICT)
+    bad = repo.commit("fix: oops", "app.py")
+    refs = ("--hook-stage", "pre-push", "--from-ref", base, "--to-ref", bad)
+    code, out = hooks.run(repo, "clearance-push", *refs)
+    assert code == 1 and MARKER_LINE in out, out
+    repo.write("app.py", "a = 2\n")
+    good = repo.commit("fix: resolved", "app.py")
+    code, out = hooks.run(repo, "clearance-push", "--hook-stage", "pre-push",
+                               "--from-ref", bad, "--to-ref", good)
+    assert code == 0, out
+
+
+def _validate(hooks: Hooks, repo: Repo) -> None:
+    repo.write("clearance.yaml", POLICY.replace("git.commit_message", "git.commit_mesage"))
+    repo.stage("clearance.yaml")
+    code, out = hooks.run(repo, "clearance-validate")
+    assert code == 1 and "clearance.yaml:9:12: rules[0].check: unknown check kind" in out, out
+    repo.write("clearance.yaml", POLICY)
+    repo.stage("clearance.yaml")
+    code, out = hooks.run(repo, "clearance-validate")
+    assert code == 0, out
+
+
+CASES: dict[str, Callable[[Hooks, Repo], None]] = {
+    "clearance": _commit_stage, "clearance-commit-msg": _commit_msg,
+    "clearance-push": _push, "clearance-validate": _validate,
+}
+
+
+def test_every_hook_of_the_manifest_is_run_here() -> None:
+    hooks = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert sorted(h["id"] for h in hooks) == sorted(CASES)
+
+
+@pytest.mark.parametrize("hook_id", list(CASES))
+def test_hook_blocks_then_passes(hook_id: str, hooks: Hooks, project: Repo) -> None:
+    CASES[hook_id](hooks, project)
+
+
+def test_real_commits_through_the_installed_hooks(hooks: Hooks, project: Repo) -> None:
+    project.write(".pre-commit-config.yaml",
+                  config_text(hooks.source, hooks.rev, ["clearance", "clearance-commit-msg"]))
+    project.commit("chore: use the hooks", ".pre-commit-config.yaml")
+    installed = run([PRE_COMMIT, "install", "--hook-type", "pre-commit", "--hook-type", "commit-msg"],
+                    project.path, hooks.env)
+    assert installed.returncode == 0, installed.stderr
+    project.write("app.py", CONFLICT)
+    project.stage("app.py")
+    code, out = hooks.git(project, "commit", "-m", "feat: add b")
+    assert code != 0 and MARKER_LINE in out, out
+    project.write("app.py", "a = 1\nb = 2\n")
+    project.stage("app.py")
+    code, out = hooks.git(project, "commit", "-m", "add b")
+    assert code != 0 and ".git/COMMIT_EDITMSG:1: git.conventional-commits 'add b' does not match" in out
+    assert "fix: Start the subject with feat:" in out
+    code, out = hooks.git(project, "commit", "-m", "feat: add b")
+    assert code == 0, out
+    assert project.git("log", "-1", "--format=%s").strip() == "feat: add b"
