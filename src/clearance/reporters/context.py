@@ -109,6 +109,7 @@ def _rule(r: Mapping[str, Any], anchor: str) -> dict[str, Any]:
         "waiver": _waiver(r["waiver"]) if r["waiver"] else None,
         "attestation": _attestation(r["attestation"]) if r["attestation"] else None,
         "checklist_items": pr_checklist(data.get("checklist")),
+        "checklist_more": data.get("checklist_truncated") or 0,
         "junit": _junit(data.get("junit")),
     }
 

@@ -19,6 +19,8 @@ RESULTS: dict[str, tuple[str, str]] = {
     "not-implemented": ("\u2717", "not implemented"),
     "excluded": ("\u2013", "excluded"),
 }
+# PR task-item state -> its mark in the report
+STATES = {"checked": "[x]", "unchecked": "[ ]", "not-applicable": "[~]", "unknown": "[?]"}
 
 
 def percent(value: Any) -> str:
@@ -163,7 +165,7 @@ def _scenario(row: Mapping[str, Any]) -> dict[str, Any]:
 # -- PR checklist -----------------------------------------------------------------------------
 
 def pr_checklist(value: Any) -> list[dict[str, Any]]:
-    """Task-list items of the PR body a rule looked at: text, ticked or not, where."""
+    """Task-list items of the PR body a rule looked at: text, state, where, required or not."""
     if isinstance(value, Mapping):
         value = value.get("items")
     items = []
@@ -172,11 +174,19 @@ def pr_checklist(value: Any) -> list[dict[str, Any]]:
             raw = {"text": raw}
         if not isinstance(raw, Mapping):
             continue
-        text = next((_text(raw[k]) for k in ("text", "item", "label", "name") if k in raw), "")
-        ticked = next((raw[k] for k in ("checked", "ticked", "done") if k in raw), None)
-        ticked = ticked if isinstance(ticked, bool) else None
-        mark = "[?]" if ticked is None else ("[x]" if ticked else "[ ]")
-        items.append({"text": text, "checked": ticked, "mark": mark,
-                      "required": bool(raw.get("required", False)),
-                      "where": _where(raw) if raw.get("line") is not None else ""})
+        state, line, section = _state(raw), raw.get("line"), _text(raw.get("section"))
+        detail = ["required"] if raw.get("required") else []
+        detail += ["not applicable"] if state == "not-applicable" else []
+        detail += [f"section {section}"] if section else []
+        detail += [f"line {line}"] if isinstance(line, int) else []
+        items.append({"text": _text(raw.get("text")), "state": state, "mark": STATES[state],
+                      "detail": "; ".join(detail)})
     return items
+
+
+def _state(item: Mapping[str, Any]) -> str:
+    state = item.get("state")
+    if state in STATES:
+        return str(state)
+    ticked = item.get("checked")
+    return "unknown" if not isinstance(ticked, bool) else ("checked" if ticked else "unchecked")

@@ -25,6 +25,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 _SCHEMES = re.compile(r"(?i)\b(javascript|vbscript|data)(:)")
 # A list marker or setext underline where the value starts a line's content.
 _BLOCK_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^([-+](?=\s|$)|=)")
+_LINE_BREAKS = re.compile(r"[\r\n\t]")  # HTML folds them into spaces anyway
 _CODE_UNSAFE = re.compile(r"[`|\\\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -55,7 +56,12 @@ def md_code(value: Any) -> MarkdownText:
 
 
 def _html_finalize(value: Any) -> Any:
-    return NO_VALUE if value is None else value
+    """None as a dash; text with its control and bidi characters made visible."""
+    if value is None:
+        return NO_VALUE
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return clean(_LINE_BREAKS.sub(" ", value))
+    return value
 
 
 @cache

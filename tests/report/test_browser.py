@@ -1,0 +1,150 @@
+"""The HTML report in a real browser: headless Chromium loads it from disk.
+
+Asserts on the DOM Chromium built (`--dump-dom`): every rule id and verdict
+is there, the hostile strings of the fixture are text, and no script element,
+event-handler attribute or `javascript:` link came from the data. Chromium's
+console log must show no Content-Security-Policy violation: the inline
+stylesheet is allowed by its hash and nothing else was attempted. The
+screenshot is kept in tests/artifacts/report.png.
+
+Skips only when /usr/bin/chromium is absent and CI is not set; in CI a
+missing browser fails the test (`.ci/run` installs Debian's `chromium`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clearance.reporters import render
+from clearance.reporters.context import OTHER_STAGE, VERDICTS
+
+CHROMIUM = Path("/usr/bin/chromium")
+ALL_VERDICTS = Path(__file__).parent / "fixtures" / "results-all-verdicts.json"
+ARTIFACTS = Path(__file__).parent.parent / "artifacts"
+# Read at import: the suite's autouse fixture removes CI from the environment of each test.
+IN_CI = bool(os.environ.get("CI"))
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class DomCensus(HTMLParser):
+    """Elements, attributes, body text and table rows of a document, for assertions."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str]] = []
+        self.text: list[str] = []
+        self.rows: list[str] = []
+        self._row: list[str] | None = None
+        self._in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend((name, value or "") for name, value in attrs)
+        self._in_body = self._in_body or tag == "body"
+        if tag == "tr":
+            self._row = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tr" and self._row is not None:
+            self.rows.append(" ".join(" ".join(self._row).split()))
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_body:
+            self.text.append(data)
+            if self._row is not None:
+                self._row.append(data)
+
+    @classmethod
+    def of(cls, html: str) -> DomCensus:
+        census = cls()
+        census.feed(html)
+        census.close()
+        return census
+
+    @property
+    def words(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def symbol(rule: dict[str, Any]) -> str:
+    return VERDICTS[rule["verdict"]][0] if rule["in_stage"] else OTHER_STAGE[0]
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    profile = tmp_path / "profile"
+    command = [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The HTML report of the all-verdicts document, as a file:// URL."""
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail("chromium is not installed: .ci/run must install Debian's chromium")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    doc = json.loads(ALL_VERDICTS.read_text(encoding="utf-8"))
+    report = tmp_path_factory.mktemp("browser") / "report.html"
+    report.write_text(render("html", doc, {}), encoding="utf-8")
+    return report.as_uri()
+
+
+@pytest.fixture(scope="module")
+def loaded(page: str, tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    """Chromium's DOM of the page on stdout, its console log on stderr."""
+    run = chromium(tmp_path_factory.mktemp("chromium"), "--enable-logging=stderr", "--v=0",
+                   "--dump-dom", page)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run
+
+
+def test_the_census_sees_what_it_must_refuse() -> None:
+    census = DomCensus.of('<p><script>x</script><img src=x onerror="a()"><a href="javascript:b">c</a></p>')
+    assert census.tags.count("script") == 1
+    assert ("onerror", "a()") in census.attrs and ("href", "javascript:b") in census.attrs
+
+
+def test_the_browser_shows_every_rule_and_verdict(loaded: subprocess.CompletedProcess[str],
+                                                  doc: dict[str, Any]) -> None:
+    run = loaded
+    census = DomCensus.of(run.stdout)
+    assert "Compliance report: shop-delivery 1.2.0, pr stage" in census.words
+    labels = {"not-applicable": "not applicable"}
+    for rule in doc["rules"]:
+        label = labels.get(rule["verdict"], rule["verdict"]) if rule["in_stage"] else "other stage"
+        rows = [r for r in census.rows if rule["id"] in r.split()]
+        assert any(r.startswith(f"{symbol(rule)} {label} ") for r in rows), (rule["id"], rows)
+    for verdict, n in doc["summary"]["counts"].items():
+        assert any(r.endswith(f" {labels.get(verdict, verdict)} {n}") for r in census.rows), verdict
+    assert "Content Security Policy" not in run.stderr, "the page broke its own CSP"
+
+
+def test_hostile_text_is_inert(loaded: subprocess.CompletedProcess[str], hostile: tuple[str, ...]) -> None:
+    census = DomCensus.of(loaded.stdout)
+    assert census.tags.count("script") == 0
+    assert census.tags.count("img") == 0
+    assert not [a for a in census.attrs if a[0].startswith("on")]
+    hrefs = [value for name, value in census.attrs if name == "href"]
+    assert hrefs and all(href.startswith("#") for href in hrefs)
+    for text in hostile:
+        assert text in census.words
+
+
+def test_screenshot(page: str, tmp_path: Path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report.png"
+    shot.unlink(missing_ok=True)
+    run = chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", page)
+    assert run.returncode == 0, run.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 50_000
