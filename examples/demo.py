@@ -49,16 +49,22 @@ def main() -> int:
         base = build(Path(tmp))
         (repo / "docs" / "discount.md").write_text("# Discount\n\nA rate from 0 to 1.\n")
         git(repo, "add", "docs/discount.md")
-        commit = clearance(repo, "check", "--stage", "commit", "-f", "text",
-                           "-f", f"json={OUT / 'commit.json'}")
+        commit = clearance(repo, "check", "--stage", "commit", "-f", "text", *reports("commit"))
         git(repo, "reset", "-q")
-        pr = clearance(repo, "check", "--stage", "pr", "--base", base, "-f", "text",
-                       "-f", f"json={OUT / 'pr.json'}")
+        pr = clearance(repo, "check", "--stage", "pr", "--base", base, "-f", "text", *reports("pr"))
     print(f"\ncommit stage exit code {commit} (expected 0), pr stage exit code {pr} (expected 1)")
     print("reports written:")
     for path in sorted(OUT.iterdir()):
         print(f"  {path}")
+    print(f"\nthe compliance report: open {(OUT / 'pr.html').as_uri()}")
+    print(f"re-render a saved run: clearance report {OUT / 'pr.json'} --format markdown")
     return 0 if (commit, pr) == (0, 1) else 1
+
+
+def reports(stage: str) -> list[str]:
+    """The results document and the compliance report (HTML, Markdown) of one stage."""
+    return ["-f", f"json={OUT / f'{stage}.json'}", "-f", f"html={OUT / f'{stage}.html'}",
+            "-f", f"markdown={OUT / f'{stage}.md'}"]
 
 
 if __name__ == "__main__":
