@@ -5,7 +5,6 @@ UTF-8 and a megabyte of text reach no shell, no terminal and no annotation."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -79,10 +78,8 @@ def test_a_hostile_event_body_is_read_safely_and_evaluated(project, cli, tmp_pat
                         title=f"feat: {ESC}[31m::error::title\n::warning::x")
     assert event.stat().st_size > 1_000_000
     results, annotations = tmp_path / "results.json", tmp_path / "github.txt"
-    started = time.perf_counter()
     run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base, "--event", event,
               "-f", "text", "-f", f"json={results}", "-f", f"github={annotations}")
-    elapsed = time.perf_counter() - started
     assert run.code == 1, run.out + run.err
     assert "Traceback" not in run.err
     assert not pwned.exists()
@@ -95,7 +92,6 @@ def test_a_hostile_event_body_is_read_safely_and_evaluated(project, cli, tmp_pat
     commands = annotations.read_text("utf-8").splitlines()
     assert ESC not in annotations.read_text("utf-8")
     assert not [line for line in commands if line.startswith(("::error::", "::warning::", "::set-"))]
-    assert elapsed < 20
 
 
 def test_invalid_utf8_in_the_body_becomes_replacement_characters(project, cli, tmp_path) -> None:
