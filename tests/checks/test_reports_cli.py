@@ -118,12 +118,12 @@ BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa">'
 BROKEN = [
     ("build/test-results/unit/junit.xml", '<testsuites><testsuite name="u"><testcase name="a">',
      "tests.pass", "not well-formed"),
-    ("build/test-results/unit/junit.xml", BILLION_LAUGHS, "tests.pass", "refused XML"),
+    ("build/test-results/unit/junit.xml", BILLION_LAUGHS, "tests.pass", "refused"),
     ("build/test-results/unit/junit.xml", '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM '
-     '"file:///etc/passwd">]><testsuite name="&x;"/>', "tests.pass", "refused XML"),
+     '"file:///etc/passwd">]><testsuite name="&x;"/>', "tests.pass", "refused"),
     ("build/test-results/unit/junit.xml", '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM '
-     '"http://127.0.0.1:9/x">]><testsuite><testcase name="&x;"/></testsuite>', "tests.pass", "refused XML"),
-    ("build/test-results/unit/junit.xml", "", "tests.pass", "not well-formed"),
+     '"http://127.0.0.1:9/x">]><testsuite><testcase name="&x;"/></testsuite>', "tests.pass", "refused"),
+    ("build/test-results/unit/junit.xml", "", "tests.pass", "the file is empty"),
     ("build/test-results/unit/junit.xml", '{"tests": []}', "tests.pass", "not well-formed"),
     ("build/test-results/unit/junit.xml", "<coverage/>", "tests.pass", "not a JUnit report"),
     ("build/lint/ruff.sarif", '{"version": "2.1.0", "runs": [', "lint.clean", "invalid JSON"),

@@ -16,14 +16,14 @@ once per run and recorded with its sha256.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
-from clearance.evidence.inputs import HashingReader, InputRecord, open_stream
+from clearance.evidence.inputs import InputRecord
+from clearance.evidence.xmlstream import stream_xml
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
 _MARKS = {"failure": "failed", "error": "error", "skipped": "skipped"}
@@ -99,101 +99,59 @@ def read_junit(evidence: Evidence, globs: Sequence[str] | None = None) -> JUnitR
 
 
 def _read_report(evidence: Evidence, path: str) -> tuple[tuple[TestCase, ...], InputRecord]:
-    stream = open_stream(evidence.files, path)
-    try:
-        cases = tuple(_parse(stream, path))
-    except EvidenceError:
-        _note_rest(evidence, stream)
-        raise
-    except Exception as e:  # ParseError, defusedxml's refusals, anything expat raises
-        _note_rest(evidence, stream)
-        raise _parse_error(e, path) from e
-    return cases, stream.finish()
+    reader = _Reader(path)
+    record = stream_xml(evidence, path, reader, ("testsuites", "testsuite"), "JUnit", _HINT)
+    return tuple(reader.cases), record
 
 
-def _note_rest(evidence: Evidence, stream: HashingReader) -> None:
-    """Record a broken report too, so that the results name what was refused."""
-    try:
-        evidence.note(stream.finish())
-    except EvidenceError:
-        stream.close()
+class _Reader:
+    """Collects test cases as the report streams by (an `XmlHandler`)."""
 
+    text_tags = frozenset(_MARKS)
 
-def _parse_error(error: Exception, path: str) -> EvidenceError:
-    from defusedxml import DefusedXmlException
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.cases: list[TestCase] = []
+        self.suites: list[str] = []
+        self.case: dict[str, str] | None = None
+        self.marks: dict[str, str] = {}
+        self.mark_attrs: list[dict[str, str]] = []
+        self.shift = -1  # set from the root: 1 for pytest, whose `line` counts from 0
 
-    if isinstance(error, DefusedXmlException):
-        return EvidenceError(f"refused XML: {error}", path,
-                             hint="JUnit reports need no DTD or entities; regenerate the report")
-    position = getattr(error, "position", None)
-    line, column = position if isinstance(position, tuple) else (None, None)
-    reason = str(error).split(": line ")[0]
-    return EvidenceError(f"not well-formed XML: {reason}", path, line,
-                         column + 1 if column is not None else None, hint=_HINT)
-
-
-def _parse(stream: HashingReader, path: str) -> Iterator[TestCase]:
-    """Walk the report; yield each test case and drop every element once read."""
-    from defusedxml.ElementTree import iterparse
-
-    parents: list[Any] = []  # the open elements above the current one
-    suites: list[str] = []
-    in_case = 0  # how many open <testcase> elements hold the current one
-    shift = 0
-    for event, elem in iterparse(stream, events=("start", "end"), forbid_dtd=False):
-        tag = _local(elem.tag)
-        if event == "start":
-            if not parents:
-                shift = _root_line_shift(tag, elem, path)
-            suites += [elem.get("name", "")] if tag == "testsuite" else []
-            in_case += tag == "testcase"
-            parents.append(elem)
-            continue
-        parents.pop()
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if self.shift < 0:
+            self.shift = 1 if attrs.get("name") == "pytest tests" else 0
         if tag == "testsuite":
-            suites.pop()
+            self.suites.append(attrs.get("name", ""))
         elif tag == "testcase":
-            in_case -= 1
-            yield _case(elem, suites[-1] if suites else "", path, shift)
-        if parents and not in_case:
-            parents[-1].remove(elem)
+            self.case, self.marks = attrs, {}
+        elif tag in _MARKS and self.case is not None:
+            self.mark_attrs.append(attrs)
+
+    def end(self, tag: str, text: str) -> None:
+        if tag == "testsuite" and self.suites:
+            self.suites.pop()
+        elif tag == "testcase" and self.case is not None:
+            self.cases.append(self._case(self.case))
+            self.case = None
+        elif tag in _MARKS and self.mark_attrs:
+            attrs = self.mark_attrs.pop()
+            self.marks.setdefault(_MARKS[tag], _message(attrs.get("message"), text))
+
+    def _case(self, attrs: dict[str, str]) -> TestCase:
+        outcome = next((o for o in _PRECEDENCE if o in self.marks), "passed")
+        return TestCase(
+            name=attrs.get("name", ""), classname=attrs.get("classname", ""),
+            suite=self.suites[-1] if self.suites else "", outcome=outcome,
+            message=self.marks.get(outcome, ""), file=attrs.get("file") or None,
+            line=_line(attrs.get("line"), self.shift), report=self.path,
+        )
 
 
-def _root_line_shift(tag: str, root: Any, path: str) -> int:
-    """Check the root element; 1 for pytest, whose `line` attribute counts from 0."""
-    if tag not in ("testsuites", "testsuite"):
-        raise EvidenceError(f"not a JUnit report: the root element is <{tag}>", path,
-                            hint="inputs.junit should name JUnit XML files only")
-    return 1 if root.get("name") == "pytest tests" else 0
-
-
-def _case(elem: Any, suite: str, path: str, shift: int) -> TestCase:
-    outcome, message = _outcome(elem)
-    return TestCase(
-        name=elem.get("name", ""), classname=elem.get("classname", ""), suite=suite,
-        outcome=outcome, message=message, file=elem.get("file") or None,
-        line=_line(elem.get("line"), shift), report=path,
-    )
-
-
-def _outcome(elem: Any) -> tuple[str, str]:
-    """The outcome of a test case from its children, with the first message found."""
-    marks: dict[str, str] = {}
-    for child in elem:
-        outcome = _MARKS.get(_local(child.tag))
-        if outcome is not None and outcome not in marks:
-            marks[outcome] = _message(child)
-    for outcome in _PRECEDENCE:
-        if outcome in marks:
-            return outcome, marks[outcome]
-    return "passed", ""
-
-
-def _message(child: Any) -> str:
-    message = child.get("message")
-    if message:
-        return str(message).strip()
-    for line in (child.text or "").splitlines():
+def _message(attribute: str | None, text: str) -> str:
+    if attribute:
+        return attribute.strip()
+    for line in text.splitlines():
         if line.strip():
             return line.strip()
     return ""
@@ -205,10 +163,3 @@ def _line(value: str | None, shift: int) -> int | None:
     except ValueError:
         return None
     return number if number is not None and number > 0 else None
-
-
-def _local(tag: object) -> str:
-    """An element's name without its namespace."""
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1] if "}" in tag else tag

@@ -11,14 +11,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from clearance.errors import EvidenceError
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, build
 from clearance.evidence.coverage.paths import PathMapper
-from clearance.evidence.coverage.xmlstream import XmlEvents
+from clearance.evidence.xmlstream import stream_xml
 
 if TYPE_CHECKING:
-    from xml.etree.ElementTree import Element
-
     from clearance.evidence.context import Evidence
 
 _CONDITION = re.compile(r"\((\d+)/(\d+)\)")
@@ -33,16 +30,15 @@ class _ClassLines:
         self.covered: set[int] = set()
         self.branches: dict[int, tuple[int, int]] = {}
 
-    def add(self, element: Element) -> bool:
+    def add(self, attrs: dict[str, str]) -> bool:
         """Record one `<line>`; whether it carries branch counts."""
-        get = element.get
-        number = int(get("number", ""))
+        number = int(attrs.get("number", ""))
         self.lines.add(number)
-        if int(get("hits", "0")) > 0:
+        if int(attrs.get("hits", "0")) > 0:
             self.covered.add(number)
-        if get("branch") != "true":
+        if attrs.get("branch") != "true":
             return False
-        match = _CONDITION.search(get("condition-coverage", ""))
+        match = _CONDITION.search(attrs.get("condition-coverage", ""))
         if match is None:
             return False
         taken, total = int(match[1]), int(match[2])
@@ -55,7 +51,9 @@ class _ClassLines:
 
 
 class _Reader:
-    """The state of one report being streamed."""
+    """The state of one report being streamed (an `XmlHandler`)."""
+
+    text_tags = frozenset({"source"})
 
     def __init__(self, mapper: PathMapper) -> None:
         self.mapper = mapper
@@ -65,41 +63,29 @@ class _Reader:
         self.in_methods = False
         self.branch_measured = False
 
-    def start(self, element: Element) -> None:
-        tag = element.tag
-        if tag == "class":
-            self.current = _ClassLines(element.get("filename") or element.get("name") or "")
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "line":
+            if not self.in_methods and self.current.add(attrs):
+                self.branch_measured = True
+        elif tag == "class":
+            self.current = _ClassLines(attrs.get("filename") or attrs.get("name") or "")
         elif tag == "methods":
             self.in_methods = True
         elif tag == "coverage":
-            self.branch_measured = int(element.get("branches-valid") or "0") > 0
+            self.branch_measured = int(attrs.get("branches-valid") or "0") > 0
 
-    def end(self, element: Element) -> None:
-        tag = element.tag
-        if tag == "line":
-            if not self.in_methods and self.current.add(element):
-                self.branch_measured = True
-        elif tag == "class":
+    def end(self, tag: str, text: str) -> None:
+        if tag == "class":
             path = self.mapper.joined(self.sources, self.current.filename)
             self.files.append(self.current.done(path))
-            element.clear()
         elif tag == "methods":
             self.in_methods = False
         elif tag == "source":
-            self.sources.append(element.text or "")
-        elif tag == "package":
-            element.clear()
+            self.sources.append(text)
 
 
 def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:
-    events = XmlEvents(evidence, path, ("coverage",), "Cobertura")
     reader = _Reader(mapper)
-    try:
-        for event, element in events:
-            if event == "end":
-                reader.end(element)
-            else:
-                reader.start(element)
-    except ValueError as e:
-        raise EvidenceError(f"an attribute that must be a number is not ({e})", path) from e
-    return build(reader.files, reader.branch_measured, events.record)
+    record = stream_xml(evidence, path, reader, ("coverage",), "Cobertura",
+                        "check that the step writing the coverage report succeeded")
+    return build(reader.files, reader.branch_measured, record)

@@ -15,47 +15,44 @@ from typing import TYPE_CHECKING
 from clearance.errors import EvidenceError
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, build
 from clearance.evidence.coverage.paths import PathMapper
-from clearance.evidence.coverage.xmlstream import XmlEvents
+from clearance.evidence.xmlstream import stream_xml
 
 if TYPE_CHECKING:
-    from xml.etree.ElementTree import Element
-
     from clearance.evidence.context import Evidence
 
 
 class _Reader:
-    """The state of one report being streamed."""
+    """The state of one report being streamed (an `XmlHandler`)."""
+
+    text_tags: frozenset[str] = frozenset()
 
     def __init__(self, path: str, mapper: PathMapper) -> None:
         self.path = path
         self.mapper = mapper
         self.package = ""
+        self.source = ""
         self.files: list[FileCoverage] = []
         self.lines: set[int] = set()
         self.covered: set[int] = set()
         self.branches: dict[int, tuple[int, int]] = {}
 
-    def start(self, element: Element) -> None:
-        tag = element.tag
-        if tag == "package":
-            self.package = element.get("name", "")
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "line":
+            self._line(attrs)
+        elif tag == "package":
+            self.package = attrs.get("name", "")
         elif tag == "sourcefile":
+            self.source = attrs.get("name", "")
             self.lines, self.covered, self.branches = set(), set(), {}
 
-    def end(self, element: Element) -> None:
-        tag = element.tag
-        if tag == "line":
-            self._line(element)
-            return
+    def end(self, tag: str, text: str) -> None:
         if tag == "sourcefile":
-            path = self.mapper.package_path(self.package, element.get("name", ""))
+            path = self.mapper.package_path(self.package, self.source)
             self.files.append(FileCoverage(path, frozenset(self.lines), frozenset(self.covered),
                                            self.branches))
-        if tag in ("class", "sourcefile", "package", "group"):
-            element.clear()
 
-    def _line(self, element: Element) -> None:
-        nr, mi, ci, mb, cb = (self._int(element, a) for a in ("nr", "mi", "ci", "mb", "cb"))
+    def _line(self, attrs: dict[str, str]) -> None:
+        nr, mi, ci, mb, cb = (self._int(attrs, a) for a in ("nr", "mi", "ci", "mb", "cb"))
         if mi + ci > 0:
             self.lines.add(nr)
         if ci > 0:
@@ -63,8 +60,8 @@ class _Reader:
         if mb + cb > 0:
             self.branches[nr] = (mb + cb, cb)
 
-    def _int(self, element: Element, name: str) -> int:
-        value = element.get(name, "0")
+    def _int(self, attrs: dict[str, str], name: str) -> int:
+        value = attrs.get(name, "0")
         try:
             return int(value)
         except ValueError as e:
@@ -72,11 +69,7 @@ class _Reader:
 
 
 def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:
-    events = XmlEvents(evidence, path, ("report",), "JaCoCo")
     reader = _Reader(path, mapper)
-    for event, element in events:
-        if event == "end":
-            reader.end(element)
-        else:
-            reader.start(element)
-    return build(reader.files, True, events.record)
+    record = stream_xml(evidence, path, reader, ("report",), "JaCoCo",
+                        "check that the step writing the coverage report succeeded")
+    return build(reader.files, True, record)
