@@ -1,0 +1,1 @@
+"""A pack's source document (the checklist it encodes) and which rule cites each item."""
