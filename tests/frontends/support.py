@@ -75,3 +75,38 @@ def scrub(text: str, token: str | None = None) -> str:
 def stop_token(log: str) -> str | None:
     found = re.search(r"^::stop-commands::(\S+)$", log, re.MULTILINE)
     return found.group(1) if found else None
+
+
+def outside_stop_blocks(log: str) -> list[str]:
+    """The lines the runner would read as commands: those outside stop-commands blocks."""
+    lines, token = [], None
+    for line in log.splitlines():
+        if token is not None:
+            token = None if line == f"::{token}::" else token
+        elif line.startswith("::stop-commands::"):
+            token = line.removeprefix("::stop-commands::")
+        else:
+            lines.append(line)
+    assert token is None, "a stop-commands block was never closed"
+    return lines
+
+
+def parse_github_output(text: str) -> dict[str, str]:
+    """`$GITHUB_OUTPUT` as the runner reads it: `name=value` and `name<<DELIM` blocks."""
+    values: dict[str, str] = {}
+    lines = iter(text.splitlines())
+    for line in lines:
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delimiter = line.split("<<", 1)
+            body = []
+            for item in lines:
+                if item == delimiter:
+                    break
+                body.append(item)
+            else:
+                raise AssertionError(f"no closing delimiter for {name}")
+            values[name] = "\n".join(body)
+        elif line:
+            name, _, value = line.partition("=")
+            values[name] = value
+    return values

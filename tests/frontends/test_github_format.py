@@ -17,7 +17,7 @@ from clearance.github_actions import (
     stop_commands,
     write_outputs,
 )
-from frontends.support import scrub, stop_token
+from frontends.support import outside_stop_blocks, parse_github_output, scrub, stop_token
 from helpers import Repo, Run
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -96,41 +96,6 @@ def test_github_format_of_a_passing_stage_is_one_summary_line(repo: Repo, cli: C
     repo.stage()
     result = cli("check", "--repo", repo.path, "--stage", "commit", "--format", "github")
     assert (result.code, result.out) == (0, "clearance: commit stage passed: 1 passed\n")
-
-
-def outside_stop_blocks(log: str) -> list[str]:
-    """The lines the runner would read as commands: those outside stop-commands blocks."""
-    lines, token = [], None
-    for line in log.splitlines():
-        if token is not None:
-            token = None if line == f"::{token}::" else token
-        elif line.startswith("::stop-commands::"):
-            token = line.removeprefix("::stop-commands::")
-        else:
-            lines.append(line)
-    assert token is None, "a stop-commands block was never closed"
-    return lines
-
-
-def parse_github_output(text: str) -> dict[str, str]:
-    """`$GITHUB_OUTPUT` as the runner reads it: `name=value` and `name<<DELIM` blocks."""
-    values: dict[str, str] = {}
-    lines = iter(text.splitlines())
-    for line in lines:
-        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
-            name, delimiter = line.split("<<", 1)
-            body = []
-            for item in lines:
-                if item == delimiter:
-                    break
-                body.append(item)
-            else:
-                raise AssertionError(f"no closing delimiter for {name}")
-            values[name] = "\n".join(body)
-        elif line:
-            name, _, value = line.partition("=")
-            values[name] = value
-    return values
 
 
 def check_golden(name: str, actual: str) -> None:

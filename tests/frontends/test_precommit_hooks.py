@@ -26,8 +26,12 @@ POLICY = """\
 apiVersion: clearance/v1
 kind: Policy
 metadata: {name: hooks-test, version: 1.0.0}
-extends: [builtin:spec-driven]
 rules:
+  - id: code.no-conflict-markers
+    title: No merge conflict markers in changed files
+    stages: [commit, push]
+    check: {git.conflict_markers: {}}
+    fix: Finish resolving the merge and delete the marker lines.
   - id: git.conventional-commits
     title: Commit subjects follow Conventional Commits
     stages: [commit-msg]
@@ -176,7 +180,7 @@ def _validate(hooks: Hooks, repo: Repo) -> None:
     repo.write("clearance.yaml", POLICY.replace("git.commit_message", "git.commit_mesage"))
     repo.stage("clearance.yaml")
     code, out = hooks.run(repo, "clearance-validate")
-    assert code == 1 and "clearance.yaml:9:12: rules[0].check: unknown check kind" in out, out
+    assert code == 1 and "clearance.yaml:14:12: rules[1].check: unknown check kind" in out, out
     repo.write("clearance.yaml", POLICY)
     repo.stage("clearance.yaml")
     code, out = hooks.run(repo, "clearance-validate")
