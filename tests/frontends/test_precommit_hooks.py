@@ -19,7 +19,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from frontends.support import CONFLICT, ROOT, clean_env, run
-from helpers import Repo
+from helpers import Repo, Run
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 POLICY = """\
@@ -222,3 +222,14 @@ def test_real_commits_through_the_installed_hooks(hooks: Hooks, project: Repo) -
     code, out = hooks.git(project, "commit", "-m", "feat: add b")
     assert code == 0, out
     assert project.git("log", "-1", "--format=%s").strip() == "feat: add b"
+
+
+def test_check_reads_the_one_file_a_commit_msg_hook_passes(project: Repo, cli: Callable[..., Run]) -> None:
+    """pre-commit appends the message file to the entry: `clearance check --stage commit-msg FILE`."""
+    message = project.write("MSG", "wip\n")
+    result = cli("check", "--repo", project.path, "--stage", "commit-msg", message)
+    assert result.code == 1 and f"{message}:1: git.conventional-commits 'wip' does not match" in result.out
+    message.write_text("feat: fine\n", encoding="utf-8")
+    assert cli("check", "--repo", project.path, "--stage", "commit-msg", message).code == 0
+    explicit = cli("check", "--repo", project.path, "--stage", "commit-msg", "--message-file", message)
+    assert explicit.code == 0

@@ -1,0 +1,75 @@
+"""How the action's inputs become `clearance check` arguments and an `inputs:` policy overlay."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from clearance.action import check_arguments, formats, overlay_inputs, policies, step_outputs
+from clearance.errors import UsageError
+from clearance.policy.loader import load_policy
+from frontends.support import write_policy
+from helpers import Repo
+
+
+def test_coverage_lines_name_their_suite() -> None:
+    inputs = overlay_inputs({"INPUT_COVERAGE": "unit: build/unit.xml\n\nunit: build/more.xml\nit: build/it.xml\n"})
+    assert inputs == {"coverage": {"unit": ["build/unit.xml", "build/more.xml"], "it": ["build/it.xml"]}}
+    with pytest.raises(UsageError, match=r"'build/unit\.xml' is not a 'NAME: GLOB' line"):
+        overlay_inputs({"INPUT_COVERAGE": "build/unit.xml"})
+
+
+def test_junit_and_sarif_globs() -> None:
+    assert overlay_inputs({"INPUT_JUNIT": "a/*.xml\n b/*.xml \n"}) == {"junit": ["a/*.xml", "b/*.xml"]}
+    assert overlay_inputs({"INPUT_SARIF": "ruff.sarif"}) == {"sarif": ["ruff.sarif"]}
+    assert overlay_inputs({"INPUT_SARIF": "ruff: ruff.sarif\nmypy: m/*.sarif"}) == {
+        "sarif": {"ruff": ["ruff.sarif"], "mypy": ["m/*.sarif"]}}
+    with pytest.raises(UsageError):
+        overlay_inputs({"INPUT_SARIF": "ruff: ruff.sarif\nother.sarif"})
+    assert overlay_inputs({"INPUT_JUNIT": "  \n"}) == {}
+
+
+def test_the_overlay_follows_the_discovered_policy_and_overrides_its_inputs(repo: Repo, tmp_path: Path) -> None:
+    write_policy(repo, {"inputs": {"junit": ["old/*.xml"], "coverage": {"unit": "u.xml", "it": "i.xml"}},
+                        "rules": []})
+    env = {"RUNNER_TEMP": str(tmp_path), "INPUT_JUNIT": "new/*.xml", "INPUT_COVERAGE": "unit: new.xml"}
+    found = policies(env, repo.path)
+    assert found[0] == str(repo.path.resolve() / "clearance.yaml")
+    assert Path(found[1]).parent == tmp_path
+    assert YAML(typ="safe").load(Path(found[1]).read_text()) == {
+        "inputs": {"junit": ["new/*.xml"], "coverage": {"unit": ["new.xml"]}}}
+    merged = load_policy(found, repo.path).inputs
+    assert merged["junit"] == ["new/*.xml"] and merged["coverage"] == {"unit": ["new.xml"], "it": "i.xml"}
+
+
+def test_without_glob_inputs_the_policy_is_left_to_discovery(repo: Repo) -> None:
+    assert policies({}, repo.path) == []
+    assert policies({"INPUT_POLICY": "a.yaml\nb.yaml\n"}, repo.path) == ["a.yaml", "b.yaml"]
+
+
+def test_glob_inputs_with_a_pyproject_policy_say_what_to_do(repo: Repo, tmp_path: Path) -> None:
+    repo.write("pyproject.toml", "[tool.clearance]\napiVersion = 'clearance/v1'\n")
+    with pytest.raises(UsageError, match="need a YAML policy file"):
+        policies({"RUNNER_TEMP": str(tmp_path), "INPUT_JUNIT": "x.xml"}, repo.path)
+
+
+def test_command_line(tmp_path: Path) -> None:
+    env = {"RUNNER_TEMP": str(tmp_path), "INPUT_STAGE": "merge", "INPUT_BASE": " main ", "INPUT_HEAD": "",
+           "INPUT_FAIL_ON": "warning", "INPUT_FORMATS": "sarif, junit json sarif"}
+    argv, reports = check_arguments(env, tmp_path)
+    out = tmp_path / "clearance-merge"
+    assert argv == ["check", "--stage", "merge", "--fail-on", "warning", "--base", "main",
+                    "--format", "github", "--format", f"json={out / 'results.json'}",
+                    "--format", f"sarif={out / 'clearance.sarif'}", "--format", f"junit={out / 'junit.xml'}"]
+    assert list(reports) == ["json", "sarif", "junit"]
+    with pytest.raises(UsageError, match="unknown format 'pdf'"):
+        formats("sarif pdf")
+
+
+def test_outputs_when_clearance_could_not_run(tmp_path: Path) -> None:
+    values = step_outputs(None, {"json": tmp_path / "missing.json"}, 2)
+    assert values == {"verdict": "error", "blocking": "", "counts": "{}", "exit-code": "2",
+                      "reports": json.dumps({})}
