@@ -23,7 +23,7 @@ from functools import partial
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import InputRecord
-from clearance.evidence.xmlstream import stream_xml
+from clearance.evidence.xmlstream import TextCapture, stream_xml
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
 _MARKS = {"failure": "failed", "error": "error", "skipped": "skipped"}
@@ -107,9 +107,8 @@ def _read_report(evidence: Evidence, path: str) -> tuple[tuple[TestCase, ...], I
 class _Reader:
     """Collects test cases as the report streams by (an `XmlHandler`)."""
 
-    text_tags = frozenset(_MARKS)
-
     def __init__(self, path: str) -> None:
+        self.text = TextCapture()
         self.path = path
         self.cases: list[TestCase] = []
         self.suites: list[str] = []
@@ -127,8 +126,9 @@ class _Reader:
             self.case, self.marks = attrs, {}
         elif tag in _MARKS and self.case is not None:
             self.mark_attrs.append(attrs)
+            self.text.begin()
 
-    def end(self, tag: str, text: str) -> None:
+    def end(self, tag: str) -> None:
         if tag == "testsuite" and self.suites:
             self.suites.pop()
         elif tag == "testcase" and self.case is not None:
@@ -136,7 +136,7 @@ class _Reader:
             self.case = None
         elif tag in _MARKS and self.mark_attrs:
             attrs = self.mark_attrs.pop()
-            self.marks.setdefault(_MARKS[tag], _message(attrs.get("message"), text))
+            self.marks.setdefault(_MARKS[tag], _message(attrs.get("message"), self.text.finish()))
 
     def _case(self, attrs: dict[str, str]) -> TestCase:
         outcome = next((o for o in _PRECEDENCE if o in self.marks), "passed")

@@ -28,14 +28,32 @@ CHUNK = 1 << 16
 _IGNORE = len
 
 
-class XmlHandler(Protocol):
-    """What a streaming reader implements; tags come without their namespace."""
+class TextCapture:
+    """Collects the text of one element at a time, for handlers that need text."""
 
-    text_tags: frozenset[str]  # elements whose text `end` receives ("" for the others)
+    def __init__(self) -> None:
+        self.expat: Any = None
+        self.parts: list[str] = []
+
+    def begin(self) -> None:
+        self.parts = []
+        self.expat.CharacterDataHandler = self.parts.append
+
+    def finish(self) -> str:
+        self.expat.CharacterDataHandler = _IGNORE
+        return "".join(self.parts)
+
+
+class XmlHandler(Protocol):
+    """What a streaming reader implements; tags come without their namespace.
+
+    A handler that needs an element's text holds a `TextCapture` as `text`
+    and calls `text.begin()` in `start` and `text.finish()` in `end`.
+    """
 
     def start(self, tag: str, attrs: dict[str, str]) -> None: ...
 
-    def end(self, tag: str, text: str) -> None: ...
+    def end(self, tag: str) -> None: ...
 
 
 class _NullTarget:
@@ -70,7 +88,11 @@ def _guarded_expat() -> Any:
 
 
 class _Driver:
-    """Connects one handler to one expat parser and checks the root element."""
+    """Connects one handler to one expat parser and checks the root element.
+
+    Without namespaces (the usual case) the handler's methods become expat's
+    callbacks directly; with them, a thin wrapper strips the namespace.
+    """
 
     def __init__(self, handler: XmlHandler, roots: tuple[str, ...], kind: str, path: str) -> None:
         self.handler = handler
@@ -78,31 +100,28 @@ class _Driver:
         self.kind = kind
         self.path = path
         self.expat = _guarded_expat()
-        self.texts: list[list[str]] = []
+        capture = getattr(handler, "text", None)
+        if isinstance(capture, TextCapture):
+            capture.expat = self.expat
         self.expat.StartElementHandler = self._first
-        self.expat.EndElementHandler = self._end
 
     def _first(self, tag: str, attrs: dict[str, str]) -> None:
         name = local(tag)
         if name not in self.roots:
             raise EvidenceError(f"not a {self.kind} report: the root element is <{name}>", self.path)
-        self.expat.StartElementHandler = self._start
-        self._start(tag, attrs)
-
-    def _start(self, tag: str, attrs: dict[str, str]) -> None:
-        name = local(tag)
-        if name in self.handler.text_tags:
-            self.texts.append([])
-            self.expat.CharacterDataHandler = self.texts[-1].append
+        if "}" in tag:
+            self.expat.StartElementHandler = self._start_local
+            self.expat.EndElementHandler = self._end_local
+        else:
+            self.expat.StartElementHandler = self.handler.start
+            self.expat.EndElementHandler = self.handler.end
         self.handler.start(name, attrs)
 
-    def _end(self, tag: str) -> None:
-        name = local(tag)
-        text = ""
-        if name in self.handler.text_tags and self.texts:
-            text = "".join(self.texts.pop())
-            self.expat.CharacterDataHandler = self.texts[-1].append if self.texts else _IGNORE
-        self.handler.end(name, text)
+    def _start_local(self, tag: str, attrs: dict[str, str]) -> None:
+        self.handler.start(local(tag), attrs)
+
+    def _end_local(self, tag: str) -> None:
+        self.handler.end(local(tag))
 
     def feed(self, stream: HashingReader) -> None:
         parse: Callable[[bytes, bool], Any] = self.expat.Parse
@@ -152,6 +171,8 @@ def _explain(error: Exception, path: str, size: int, kind: str, hint: str) -> Ev
         reason = ErrorString(error.code) if error.code else str(error)
         return EvidenceError(f"not well-formed XML ({reason}); the report may be truncated",
                              path, error.lineno, error.offset + 1, hint=hint)
+    if isinstance(error, KeyError):
+        return EvidenceError(f"an element lacks its required attribute {error}", path, hint=hint)
     if isinstance(error, ValueError):
         return EvidenceError(f"an attribute that must be a number is not ({error})", path)
     return EvidenceError(f"cannot read the {kind} report: {type(error).__name__}: {error}", path)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, build
 from clearance.evidence.coverage.paths import PathMapper
-from clearance.evidence.xmlstream import stream_xml
+from clearance.evidence.xmlstream import TextCapture, stream_xml
 
 if TYPE_CHECKING:
     from clearance.evidence.context import Evidence
@@ -31,12 +31,13 @@ class _ClassLines:
         self.branches: dict[int, tuple[int, int]] = {}
 
     def add(self, attrs: dict[str, str]) -> bool:
-        """Record one `<line>`; whether it carries branch counts."""
-        number = int(attrs.get("number", ""))
+        """Record one `<line>`; whether it carries branch counts (the hot path: kept lean)."""
+        number = int(attrs["number"])
         self.lines.add(number)
-        if int(attrs.get("hits", "0")) > 0:
+        hits = attrs.get("hits", "0")
+        if hits != "0" and int(hits) > 0:
             self.covered.add(number)
-        if attrs.get("branch") != "true":
+        if "branch" not in attrs or attrs["branch"] != "true":
             return False
         match = _CONDITION.search(attrs.get("condition-coverage", ""))
         if match is None:
@@ -53,9 +54,8 @@ class _ClassLines:
 class _Reader:
     """The state of one report being streamed (an `XmlHandler`)."""
 
-    text_tags = frozenset({"source"})
-
     def __init__(self, mapper: PathMapper) -> None:
+        self.text = TextCapture()
         self.mapper = mapper
         self.sources: list[str] = []
         self.files: list[FileCoverage] = []
@@ -71,17 +71,19 @@ class _Reader:
             self.current = _ClassLines(attrs.get("filename") or attrs.get("name") or "")
         elif tag == "methods":
             self.in_methods = True
+        elif tag == "source":
+            self.text.begin()
         elif tag == "coverage":
             self.branch_measured = int(attrs.get("branches-valid") or "0") > 0
 
-    def end(self, tag: str, text: str) -> None:
+    def end(self, tag: str) -> None:
         if tag == "class":
             path = self.mapper.joined(self.sources, self.current.filename)
             self.files.append(self.current.done(path))
         elif tag == "methods":
             self.in_methods = False
         elif tag == "source":
-            self.sources.append(text)
+            self.sources.append(self.text.finish())
 
 
 def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:

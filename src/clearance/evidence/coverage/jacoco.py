@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 class _Reader:
     """The state of one report being streamed (an `XmlHandler`)."""
 
-    text_tags: frozenset[str] = frozenset()
-
     def __init__(self, path: str, mapper: PathMapper) -> None:
         self.path = path
         self.mapper = mapper
@@ -45,7 +43,7 @@ class _Reader:
             self.source = attrs.get("name", "")
             self.lines, self.covered, self.branches = set(), set(), {}
 
-    def end(self, tag: str, text: str) -> None:
+    def end(self, tag: str) -> None:
         if tag == "sourcefile":
             path = self.mapper.package_path(self.package, self.source)
             self.files.append(FileCoverage(path, frozenset(self.lines), frozenset(self.covered),
