@@ -1,0 +1,76 @@
+"""`clearance init`: clearance.yaml extending a pack, a PR template generated from
+the policy, a pre-commit configuration and a GitHub workflow. An existing file is
+kept unless `--force` is given."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from clearance.errors import UsageError
+
+POLICY = "clearance.yaml"
+TEMPLATE = ".github/pull_request_template.md"
+PRECOMMIT = ".pre-commit-config.yaml"
+WORKFLOW = ".github/workflows/clearance.yml"
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pack", default="spec-driven", metavar="NAME",
+                   help="the built-in pack clearance.yaml extends (default: spec-driven)")
+    p.add_argument("--force", action="store_true", help="overwrite files that exist")
+    p.add_argument("--repo", default=".", metavar="DIR", help="repository (default: .)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from clearance.config import find_root
+    from clearance.policy.loader import builtin_names
+
+    root = find_root(Path(args.repo))
+    pack = args.pack.removeprefix("builtin:")
+    if pack not in builtin_names():
+        raise UsageError(f"no built-in pack '{pack}'", hint=f"choose one of: {', '.join(builtin_names())}")
+    _write(root, POLICY, lambda: _policy(root, pack), args.force)
+    _write(root, TEMPLATE, lambda: _template(root), args.force)
+    _write(root, PRECOMMIT, _precommit, args.force)
+    _write(root, WORKFLOW, _workflow, args.force)
+    return 0
+
+
+def _write(root: Path, name: str, text: Callable[[], str], force: bool) -> None:
+    target = root / name
+    if target.exists() and not force:
+        print(f"kept {name}: it exists (--force overwrites it)")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text(), encoding="utf-8")
+    print(f"wrote {name}")
+
+
+def _policy(root: Path, pack: str) -> str:
+    from clearance.policy.loader import load_policy
+    from clearance.scaffold.files import policy_file
+
+    inputs = load_policy([f"builtin:{pack}"]).inputs
+    return policy_file(root.name or "repository", f"builtin:{pack}", inputs)
+
+
+def _template(root: Path) -> str:
+    """The template of the policy in force: the clearance.yaml just written, or the one kept."""
+    from clearance.commands.common import load
+    from clearance.scaffold.prtemplate import pr_template
+
+    return pr_template(load(root, [], use_cache=False))
+
+
+def _precommit() -> str:
+    from clearance.scaffold.files import precommit_config
+
+    return precommit_config()
+
+
+def _workflow() -> str:
+    from clearance.scaffold.files import workflow
+
+    return workflow()

@@ -1,0 +1,88 @@
+"""The files `clearance init` writes, as text: clearance.yaml extending a pack, the
+pre-commit configuration and the GitHub workflow that runs the action."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from clearance import __version__
+
+# Where the action and the pre-commit hooks are published.
+PROJECT = "clearance-dev/clearance"
+HOOKS_REPO = f"https://github.com/{PROJECT}"
+ACTION = f"{PROJECT}@v{__version__.split('.')[0]}"
+
+
+def policy_file(name: str, pack: str, inputs: dict[str, Any]) -> str:
+    """clearance.yaml: extends the pack, with the pack's inputs shown as comments."""
+    lines = [
+        "# yaml-language-server: $schema=https://clearance.dev/schemas/policy-v1.json",
+        "# This repository's delivery checklist, checked by clearance. The pack's rules apply",
+        "# first; a rule here with the id of one of them changes it (its check's parameters",
+        "# merge key by key), `enabled: false` drops it. See `clearance list` and docs/policy.md.",
+        "apiVersion: clearance/v1",
+        "kind: Policy",
+        "metadata:",
+        f"  name: {json.dumps(name)}",
+        "  version: 0.1.0",
+        f"extends: [{pack}]",
+        "# Where CI writes the evidence; the pack's defaults are:",
+        "# inputs:",
+    ]
+    for key, value in inputs.items():
+        if isinstance(value, dict):
+            lines.append(f"#   {key}:")
+            lines += [f"#     {k}: {json.dumps(v)}" for k, v in value.items()]
+        else:
+            lines.append(f"#   {key}: {json.dumps(value)}")
+    lines += ["rules: []", "waivers: []"]
+    return "\n".join(lines) + "\n"
+
+
+def precommit_config() -> str:
+    return f"""\
+# pre-commit (https://pre-commit.com): clearance checks the commit stage of
+# clearance.yaml on each commit and the push stage on each push.
+# Install both hook types with: pre-commit install
+default_install_hook_types: [pre-commit, pre-push]
+repos:
+  - repo: {HOOKS_REPO}
+    rev: v{__version__}
+    hooks:
+      - id: clearance
+      - id: clearance-push
+      - id: clearance-validate
+"""
+
+
+def workflow() -> str:
+    return f"""\
+# clearance: the pull request against its delivery checklist (clearance.yaml).
+# Make the job a required status check of the protected branch.
+name: clearance
+on:
+  pull_request:
+    types: [opened, edited, synchronize, reopened]
+  pull_request_review:
+    types: [submitted, dismissed]
+permissions:
+  contents: read
+  pull-requests: read
+  checks: read
+  statuses: read
+jobs:
+  clearance:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      # Before this step, produce (or download with actions/download-artifact) the
+      # evidence the policy reads: coverage, JUnit XML and SARIF reports; see the
+      # inputs in clearance.yaml. The job's name starts with "clearance", so the
+      # ci.checks rules leave it out while it runs.
+      - uses: {ACTION}
+        with:
+          stage: pr
+"""
