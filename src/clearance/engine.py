@@ -34,7 +34,7 @@ def _evaluate_rule(rule: Rule, evidence: Evidence, judge: WaiverJudge,
         message = f"runs at stage {', '.join(rule.stages)}, not {evidence.stage}"
         return RuleResult(rule, "not-applicable", message, in_stage=False)
     started = time.perf_counter()
-    evidence.start_rule()
+    evidence.start_rule(rule.id)
     outcome = _applies(rule, evidence) or _run(rule, evidence)
     result = judge.apply(rule, outcome)
     elapsed = round((time.perf_counter() - started) * 1000, 3) if timings else None

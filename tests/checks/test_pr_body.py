@@ -183,7 +183,7 @@ def test_a_spec_file_added_only_in_the_working_tree_does_not_count(project, cli,
 def test_the_body_can_come_from_stdin(project, cli, monkeypatch) -> None:
     import io
 
-    monkeypatch.setattr("sys.stdin", io.StringIO(TEMPLATE))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(TEMPLATE.encode() + b"\n\xff\xfe invalid bytes\n")))
     rule = rules(check(cli, project, "--pr-body", "-", "-f", "json"))["pr.description"]
     assert rule["verdict"] == "fail"
     assert {f["file"] for f in rule["findings"]} == {"PR body"}

@@ -3,9 +3,9 @@
 or the PR body's task item `item` is ticked. Otherwise the verdict is
 `pending`, saying how to attest.
 
-The check does not know the id of the rule it serves, so `id` names the
-records it accepts (use the rule's own id). `by` limits who may attest
-(GitHub logins, `@` and case aside); a ticked item counts as attested by the
+Records are matched by `id`, which defaults to the id of the rule this check
+serves. `by` limits who may attest (GitHub logins, `@` and case aside); it
+defaults to the policy's `attestors` for the rule, or for `*`; a ticked item counts as attested by the
 PR author (`pull_request.user.login` of the event payload) at the PR's
 `updated_at`, so with `by` it needs the event payload. A struck-through item
 is not applicable but does not attest: the gate stays pending (waive it if it
@@ -27,7 +27,6 @@ from clearance.evidence.prbody import MissingPrError, pull_request
 EVIDENCE = ("attestation records", "PR body", "event payload: pull_request.user, updated_at")
 SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
-    "anyOf": [{"required": ["id"]}, {"required": ["item"]}],
     "properties": {
         "id": {"type": "string", "minLength": 1},
         "item": {"type": "string", "minLength": 1},
@@ -37,6 +36,7 @@ SCHEMA: dict[str, Any] = {
 
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
+    params = {**_defaults(evidence), **params}
     allowed: Sequence[str] = params.get("by", [])
     reasons: list[str] = []
     found = attestations(evidence) if "id" in params else None
@@ -53,6 +53,17 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
         return Outcome("error", f"no usable attestation, and {len(findings)} record(s) "
                        f"cannot be read: {findings[0].message}", findings=findings)
     return Outcome("pending", f"not attested ({'; '.join(reasons)}): {_how(params, found)}")
+
+
+def _defaults(evidence: Evidence) -> dict[str, Any]:
+    """`id` from the rule being evaluated; `by` from the policy's `attestors`."""
+    defaults: dict[str, Any] = {}
+    if evidence.rule_id:
+        defaults["id"] = evidence.rule_id
+    attestors = evidence.attestors.get(evidence.rule_id or "", evidence.attestors.get("*"))
+    if attestors:
+        defaults["by"] = list(attestors)
+    return defaults
 
 
 def _attested(attestation: dict[str, Any]) -> Outcome:

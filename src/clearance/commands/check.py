@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from clearance.engine import evaluate
     from clearance.results import build_document
 
-    evidence = Evidence(spec, policy.inputs)
+    evidence = Evidence(spec, policy.inputs, policy.attestors)
     results = evaluate(policy, evidence, when.date(), timings="SOURCE_DATE_EPOCH" not in env)
     doc = build_document(policy, results, evidence, when, args.fail_on,
                          repository=env.get("GITHUB_REPOSITORY") or root.name)
@@ -67,7 +67,7 @@ def run_spec(args: argparse.Namespace, root: Path, policy: Policy,
     files, message_file = list(args.files), args.message_file
     if args.stage == "commit-msg" and message_file is None and len(files) == 1:
         message_file, files = files[0], []  # a commit-msg hook passes the message file as FILES
-    pr_body_text = sys.stdin.read() if args.pr_body == "-" else None
+    pr_body_text = _stdin_text() if args.pr_body == "-" else None
     settings = policy.settings
     return RunSpec(
         root=root, stage=args.stage, base=base or refs.get("base"), head=head or refs.get("head"),
@@ -105,6 +105,11 @@ def _event_refs(path: Path) -> dict[str, str]:
     if isinstance(head, dict) and isinstance(head.get("ref"), str):
         refs["branch"] = head["ref"]
     return refs
+
+
+def _stdin_text() -> str:
+    """Standard input as text whatever the locale; undecodable bytes survive as surrogates."""
+    return sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
 
 
 def run_time(env: Mapping[str, str]) -> dt.datetime:

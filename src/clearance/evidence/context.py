@@ -45,11 +45,14 @@ class RunSpec:
 class Evidence:
     """Lazily read evidence for one stage of one repository."""
 
-    def __init__(self, spec: RunSpec, inputs: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, spec: RunSpec, inputs: Mapping[str, Any] | None = None,
+                 attestors: Mapping[str, list[str]] | None = None) -> None:
         self.spec = spec
         self.stage = spec.stage
         self.git = Git(spec.root)
         self.inputs_config: Mapping[str, Any] = inputs or {}
+        self.attestors: Mapping[str, list[str]] = attestors or {}
+        self.rule_id: str | None = None  # the rule being evaluated, for checks that need it
         self.files = InputFiles(spec.root, spec.max_input_bytes or 64 << 20)
         self.records: dict[str, InputRecord] = {}
         self.touched: list[InputRecord] = []
@@ -85,8 +88,9 @@ class Evidence:
         if record not in self.touched:
             self.touched.append(record)
 
-    def start_rule(self) -> None:
+    def start_rule(self, rule_id: str | None = None) -> None:
         self.touched = []
+        self.rule_id = rule_id
 
     # -- revisions -----------------------------------------------------------
 
