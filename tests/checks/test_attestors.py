@@ -1,0 +1,50 @@
+"""The attestation kind takes its record id from the rule and its attestors from the policy."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import Repo
+
+POLICY = """\
+metadata: {name: gates}
+attestors:
+  release.smoke-tests: ["@qa-lead"]
+  "*": ["@ops"]
+rules:
+  - {id: release.smoke-tests, stages: [staging], check: {attestation: {}}}
+  - {id: release.notified, stages: [staging], check: {attestation: {}}}
+"""
+
+
+def record(repo: Repo, rule: str, by: str) -> None:
+    repo.write(f".clearance/attestations/{rule}.yaml",
+               f"rule: {rule}\nby: \"{by}\"\nat: 2026-01-05T14:30:00Z\nnote: done\n")
+
+
+def verdicts(cli, repo: Repo) -> dict[str, dict]:
+    run = cli("check", "--repo", repo.path, "--stage", "staging", "-f", "json")
+    return {r["id"]: r for r in json.loads(run.out)["rules"]}
+
+
+def test_without_records_both_gates_are_pending(repo: Repo, cli) -> None:
+    repo.write("clearance.yaml", POLICY)
+    repo.commit("initial")
+    found = verdicts(cli, repo)
+    assert {r["verdict"] for r in found.values()} == {"pending"}
+
+
+def test_records_by_the_named_attestors_pass_others_do_not(repo: Repo, cli) -> None:
+    repo.write("clearance.yaml", POLICY)
+    record(repo, "release.smoke-tests", "@developer")
+    record(repo, "release.notified", "@ops")
+    repo.commit("records")
+    found = verdicts(cli, repo)
+    assert found["release.smoke-tests"]["verdict"] == "pending"
+    assert found["release.notified"]["verdict"] == "pass"
+    assert found["release.notified"]["attestation"]["by"] == "@ops"
+    record(repo, "release.smoke-tests", "@qa-lead")
+    repo.commit("qa signs")
+    found = verdicts(cli, repo)
+    assert found["release.smoke-tests"]["verdict"] == "pass"
+    assert found["release.smoke-tests"]["attestation"]["by"] == "@qa-lead"
