@@ -11,17 +11,15 @@ so pre-commit pip-installs clearance once into the module's PRE_COMMIT_HOME.
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
-from frontends.support import CONFLICT, ROOT, clean_env, run
+from frontends.support import CONFLICT, PRE_COMMIT, ROOT, clean_env, run
 from helpers import Repo, Run
 
-PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 POLICY = """\
 apiVersion: clearance/v1
 kind: Policy
