@@ -4,6 +4,7 @@ document as from the run itself; broken input is an error that names the file.""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -41,6 +42,13 @@ def test_the_report_digest_is_the_sha256_of_the_results_file(cli: CLI, doc_path:
         out = cli("report", doc_path, "-f", fmt).out
         assert out.count(digest) >= 2, fmt
         assert "sha256sum results.json" in out
+
+
+def test_report_reads_standard_input(cli: CLI, doc_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(doc_path.read_bytes())))
+    run = cli("report", "-", "-f", "markdown")
+    assert run.code == 0, run.err
+    assert run.out == (GOLDEN / "report.md").read_text(encoding="utf-8")
 
 
 def test_a_reformatted_document_renders_with_a_note(cli: CLI, doc: dict[str, Any], tmp_path: Path) -> None:

@@ -150,6 +150,7 @@ def traceability_tables(rules: Iterable[Mapping[str, Any]]) -> list[dict[str, An
 def _scenario(row: Mapping[str, Any]) -> dict[str, Any]:
     result = _text(row.get("result"))
     symbol, label = RESULTS.get(result, ("?", result or "unknown"))
+    result = result if result in RESULTS else "unknown"
     tags = row.get("tags")
     return {
         "feature": _text(row.get("feature")), "where": _where(row), "rule": _text(row.get("rule")),
