@@ -1,0 +1,4 @@
+Feature: Bad ÿ bytes
+
+  Scenario: One
+    Given x

@@ -1,0 +1,10 @@
+Feature: Sign in
+
+  Background:
+    Given a user
+
+  Background:
+    Given another
+
+  Scenario: Works
+    Then ok
