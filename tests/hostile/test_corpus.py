@@ -135,7 +135,7 @@ def test_a_report_over_the_size_limit(repo: Repo, cli) -> None:
     cases = "".join(f'<testcase name="case {i}" classname="c"/>' for i in range(40000))
     repo.write("build/junit.xml", f"<testsuite>{cases}</testsuite>")
     assert (repo.path / "build/junit.xml").stat().st_size > 1_000_000
-    code, rules = run_pr(cli, repo, base)
+    _, rules = run_pr(cli, repo, base)
     assert rules["junit"]["verdict"] == "error"
     assert "over the limit of 1000000 bytes" in rules["junit"]["message"]
     assert "max_input_bytes" in rules["junit"]["message"]
