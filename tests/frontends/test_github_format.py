@@ -17,7 +17,7 @@ from clearance.github_actions import (
     stop_commands,
     write_outputs,
 )
-from frontends.support import outside_stop_blocks, parse_github_output, scrub, stop_token
+from frontends.support import outside_stop_blocks, parse_github_output, scrub, stop_token, write_policy
 from helpers import Repo, Run
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -92,6 +92,8 @@ def test_github_format_keeps_forged_commands_inside_the_stop_block(
 
 
 def test_github_format_of_a_passing_stage_is_one_summary_line(repo: Repo, cli: Callable[..., Run]) -> None:
+    write_policy(repo, {"rules": [{"id": "docs.readme", "stages": ["commit"],
+                                   "check": {"files.exist": {"paths": ["README.md"]}}}]})
     repo.write("README.md", "# ok\n")
     repo.stage()
     result = cli("check", "--repo", repo.path, "--stage", "commit", "--format", "github")

@@ -178,7 +178,7 @@ def _validate(hooks: Hooks, repo: Repo) -> None:
     repo.write("clearance.yaml", POLICY.replace("git.commit_message", "git.commit_mesage"))
     repo.stage("clearance.yaml")
     code, out = hooks.run(repo, "clearance-validate")
-    assert code == 1 and "clearance.yaml:14:12: rules[1].check: unknown check kind" in out, out
+    assert code == 1 and "clearance.yaml:13:12: rules[1].check: unknown check kind" in out, out
     repo.write("clearance.yaml", POLICY)
     repo.stage("clearance.yaml")
     code, out = hooks.run(repo, "clearance-validate")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
-from importlib import resources
 from pathlib import Path
 
 from clearance.commands.common import repo_root
@@ -68,6 +67,8 @@ def hooks_dir(root: Path) -> Path:
 
 def hook_text(name: str) -> str:
     """The script shipped in the package."""
+    from importlib import resources  # imports tempfile: only when installing
+
     return resources.files("clearance").joinpath("hooks").joinpath(name).read_text("utf-8")
 
 
