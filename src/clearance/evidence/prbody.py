@@ -70,10 +70,11 @@ def pr_title(evidence: Evidence) -> str:
 
 def _load(evidence: Evidence) -> tuple[PullRequest, tuple[InputRecord, ...]]:
     spec = evidence.spec
-    event = _event(spec.event_file) if spec.event_file is not None else None
+    event = _event(spec.event_file, spec.root) if spec.event_file is not None else None
     if spec.pr_body_file is not None:
         raw = _read_file(spec.pr_body_file)
-        name, record = str(spec.pr_body_file), record_for(str(spec.pr_body_file), raw, "file")
+        name = shown_path(spec.pr_body_file, spec.root)
+        record = record_for(name, raw, "file")
     elif spec.pr_body_text is not None:
         raw = _stdin_bytes(spec.pr_body_text)
         name, record = BODY_NAME, record_for("PR body (stdin)", raw, "stdin")
@@ -100,13 +101,21 @@ def _pull_request(name: str, raw: bytes, event: _Event | None,
     )
 
 
-def _event(path: Path) -> _Event:
+def shown_path(path: Path, root: Path) -> str:
+    """A file as the results name it: relative to the repository when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _event(path: Path, root: Path) -> _Event:
     payload, raw = load_event(path)
     pull = payload.get("pull_request")
     repo = payload.get("repository")
     full_name = text(repo.get("full_name")) if isinstance(repo, dict) else None
     return _Event(pull if isinstance(pull, dict) else None, full_name,
-                  record_for(str(path), raw, "file"))
+                  record_for(shown_path(path, root), raw, "file"))
 
 
 def _event_body(event: _Event, where: str) -> bytes:
