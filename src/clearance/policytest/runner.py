@@ -1,0 +1,156 @@
+"""Run one case: build its repository, evaluate its stage through the code of
+`clearance check`, and compare each expected verdict with the one found."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clearance.evidence.context import COMMIT_STAGES
+from clearance.policy.loader import Document, load_policy
+from clearance.policy.model import Policy
+from clearance.policytest.case import Case
+from clearance.policytest.workspace import Workspace, build, remove
+from clearance.results import RuleResult
+
+REPOSITORY = "acme/app"
+TOKEN = "policy-test-token"
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    case: str
+    rule: str
+    expected: str
+    got: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.rule} expected {self.expected}, got {self.got} ({self.message})"
+
+
+def run_case(case: Case, policies: dict[tuple[str, str], Policy]) -> list[Mismatch]:
+    """The mismatches between the case's expected verdicts and the engine's."""
+    policy = _policy(case, policies)
+    folder = Path(tempfile.mkdtemp(prefix="clearance-test-"))
+    try:
+        space = build(case, folder)
+        results = evaluate_case(case, policy, space, folder)
+    finally:
+        remove(folder)
+    found = {r.rule.id: r for r in results}
+    mismatches = []
+    for rule_id, wanted in case.expect.items():
+        result = found.get(rule_id)
+        if result is None:
+            mismatches.append(Mismatch(case.name, rule_id, wanted, "nothing", "no such rule in the policy"))
+        elif result.verdict != wanted:
+            mismatches.append(Mismatch(case.name, rule_id, wanted, result.verdict, result.message))
+    return mismatches
+
+
+def evaluate_case(case: Case, policy: Policy, space: Workspace, folder: Path) -> list[RuleResult]:
+    from clearance.commands.check import run_spec
+    from clearance.engine import evaluate
+    from clearance.evidence.context import Evidence
+
+    event = _event_file(case, space, folder)
+    message = _message_file(case, folder)
+    args = argparse.Namespace(event=str(event) if event else None, stage=case.stage,
+                              base=space.base, head=space.head, branch=space.branch, files=[],
+                              message_file=str(message) if message else None, pr_body=None)
+    github = case.data.get("github")
+    with _api(github, space) as url, _path_first(space.bin):
+        env = {"GITHUB_REPOSITORY": REPOSITORY}
+        if url is not None:
+            env.update(GITHUB_API_URL=url, CLEARANCE_GITHUB_TOKEN=TOKEN)
+        spec = run_spec(args, space.root, policy, env)
+        evidence = Evidence(spec, policy.inputs)
+        return evaluate(policy, evidence, dt.date.today(), timings=False)
+
+
+def _policy(case: Case, cache: dict[tuple[str, str], Policy]) -> Policy:
+    overrides = case.data.get("overrides")
+    text = json.dumps(overrides, sort_keys=True) if overrides else ""
+    key = (str(case.policy), text)
+    if key not in cache:
+        sources: list[str | Document] = [str(case.policy)]
+        if overrides:
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            sources.append(Document(f"{case.name}/case.yaml (overrides)", overrides, {}, digest,
+                                    case.folder))
+        cache[key] = load_policy(sources, case.policy.parent)
+    return cache[key]
+
+
+def _event_file(case: Case, space: Workspace, folder: Path) -> Path | None:
+    if case.stage in COMMIT_STAGES and "event" not in case.data:
+        return None
+    payload = _event(case, space)
+    given = case.data.get("event") or {}
+    pull = {**payload.get("pull_request", {}), **given.get("pull_request", {})}
+    payload = {**payload, **given, **({"pull_request": pull} if pull else {})}
+    target = folder / "event.json"
+    target.write_text(json.dumps(payload), encoding="utf-8")
+    return target
+
+
+def _event(case: Case, space: Workspace) -> dict[str, Any]:
+    repository = {"full_name": REPOSITORY}
+    if case.stage not in ("pr", "merge"):
+        return {"ref": "refs/heads/main", "before": space.base, "after": space.head,
+                "repository": repository}
+    pr: Mapping[str, Any] = case.data.get("pr") or {}
+    number = int(pr.get("number", 1))
+    return {"action": "synchronize", "number": number, "repository": repository, "pull_request": {
+        "number": number, "title": pr.get("title", "Change"), "body": _body(case, pr),
+        "user": {"login": pr.get("author", "author")},
+        "updated_at": pr.get("updated_at", "2026-01-03T12:00:00Z"),
+        "head": {"sha": space.head, "ref": space.branch}, "base": {"sha": space.base, "ref": "main"},
+    }}
+
+
+def _body(case: Case, pr: Mapping[str, Any]) -> str | None:
+    if "body" in pr:
+        return case.path(pr["body"]).read_text("utf-8")
+    text = pr.get("body_text")
+    return text if isinstance(text, str) else None
+
+
+def _message_file(case: Case, folder: Path) -> Path | None:
+    if "message" not in case.data:
+        return None
+    target = folder / "COMMIT_EDITMSG"
+    target.write_text(case.data["message"], encoding="utf-8")
+    return target
+
+
+def _api(github: dict[str, Any] | None, space: Workspace) -> Any:
+    if github is None:
+        return nullcontext(None)
+    from clearance.policytest.github import replies, serving
+
+    return serving(replies(github, space.head, space.base))
+
+
+@contextmanager
+def _path_first(folder: Path) -> Iterator[None]:
+    """Program stand-ins are found first while the case runs."""
+    old = os.environ.get("PATH")
+    os.environ["PATH"] = os.pathsep.join([str(folder), *([old] if old else [])])
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PATH", None)
+        else:
+            os.environ["PATH"] = old
