@@ -24,6 +24,14 @@ def read_event(path: Path) -> dict[str, Any]:
     return load_event(path)[0]
 
 
+def shown_path(path: Path, root: Path) -> str:
+    """A file as the results name it: relative to the repository when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
 def load_event(path: Path) -> tuple[dict[str, Any], bytes]:
     """The payload and the bytes it was parsed from (for the evidence record)."""
     raw = _read_limited(path)

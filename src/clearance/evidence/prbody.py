@@ -21,7 +21,7 @@ from typing import Any
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
-from clearance.evidence.event import load_event, text
+from clearance.evidence.event import load_event, shown_path, text
 from clearance.evidence.inputs import InputRecord, record_for
 from clearance.evidence.prmarkdown import MarkdownDoc, parse_markdown
 
@@ -99,14 +99,6 @@ def _pull_request(name: str, raw: bytes, event: _Event | None,
         updated_at=text(pull.get("updated_at")),
         repository=(event.repository if event is not None else None) or repository,
     )
-
-
-def shown_path(path: Path, root: Path) -> str:
-    """A file as the results name it: relative to the repository when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        return str(path)
 
 
 def _event(path: Path, root: Path) -> _Event:

@@ -78,14 +78,10 @@ def event(evidence: Evidence) -> dict[str, Any] | None:
         return None
 
     def compute() -> tuple[dict[str, Any], Any]:
-        from clearance.evidence.event import read_event
+        from clearance.evidence.event import load_event, shown_path
 
-        payload = read_event(path)
-        try:
-            record = record_for(str(path), path.read_bytes(), "file")
-        except OSError as e:
-            raise EvidenceError(f"cannot read the event payload: {e.strerror}", str(path)) from e
-        return payload, record
+        payload, raw = load_event(path)
+        return payload, record_for(shown_path(path, evidence.spec.root), raw, "file")
 
     payload, record = evidence.memo("github:event", compute)
     evidence.note(record)
