@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
-from clearance.action import check_arguments, formats, overlay_inputs, policies, step_outputs
+from clearance.action import append_summary, check_arguments, formats, overlay_inputs, policies, step_outputs
 from clearance.errors import UsageError
 from clearance.policy.loader import load_policy
 from frontends.support import write_policy
@@ -73,3 +74,15 @@ def test_outputs_when_clearance_could_not_run(tmp_path: Path) -> None:
     values = step_outputs(None, {"json": tmp_path / "missing.json"}, 2)
     assert values == {"verdict": "error", "blocking": "", "counts": "{}", "exit-code": "2",
                       "reports": json.dumps({})}
+
+
+def test_the_job_summary_stays_below_one_mebibyte(sample_doc: dict[str, Any], tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("x" * ((1 << 20) - 6000) + "\n", encoding="utf-8")
+    append_summary(summary, sample_doc)
+    size = summary.stat().st_size
+    assert (1 << 20) - 6000 < size <= (1 << 20) - 4096
+    assert "truncated" in summary.read_text("utf-8")[(1 << 20) - 6000:]
+    full = tmp_path / "fresh.md"
+    append_summary(full, sample_doc)
+    assert "code.no-conflict-markers" in full.read_text("utf-8")

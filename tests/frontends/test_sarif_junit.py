@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 from defusedxml import ElementTree as SafeET
 
 from clearance.reporters import render
+from helpers import Repo, Run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -142,3 +145,14 @@ def _base(result: dict[str, Any]) -> str:
 def _line(result: dict[str, Any]) -> int:
     line: int = result["locations"][0]["physicalLocation"]["region"]["startLine"]
     return line
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit"])
+def test_a_saved_results_document_re_renders_the_same_report(
+        sample_repo: Repo, cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        fmt: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767409200")
+    saved, direct, again = tmp_path / "results.json", tmp_path / f"direct.{fmt}", tmp_path / f"again.{fmt}"
+    cli("check", "--repo", sample_repo.path, "--stage", "commit", "-f", f"json={saved}", "-f", f"{fmt}={direct}")
+    assert cli("report", saved, "--format", f"{fmt}={again}").code == 0
+    assert again.read_text("utf-8") == direct.read_text("utf-8")
