@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +19,7 @@ from clearance.github_actions import (
     stop_commands,
     write_outputs,
 )
+from clearance.reporters import render
 from frontends.support import outside_stop_blocks, parse_github_output, scrub, stop_token, write_policy
 from helpers import Repo, Run
 
@@ -107,3 +110,18 @@ def check_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8", newline="\n")
     assert path.is_file(), f"{path} is missing: run with CLEARANCE_REGOLD=1 once"
     assert actual == path.read_text("utf-8")
+
+
+def test_annotations_stop_at_twenty_per_rule_and_builtin_rules_point_at_no_file(
+        sample_doc: dict[str, Any]) -> None:
+    doc = copy.deepcopy(sample_doc)
+    markers = doc["rules"][0]
+    markers["findings"] = [{"file": "a.py", "line": n, "column": None, "message": "m"} for n in range(1, 26)]
+    error = next(r for r in doc["rules"] if r["id"] == "tests.passing")
+    error["origin"] = {"path": "builtin:spec-driven/policy.yaml", "line": 3}
+    doc["policy"]["files"] = [{"path": "builtin:spec-driven/policy.yaml", "sha256": "0" * 64}]
+    lines = render("github", doc, {"token": "T"}).splitlines()
+    assert sum(1 for line in lines if line.startswith("::error file=a.py,")) == 20
+    assert "::error title=code.no-conflict-markers%3A No merge conflict markers::... and 5 more" \
+        " findings of code.no-conflict-markers" in lines
+    assert any(line.startswith("::error title=tests.passing%3A Tests pass::evidence error: ") for line in lines)
