@@ -1,0 +1,3 @@
+export function CartTotal({ total }: { total: number }) {
+  return <p>{total}</p>;
+}

@@ -1,0 +1,3 @@
+export function CartTotal({ total, discount }: { total: number; discount?: number }) {
+  return <p>{discount ? `${total} (-${discount}%)` : total}</p>;
+}

@@ -1,0 +1,1 @@
+ALTER TABLE shop.orders ADD COLUMN discount_percent BIGINT NOT NULL DEFAULT 0;

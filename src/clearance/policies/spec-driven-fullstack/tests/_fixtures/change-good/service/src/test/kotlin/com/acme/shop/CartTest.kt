@@ -1,0 +1,12 @@
+package com.acme.shop
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Test
+
+class CartTest {
+    @Test
+    fun `Discounted total`() {
+        assertEquals(90L, Cart(listOf(100L)).total(10))
+        assertEquals(100L, Cart(listOf(100L)).total())
+    }
+}
