@@ -159,3 +159,29 @@ def test_paths_with_spaces_and_unicode_survive(pr, cli) -> None:
     rule = next(r for r in json.loads(check(cli, repo, base).out)["rules"] if r["id"] == "markers")
     assert rule["findings"][0]["file"] == "src/naïve file.py"
     assert rule["findings"][0]["line"] == 1
+
+
+def test_a_first_push_compares_against_nothing(repo: Repo, cli, monkeypatch) -> None:
+    repo.write("clearance.yaml", POLICY.replace("stages: [pr, commit-msg]", "stages: [push]")
+               .replace("stages: [pr]\n    check: {changes", "stages: [push]\n    check: {changes"))
+    repo.write("src/app.py", "print(1)\n")
+    head = repo.commit("feat: first")
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", "0" * 40)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", head)
+    run = cli("check", "--repo", repo.path, "--stage", "push", "-f", "json")
+    found = verdicts(run.out)
+    assert found["docs.with-code"] == "fail"  # src/app.py is new, no docs
+    assert found["git.messages"] == "pass"
+
+
+def test_pyproject_can_be_named_as_a_policy(repo: Repo, cli) -> None:
+    repo.write("pyproject.toml", '[tool.clearance]\nrules = [{id = "readme", stages = ["commit"], '
+               'check = {"files.exist" = {paths = ["README.md"]}}}]\n')
+    repo.commit("initial")
+    run = cli("check", "--repo", repo.path, "--policy", repo.path / "pyproject.toml", "-f", "json")
+    assert verdicts(run.out) == {"readme": "fail"}
+    empty = repo.write("other.toml", "")
+    bare = repo.write("sub/pyproject.toml", "[project]\nname = 'x'\n")
+    assert empty.exists()
+    run = cli("check", "--repo", repo.path, "--policy", bare)
+    assert run.code == 2 and "no [tool.clearance] table" in run.err

@@ -114,11 +114,17 @@ class Evidence:
             if not self.spec.base:
                 raise EvidenceError(f"no base revision for stage '{self.stage}'",
                                     hint="pass --base REF (in a pull request, the base branch)")
+            if set(self.spec.base) == {"0"}:  # git's null id: a first push, nothing to compare
+                return EMPTY_TREE
             return self.git.rev(self.spec.base)
         return self.memo("base", compute)
 
     def _spec(self) -> tuple[str, ...]:
-        return () if self.in_commit else (f"{self.base}...{self.head}",)
+        if self.in_commit:
+            return ()
+        if self.base == EMPTY_TREE:  # everything in head is new
+            return (EMPTY_TREE, self.head or "HEAD")
+        return (f"{self.base}...{self.head}",)
 
     # -- repository state ----------------------------------------------------
 

@@ -157,7 +157,8 @@ class Git:
 
     def messages(self, base: str, head: str) -> list[tuple[str, str]]:
         """(commit id, message) of every commit in base..head, oldest first."""
-        out = self.run("log", "-z", "--reverse", "--format=%H%n%B", f"{base}..{head}")
+        span = head if base == EMPTY_TREE else f"{base}..{head}"
+        out = self.run("log", "-z", "--reverse", "--format=%H%n%B", span)
         result = []
         for record in out.split(b"\0"):
             if record.strip():

@@ -12,6 +12,7 @@ Override rules (docs/policy.md):
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,11 @@ def read_document(ref: str, relative_to: Path | None, display_root: Path | None)
         display = _display(path, display_root)
         if not path.is_file():
             raise PolicyError(f"policy file not found: {display}", hint="check the path")
+        if path.name == "pyproject.toml":
+            doc = pyproject_document(path, display)
+            if doc is None:
+                raise PolicyError("no [tool.clearance] table", display, hint="add one, or name a YAML policy")
+            return doc
     data, positions, raw = read_yaml(path, display)
     if data is None:
         data = {}
@@ -73,6 +79,26 @@ def read_document(ref: str, relative_to: Path | None, display_root: Path | None)
         raise PolicyError("a policy file must be a mapping of keys", display, 1, 1)
     sha = hashlib.sha256(raw).hexdigest()
     return Document(display, data, positions, sha, path.resolve().parent, path.resolve())
+
+
+def pyproject_document(path: Path, display: str = "pyproject.toml") -> Document | None:
+    """`[tool.clearance]` of a pyproject.toml as a policy document; None without the table."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    raw = path.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise PolicyError(f"pyproject.toml cannot be read: {e}", display) from e
+    section = data.get("tool", {}).get("clearance")
+    if section is None:
+        return None
+    line = next((n for n, text in enumerate(raw.decode().splitlines(), 1)
+                 if text.strip().startswith("[tool.clearance")), 1)
+    return Document(display, section, {(): (line, 1)},
+                    hashlib.sha256(raw).hexdigest(), path.parent, path)
 
 
 def document_from_text(text: str, name: str) -> Document:

@@ -63,7 +63,8 @@ def _where(path: str, line: int | None) -> str:
 
 
 def _waiver_file(doc: Mapping[str, Any]) -> str:
-    own = [f["path"] for f in doc["policy"]["files"] if not f["path"].startswith("builtin:")]
+    own = [f["path"] for f in doc["policy"]["files"]
+           if not f["path"].startswith(("builtin:", "/"))]  # not a pack, not a generated file
     return own[-1] if own else "clearance.yaml"
 
 
