@@ -58,6 +58,7 @@ class Evidence:
         self.touched: list[InputRecord] = []
         self._memo: dict[str, tuple[Any, list[InputRecord]]] = {}
         self._blobs: dict[str, bytes | None] = {}
+        self._change_ids: dict[str, str] | None = None
 
     # -- bookkeeping ---------------------------------------------------------
 
@@ -150,29 +151,37 @@ class Evidence:
     @property
     def tracked_files(self) -> list[str]:
         """Every file of the snapshot under evaluation (index or head commit)."""
-        return self.memo("tracked", lambda: self.git.list_files(self.head))
+        return list(self._entries())
+
+    def _entries(self) -> dict[str, str]:
+        return self.memo("entries", lambda: self.git.list_entries(self.head))
+
+    def _object_id(self, path: str) -> str | None:
+        """The object id of a file in the snapshot; changed files need no full listing."""
+        known = self._memo.get("changes")
+        if self._change_ids is None and known is not None and not isinstance(known[0], EvidenceError):
+            self._change_ids = {c.path: c.blob for c in known[0] if c.blob}
+        if self._change_ids and path in self._change_ids:
+            return self._change_ids[path]
+        return self._entries().get(path)
 
     def read_many(self, paths: Iterable[str]) -> dict[str, bytes | None]:
         """Contents of files in the snapshot under evaluation; None when absent."""
         paths = list(paths)
         cache = self._blobs
-        missing = [p for p in paths if p not in cache]
-        if missing:
-            prefix = "" if self.head is None else self.head
-            blobs = self.git.read_blobs(f"{prefix}:{p}" for p in missing)
-            for path in missing:
-                cache[path] = blobs.get(f"{prefix}:{path}")
+        ids = {p: self._object_id(p) for p in paths if p not in cache}
+        contents = self.git.read_objects(i for i in ids.values() if i)
+        for path, object_id in ids.items():
+            data = contents.get(object_id) if object_id else None
+            if object_id and data is None:
+                raise EvidenceError("the file is in the snapshot but git cannot read its content",
+                                    path, hint="the repository may be corrupt or shallow: run git fsck")
+            cache[path] = data
         for path in paths:
             data = cache[path]
             if data is not None:
                 self.note(record_for(path, data, "git"))
-            elif path in self._tracked_set():
-                raise EvidenceError("the file is in the snapshot but git cannot read its content",
-                                    path, hint="the repository may be corrupt or shallow: run git fsck")
         return {p: cache[p] for p in paths}
-
-    def _tracked_set(self) -> set[str]:
-        return self.memo("tracked_set", lambda: set(self.tracked_files))
 
     def read(self, path: str) -> bytes | None:
         return self.read_many([path])[path]

@@ -30,6 +30,7 @@ class Change:
     status: str
     path: str
     mode: str = "100644"
+    blob: str = ""  # the object id of the new content ("" when deleted)
 
     @property
     def deleted(self) -> bool:
@@ -90,7 +91,9 @@ class Git:
         for meta, path in zip(fields[0::2], fields[1::2], strict=False):
             parts = meta.decode().split()
             if len(parts) == 5:
-                changes.append(Change(parts[4][:1], _path(path), parts[1]))
+                status = parts[4][:1]
+                blob = "" if status == "D" else parts[3]
+                changes.append(Change(status, _path(path), parts[1], blob))
         return changes
 
     def changed_lines(self, *spec: str) -> dict[str, set[int]]:
@@ -111,40 +114,39 @@ class Git:
                     current.update(range(start, start + count))
         return out
 
-    def list_files(self, tree: str | None) -> list[str]:
-        """Files of a commit's tree, or of the index when tree is None."""
+    def list_entries(self, tree: str | None) -> dict[str, str]:
+        """Path -> object id of every file of a commit's tree, or of the index when tree is None.
+
+        Submodules are left out: they are commits of another repository, not files.
+        """
         if tree is None:
             out = self.run("ls-files", "-z", "--cached", "--stage")
         else:
             out = self.run("ls-tree", "-r", "-z", "--full-tree", tree)
-        files = []
+        entries: dict[str, str] = {}
         for entry in out.split(b"\0"):
             meta, _, path = entry.partition(b"\t")
-            if path and not meta.startswith(GITLINK.encode()):
-                files.append(_path(path))
-        return list(dict.fromkeys(files))  # an unmerged index lists a path once per stage
+            fields = meta.split()
+            if path and len(fields) >= 3 and fields[0] != GITLINK.encode():
+                object_id = fields[1] if tree is None else fields[2]
+                entries.setdefault(_path(path), object_id.decode())  # unmerged: first stage
+        return entries
+
+    def read_objects(self, ids: Iterable[str]) -> dict[str, bytes | None]:
+        """Contents of objects by id in one `cat-file --batch`; None when git lacks one."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        out = self.run("cat-file", "--batch", stdin="".join(i + "\n" for i in wanted).encode())
+        return dict(zip(wanted, _batch(out, len(wanted)), strict=True))
 
     def read_blobs(self, names: Iterable[str]) -> dict[str, bytes | None]:
-        """Contents of `REV:path` or `:path` objects in one `cat-file --batch`."""
-        names = list(names)
+        """Contents of `REV:path` objects (paths holding a newline are reported absent)."""
+        names = [n for n in names if "\n" not in n]
         if not names:
             return {}
-        if any("\n" in n for n in names):
-            raise GitError("a path holds a newline and cannot be read from git")
         out = self.run("cat-file", "--batch", stdin="".join(n + "\n" for n in names).encode())
-        result: dict[str, bytes | None] = {}
-        pos = 0
-        for name in names:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split(b" ")
-            pos = end + 1
-            if header[-1] == b"missing" or len(header) < 3:
-                result[name] = None
-                continue
-            size = int(header[2])
-            result[name] = out[pos:pos + size]
-            pos += size + 1
-        return result
+        return dict(zip(names, _batch(out, len(names)), strict=True))
 
     def merge_conflicts(self, base: str, head: str) -> list[str] | None:
         """Files that conflict when head merges into base; None when it merges cleanly."""
@@ -172,6 +174,23 @@ class Git:
             raise GitError(f"'{base}' and '{head}' share no history",
                            hint="fetch the full history (fetch-depth: 0)")
         return out.decode().strip()
+
+
+def _batch(out: bytes, count: int) -> list[bytes | None]:
+    """Split `cat-file --batch` output into contents (None for a missing object)."""
+    result: list[bytes | None] = []
+    pos = 0
+    for _ in range(count):
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split(b" ")
+        pos = end + 1
+        if header[-1] == b"missing" or len(header) < 3:
+            result.append(None)
+            continue
+        size = int(header[2])
+        result.append(out[pos:pos + size])
+        pos += size + 1
+    return result
 
 
 def _path(raw: bytes) -> str:
