@@ -1,4 +1,5 @@
-"""`python -m clearance.checklist`: print docs/checklist-coverage.md, generated from the packs."""
+"""`python -m clearance.checklist > docs/checklist-coverage.md`: the coverage document,
+generated from the built-in packs (UTF-8 whatever the console's encoding)."""
 
 from __future__ import annotations
 
@@ -7,4 +8,4 @@ import sys
 from clearance.checklist.report import coverage_markdown
 
 if __name__ == "__main__":
-    sys.stdout.write(coverage_markdown(("spec-driven",)))
+    sys.stdout.buffer.write(coverage_markdown().encode("utf-8"))

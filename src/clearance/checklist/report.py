@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from clearance import PACKAGE_DIR
 from clearance.checklist.coverage import PackSource, read_source, rules_citing
 from clearance.checklist.source import SEPARATOR, Item
 from clearance.policy.model import STAGES, Policy, Rule
+
+if TYPE_CHECKING:
+    from clearance.policy.loader import Document
 
 PACKS = ("spec-driven", "spec-driven-fullstack")
 COMMAND = "python -m clearance.checklist > docs/checklist-coverage.md"
@@ -24,7 +28,7 @@ def how(rule: Rule) -> str:
 
 
 def coverage_markdown(packs: Sequence[str] = PACKS) -> str:
-    from clearance.policy.loader import load_policy
+    from clearance.policy.loader import load_with_documents
 
     lines = [
         "# Checklist coverage of the built-in packs",
@@ -40,9 +44,10 @@ def coverage_markdown(packs: Sequence[str] = PACKS) -> str:
         "list items.",
     ]
     for name in packs:
-        policy = load_policy([f"builtin:{name}"])
+        policy, documents = load_with_documents([f"builtin:{name}"])
         source = read_source(PACKAGE_DIR / "policies" / name)
         lines += ["", *pack_section(name, policy, source)]
+        lines += changed_lines(documents[-1].data, documents[:-1])
     return "\n".join(lines) + "\n"
 
 
@@ -59,6 +64,17 @@ def pack_section(name: str, policy: Policy, source: PackSource) -> list[str]:
             lines += item_rows(item, rules_citing(item, policy.rules))
     lines += descriptive_lines(source)
     return lines
+
+
+def changed_lines(own: dict[str, Any], parents: Sequence[Document]) -> list[str]:
+    """The rules of the packs it extends that a pack changes, by id."""
+    inherited = {r["id"]: d.name.split("/")[0] for d in parents for r in d.data.get("rules", [])}
+    changed = [r["id"] for r in own.get("rules", []) if r["id"] in inherited]
+    if not changed:
+        return []
+    names = ", ".join(f"`{rule_id}`" for rule_id in changed)
+    return ["", "### Rules it changes", "",
+            f"It changes these rules of {inherited[changed[0]]}, keeping what they cite: {names}."]
 
 
 def stage_table(rules: Iterable[Rule]) -> list[str]:

@@ -56,7 +56,7 @@ def route(path: str, answers: dict[str, Any]) -> Any | None:
 def serving(answers: dict[str, Any]) -> Iterator[str]:
     """The base URL of a server answering from `answers`, for the duration of the block."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(answers))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
