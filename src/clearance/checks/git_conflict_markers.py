@@ -46,7 +46,9 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     paths = [p for p in paths if p not in excluded]
     findings = []
     for path, data in evidence.read_many(paths).items():
-        for number, marker in markers(text_lines(data or b"") or []):
+        if not data or (OPEN.encode() not in data and CLOSE.encode() not in data):
+            continue  # no opening or closing marker: nothing to report, no line to scan
+        for number, marker in markers(text_lines(data) or []):
             findings.append(Finding(path, number, message=f"conflict marker {marker}"))
     if findings:
         files = sorted({f.file for f in findings})

@@ -39,6 +39,7 @@ _SIGNATURE = re.compile(r"\([^)]*\)$")
 _TEST_PREFIX = re.compile(r"^(?:test_+|test(?=[A-Z0-9]))")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _PUNCTUATION = re.compile(r"[\W_]+")
+_WHITESPACE = re.compile(r"\s")
 
 
 def normalise(text: str) -> str:
@@ -49,15 +50,24 @@ def normalise(text: str) -> str:
 
 
 def title_keys(title: str) -> frozenset[str]:
-    """Every normalised name a test title or JUnit case name stands for."""
-    names = {title.strip()}
-    parts = _SEPARATORS.split(title.strip())
-    names.update(" ".join(parts[i:]) for i in range(1, len(parts)))
-    names.update({_PARAMS.sub("", name) for name in names})
+    """Every normalised name a test title or JUnit case name stands for.
+
+    Each step runs only when the title can hold what it removes: a run
+    reads tens of thousands of JUnit case names through here.
+    """
+    title = title.strip()
+    names = {title}
+    if ">" in title or "\u203a" in title:
+        parts = _SEPARATORS.split(title)
+        names.update(" ".join(parts[i:]) for i in range(1, len(parts)))
+    if "]" in title:
+        names.update({_PARAMS.sub("", name) for name in names})
     for name in list(names):
-        if name and not any(c.isspace() for c in name):
-            bare = _TEST_PREFIX.sub("", name)
-            names.update({bare, _CAMEL.sub(" ", bare)})
+        if name and _WHITESPACE.search(name) is None:
+            bare = _TEST_PREFIX.sub("", name) if name.startswith("test") else name
+            names.add(bare)
+            if not bare.islower():
+                names.add(_CAMEL.sub(" ", bare))
     return frozenset(key for key in map(normalise, names) if key)
 
 
