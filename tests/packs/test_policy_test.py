@@ -127,3 +127,31 @@ expect: {docs.readme: fail, code.no-conflict-markers: pass, security.no-secret-f
     assert run.code == 1
     assert run.out.splitlines()[0] == (
         "no-readme: security.no-secret-files expected pass, got nothing (no such rule in the policy)")
+
+
+def test_messages_deletions_statuses_and_event_fields(tmp_path: Path, cli) -> None:
+    (tmp_path / "clearance.yaml").write_text("""\
+rules:
+  - {id: commits.conventional, stages: [commit-msg], check: {git.commit_message: {pattern: "^(feat|fix): "}}}
+  - {id: old.gone, stages: [pr], check: {files.absent: {paths: [old.txt]}}}
+  - {id: legacy.ci, stages: [pr], check: {ci.checks: {required: [ci/legacy]}}}
+  - {id: title, stages: [pr], check: {pr.title: {forbid: "^WIP"}}}
+""", encoding="utf-8")
+    cases = {
+        "message": 'stage: commit-msg\nmessage: "wip: stuff\\n"\nexpect: {commits.conventional: fail}\n',
+        "pull": """\
+stage: pr
+base: {files: {old.txt: "x\\n", keep.txt: "y\\n"}}
+delete: [old.txt]
+pr: {title: "feat: tidy"}
+event: {pull_request: {title: "WIP: tidy"}}
+github: {statuses: [{context: ci/legacy, state: failure}]}
+expect: {old.gone: pass, legacy.ci: fail, title: fail, commits.conventional: not-applicable}
+""",
+    }
+    for name, text in cases.items():
+        (tmp_path / "cases" / name).mkdir(parents=True)
+        (tmp_path / "cases" / name / "case.yaml").write_text(text, encoding="utf-8")
+    run = cli("test", tmp_path / "cases")
+    assert run.code == 0, run.out + run.err
+    assert run.out.splitlines() == ["2 cases, 5 verdicts checked: 0 mismatches"]
