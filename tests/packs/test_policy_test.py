@@ -71,7 +71,7 @@ def test_every_mismatch_is_listed(pack_copy: Path, cli) -> None:
     assert run.code == 1
     assert run.out.splitlines()[:-1] == [
         "commit-clean: code.no-conflict-markers expected error, got pass (2 changed files free of conflict markers)",
-        "commit-clean: security.no-secret-files expected error, got pass (none present)",
+        "commit-clean: security.no-new-secret-files expected error, got pass (none present)",
         "commit-clean: quality.no-debug-leftovers expected error, got pass (no line matches "
         r"/^\s*(breakpoint\(\)|import pdb\b|pdb\.set_trace\(\)|debugger;?\s*$)|\b(it|test|describe)\.only\(/)",
         "commit-clean: no.such-rule expected pass, got nothing (no such rule in the policy)",
@@ -86,7 +86,7 @@ def test_a_broken_case_is_an_error_with_its_place(pack_copy: Path, cli) -> None:
     assert run.code == 2
     broken = [line for line in run.out.splitlines() if line.startswith("commit-clean:")]
     assert len(broken) == 1
-    assert broken[0].endswith('commit-clean/case.yaml:14:29: expect.code.no-conflict-markers: "passed" '
+    assert broken[0].endswith('commit-clean/case.yaml:17:29: expect.code.no-conflict-markers: "passed" '
                               'is not one of: pass, fail, error, pending, not-applicable, waived')
     assert run.out.splitlines()[-1].endswith("0 mismatches, 1 broken cases")
 
