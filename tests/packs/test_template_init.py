@@ -142,3 +142,11 @@ def test_init_refuses_an_unknown_pack(repo: Repo, cli) -> None:
     assert run.code == 2
     assert "no built-in pack 'nope'" in run.err and "spec-driven-fullstack" in run.err
     assert not (repo.path / "clearance.yaml").exists()
+
+
+def test_init_shows_the_hooks_entry_for_an_existing_pre_commit_config(repo: Repo, cli) -> None:
+    repo.write(".pre-commit-config.yaml", "repos: []\n")
+    run = cli("init", "--repo", repo.path)
+    assert "kept .pre-commit-config.yaml: it exists (--force overwrites it)" in run.out
+    assert "  add clearance's hooks under `repos:` in .pre-commit-config.yaml:\n  - repo: https://github.com/" in run.out
+    assert (repo.path / ".pre-commit-config.yaml").read_text("utf-8") == "repos: []\n"

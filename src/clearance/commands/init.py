@@ -33,19 +33,31 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no built-in pack '{pack}'", hint=f"choose one of: {', '.join(builtin_names())}")
     _write(root, POLICY, lambda: _policy(root, pack), args.force)
     _write(root, TEMPLATE, lambda: _template(root), args.force)
-    _write(root, PRECOMMIT, _precommit, args.force)
+    if not _write(root, PRECOMMIT, _precommit, args.force):
+        _suggest_hooks(root / PRECOMMIT)
     _write(root, WORKFLOW, _workflow, args.force)
     return 0
 
 
-def _write(root: Path, name: str, text: Callable[[], str], force: bool) -> None:
+def _write(root: Path, name: str, text: Callable[[], str], force: bool) -> bool:
+    """Whether the file was written; an existing one is kept without `force`."""
     target = root / name
     if target.exists() and not force:
         print(f"kept {name}: it exists (--force overwrites it)")
-        return
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text(), encoding="utf-8")
     print(f"wrote {name}")
+    return True
+
+
+def _suggest_hooks(config: Path) -> None:
+    """An existing pre-commit configuration without clearance: the entry to add."""
+    from clearance.scaffold.files import HOOKS_REPO, precommit_entry
+
+    if HOOKS_REPO not in config.read_text("utf-8", errors="replace"):
+        print(f"  add clearance's hooks under `repos:` in {PRECOMMIT}:")
+        print(precommit_entry(), end="")
 
 
 def _policy(root: Path, pack: str) -> str:

@@ -145,9 +145,8 @@ def read_case(folder: Path, name: str) -> Case:
     case = Case(name, folder, policy, data)
     for key in ("base", "change", "upstream", "reports"):
         case.tree(key)  # refuses folders that do not exist or lead out
-    for key in ("patch",):
-        if key in data:
-            case.path(data[key])
+    if "patch" in data:
+        case.path(data["patch"])
     if "body" in data.get("pr", {}):
         case.path(data["pr"]["body"])
     return case

@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,7 +134,8 @@ def _message_file(case: Case, folder: Path) -> Path | None:
     return target
 
 
-def _api(github: dict[str, Any] | None, space: Workspace) -> Any:
+def _api(github: dict[str, Any] | None, space: Workspace) -> AbstractContextManager[str | None]:
+    """The base URL of a stand-in GitHub API while the case runs, or None without `github:`."""
     if github is None:
         return nullcontext(None)
     from clearance.policytest.github import replies, serving

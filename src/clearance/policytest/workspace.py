@@ -95,12 +95,10 @@ def _apply_change(case: Case, root: Path, git: _Git) -> None:
 
 def _programs(case: Case, root: Path, stubs: Path) -> None:
     for name, spec in (case.data.get("programs") or {}).items():
-        where, relative = (root, name) if "/" in name else (stubs, name)
-        _write(where, relative, b"")
-        target = where / relative
+        where = root if "/" in name else stubs
         script = STUB.format(output=spec.get("output", ""), code=int(spec.get("exit", 0)))
-        target.write_text(script, encoding="utf-8")
-        target.chmod(0o755)
+        _write(where, name, script.encode("utf-8"))
+        (where / name).chmod(0o755)
 
 
 class _Git:

@@ -40,13 +40,9 @@ def policy_file(name: str, pack: str, inputs: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def precommit_config() -> str:
+def precommit_entry() -> str:
+    """The entry of `repos:` that runs clearance's hooks."""
     return f"""\
-# pre-commit (https://pre-commit.com): clearance checks the commit stage of
-# clearance.yaml on each commit and the push stage on each push.
-# Install both hook types with: pre-commit install
-default_install_hook_types: [pre-commit, pre-push]
-repos:
   - repo: {HOOKS_REPO}
     rev: v{__version__}
     hooks:
@@ -54,6 +50,16 @@ repos:
       - id: clearance-push
       - id: clearance-validate
 """
+
+
+def precommit_config() -> str:
+    return f"""\
+# pre-commit (https://pre-commit.com): clearance checks the commit stage of
+# clearance.yaml on each commit and the push stage on each push.
+# Install both hook types with: pre-commit install
+default_install_hook_types: [pre-commit, pre-push]
+repos:
+{precommit_entry()}"""
 
 
 def workflow() -> str:
