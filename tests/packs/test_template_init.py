@@ -104,7 +104,8 @@ def test_init_writes_the_four_files_and_keeps_them_without_force(repo: Repo, cli
     assert run.code == 0, run.err
     names = ["clearance.yaml", ".github/pull_request_template.md", ".pre-commit-config.yaml",
              ".github/workflows/clearance.yml"]
-    assert run.out.splitlines() == [f"wrote {n}" for n in names]
+    assert run.out.splitlines()[:4] == [f"wrote {n}" for n in names]
+    assert run.out.splitlines()[4].startswith("replace OWNER in .pre-commit-config.yaml and")
     assert cli("validate", "--repo", repo.path).code == 0
     template = (repo.path / names[1]).read_text("utf-8")
     assert template == cli("template", "pr", "--repo", repo.path).out
@@ -112,10 +113,10 @@ def test_init_writes_the_four_files_and_keeps_them_without_force(repo: Repo, cli
     (repo.path / "clearance.yaml").write_text("extends: [builtin:spec-driven]\n# mine\n", encoding="utf-8")
     again = cli("init", "--repo", repo.path)
     assert again.code == 0
-    assert again.out.splitlines() == [f"kept {n}: it exists (--force overwrites it)" for n in names]
+    assert again.out.splitlines()[:4] == [f"kept {n}: it exists (--force overwrites it)" for n in names]
     assert (repo.path / "clearance.yaml").read_text("utf-8").endswith("# mine\n")
 
-    forced = cli("init", "--repo", repo.path, "--force")
+    forced = cli("init", "--repo", repo.path, "--force", "--source", "acme/clearance")
     assert forced.out.splitlines() == [f"wrote {n}" for n in names]
     assert "# mine" not in (repo.path / "clearance.yaml").read_text("utf-8")
 
@@ -133,7 +134,8 @@ def test_init_files_name_the_pack_the_hooks_and_the_action(repo: Repo, cli) -> N
     workflow = yaml.load((repo.path / ".github/workflows/clearance.yml").read_text("utf-8"))
     steps = workflow["jobs"]["clearance"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0
-    assert steps[-1]["uses"].startswith("clearance-dev/clearance@") and steps[-1]["with"]["stage"] == "pr"
+    assert steps[-1]["uses"] == "OWNER/clearance@v0.1.0" and steps[-1]["with"]["stage"] == "pr"
+    assert hooks["repos"][0]["repo"] == "https://github.com/OWNER/clearance"
     assert "## Migration guide" in (repo.path / ".github/pull_request_template.md").read_text("utf-8")
 
 
@@ -148,5 +150,6 @@ def test_init_shows_the_hooks_entry_for_an_existing_pre_commit_config(repo: Repo
     repo.write(".pre-commit-config.yaml", "repos: []\n")
     run = cli("init", "--repo", repo.path)
     assert "kept .pre-commit-config.yaml: it exists (--force overwrites it)" in run.out
-    assert "  add clearance's hooks under `repos:` in .pre-commit-config.yaml:\n  - repo: https://github.com/" in run.out
+    assert ("  add clearance's hooks under `repos:` in .pre-commit-config.yaml:\n"
+            "  - repo: https://github.com/OWNER/clearance\n    rev: v0.1.0\n") in run.out
     assert (repo.path / ".pre-commit-config.yaml").read_text("utf-8") == "repos: []\n"

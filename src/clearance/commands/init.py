@@ -20,6 +20,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pack", default="spec-driven", metavar="NAME",
                    help="the built-in pack clearance.yaml extends (default: spec-driven)")
     p.add_argument("--force", action="store_true", help="overwrite files that exist")
+    p.add_argument("--source", default="OWNER/clearance", metavar="OWNER/REPO",
+                   help="the GitHub repository holding clearance's action and hooks "
+                        "(default: OWNER/clearance, to replace)")
     p.add_argument("--repo", default=".", metavar="DIR", help="repository (default: .)")
 
 
@@ -33,9 +36,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no built-in pack '{pack}'", hint=f"choose one of: {', '.join(builtin_names())}")
     _write(root, POLICY, lambda: _policy(root, pack), args.force)
     _write(root, TEMPLATE, lambda: _template(root), args.force)
-    if not _write(root, PRECOMMIT, _precommit, args.force):
-        _suggest_hooks(root / PRECOMMIT)
-    _write(root, WORKFLOW, _workflow, args.force)
+    if not _write(root, PRECOMMIT, lambda: _precommit(args.source), args.force):
+        _suggest_hooks(root / PRECOMMIT, args.source)
+    _write(root, WORKFLOW, lambda: _workflow(args.source), args.force)
+    if args.source.startswith("OWNER/"):
+        print(f"replace OWNER in {PRECOMMIT} and {WORKFLOW} with the owner of clearance's "
+              "repository, or run init again with --source OWNER/REPO --force")
     return 0
 
 
@@ -51,13 +57,13 @@ def _write(root: Path, name: str, text: Callable[[], str], force: bool) -> bool:
     return True
 
 
-def _suggest_hooks(config: Path) -> None:
+def _suggest_hooks(config: Path, source: str) -> None:
     """An existing pre-commit configuration without clearance: the entry to add."""
-    from clearance.scaffold.files import HOOKS_REPO, precommit_entry
+    from clearance.scaffold.files import hooks_repo, precommit_entry
 
-    if HOOKS_REPO not in config.read_text("utf-8", errors="replace"):
+    if hooks_repo(source) not in config.read_text("utf-8", errors="replace"):
         print(f"  add clearance's hooks under `repos:` in {PRECOMMIT}:")
-        print(precommit_entry(), end="")
+        print(precommit_entry(source), end="")
 
 
 def _policy(root: Path, pack: str) -> str:
@@ -76,13 +82,13 @@ def _template(root: Path) -> str:
     return pr_template(load(root, [], use_cache=False))
 
 
-def _precommit() -> str:
+def _precommit(source: str) -> str:
     from clearance.scaffold.files import precommit_config
 
-    return precommit_config()
+    return precommit_config(source)
 
 
-def _workflow() -> str:
+def _workflow(source: str) -> str:
     from clearance.scaffold.files import workflow
 
-    return workflow()
+    return workflow(source)

@@ -8,10 +8,14 @@ from typing import Any
 
 from clearance import __version__
 
-# Where the action and the pre-commit hooks are published.
-PROJECT = "clearance-dev/clearance"
-HOOKS_REPO = f"https://github.com/{PROJECT}"
-ACTION = f"{PROJECT}@v{__version__.split('.')[0]}"
+# The repository holding clearance's action.yml and .pre-commit-hooks.yaml, as the
+# docs name it (docs/hooks.md, docs/github-action.md); `clearance init --source` sets it.
+SOURCE = "OWNER/clearance"
+RELEASE = f"v{__version__}"
+
+
+def hooks_repo(source: str) -> str:
+    return f"https://github.com/{source}"
 
 
 def policy_file(name: str, pack: str, inputs: dict[str, Any]) -> str:
@@ -40,11 +44,11 @@ def policy_file(name: str, pack: str, inputs: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def precommit_entry() -> str:
+def precommit_entry(source: str) -> str:
     """The entry of `repos:` that runs clearance's hooks."""
     return f"""\
-  - repo: {HOOKS_REPO}
-    rev: v{__version__}
+  - repo: {hooks_repo(source)}
+    rev: {RELEASE}
     hooks:
       - id: clearance
       - id: clearance-push
@@ -52,17 +56,17 @@ def precommit_entry() -> str:
 """
 
 
-def precommit_config() -> str:
+def precommit_config(source: str) -> str:
     return f"""\
 # pre-commit (https://pre-commit.com): clearance checks the commit stage of
 # clearance.yaml on each commit and the push stage on each push.
 # Install both hook types with: pre-commit install
 default_install_hook_types: [pre-commit, pre-push]
 repos:
-{precommit_entry()}"""
+{precommit_entry(source)}"""
 
 
-def workflow() -> str:
+def workflow(source: str) -> str:
     return f"""\
 # clearance: the pull request against its delivery checklist (clearance.yaml).
 # Make the job a required status check of the protected branch.
@@ -88,7 +92,7 @@ jobs:
       # evidence the policy reads: coverage, JUnit XML and SARIF reports; see the
       # inputs in clearance.yaml. The job's name starts with "clearance", so the
       # ci.checks rules leave it out while it runs.
-      - uses: {ACTION}
+      - uses: {source}@{RELEASE}
         with:
           stage: pr
 """
