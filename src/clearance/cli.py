@@ -28,27 +28,32 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Every command module adds its own arguments through `configure(parser)`."""
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the chosen command's module is imported to add its arguments.
+
+    The other commands get a bare sub-parser (enough for `--help` to list
+    them), so a commit hook does not pay for importing every command.
+    """
     parser = argparse.ArgumentParser(prog="clearance", description=(
         "Policy-as-code for delivery checklists: the same verdict at commit, in CI "
         "and in the compliance report."))
     parser.add_argument("--version", action="version", version=f"clearance {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (target, summary) in COMMANDS.items():
-        try:
-            module = importlib.import_module(target)
-        except ModuleNotFoundError as e:
-            if e.name != target:
-                raise
-            continue
-        module.configure(sub.add_parser(name, help=summary, description=summary))
+        command = sub.add_parser(name, help=summary, description=summary)
+        if name == chosen:
+            importlib.import_module(target).configure(command)
     return parser
 
 
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The command named on the command line: its first word that is not an option."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(_chosen(argv)).parse_args(argv)
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
         code: int = module.run(args)
@@ -59,4 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("clearance: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `clearance list | head`: the reader left; say nothing more
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     return code
