@@ -7,14 +7,17 @@ else `[tool.clearance]` in `pyproject.toml`; else the built-in pack.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from clearance.errors import UsageError
-from clearance.policy.loader import Document, pyproject_document
+
+if TYPE_CHECKING:
+    from clearance.policy.loader import Document
 
 DEFAULT_PACK = "builtin:spec-driven"
 CONFIG_NAMES = ("clearance.yaml", ".clearance.yaml")
 
-Source = str | Document
+Source: TypeAlias = "str | Document"
 
 
 def find_root(start: Path) -> Path:
@@ -36,6 +39,8 @@ def policy_sources(root: Path, given: list[str]) -> list[Source]:
             return [str(root / name)]
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
+        from clearance.policy.loader import pyproject_document
+
         doc = pyproject_document(pyproject)
         if doc is not None:
             return [doc]

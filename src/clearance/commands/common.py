@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clearance.config import find_root, policy_sources
-from clearance.policy.loader import load_with_documents
+from clearance.config import Source, find_root, policy_sources
 from clearance.policy.model import STAGES, Policy
+
+if TYPE_CHECKING:
+    from clearance.policy.loader import Document
 
 
 def policy_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,4 +40,11 @@ def load(root: Path, given: list[str], use_cache: bool = True) -> Policy:
     from clearance.policy.cache import cached_policy, default_directory
 
     directory = default_directory(os.environ) if use_cache else None
-    return cached_policy(policy_sources(root, given), root, directory, load_with_documents)
+    return cached_policy(policy_sources(root, given), root, directory, _load_files)
+
+
+def _load_files(sources: Sequence[Source], root: Path) -> tuple[Policy, list[Document]]:
+    """Read and validate the policy files: only when the cache cannot answer."""
+    from clearance.policy.loader import load_with_documents
+
+    return load_with_documents(sources, root)

@@ -28,7 +28,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from clearance.config import find_root
-    from clearance.policy.loader import builtin_names
+    from clearance.policy.packs import builtin_names
 
     root = find_root(Path(args.repo))
     pack = args.pack.removeprefix("builtin:")

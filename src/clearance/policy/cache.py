@@ -15,11 +15,14 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clearance import __version__
-from clearance.policy.loader import BUILTIN, Document, builtin_path
 from clearance.policy.model import Policy
+from clearance.policy.packs import BUILTIN, builtin_path
+
+if TYPE_CHECKING:  # the loader (YAML, schemas) is imported only when the cache misses
+    from clearance.policy.loader import Document
 
 FORMAT = 1
 
@@ -42,7 +45,7 @@ def _digest(path: Path) -> str | None:
 
 
 def _identity(source: str | Document, cwd: Path) -> str:
-    if isinstance(source, Document):
+    if not isinstance(source, str):
         return f"{source.name}\0{source.sha256}"
     path = builtin_path(source[len(BUILTIN):]) if source.startswith(BUILTIN) else cwd / source
     return f"{path}\0{_digest(path)}"

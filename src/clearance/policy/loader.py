@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clearance import PACKAGE_DIR, checks
+from clearance import checks
 from clearance.errors import PolicyError
 from clearance.policy.model import DEFAULT_STAGES, Origin, Policy, PolicyFile, Rule, Waiver
+from clearance.policy.packs import BUILTIN, builtin_names, builtin_path
 from clearance.policy.schema import load_schema, position, schema_errors
 from clearance.policy.yamlfile import Positions, parse_yaml, read_yaml
-
-BUILTIN = "builtin:"
 
 
 @dataclass
@@ -41,16 +40,6 @@ class Document:
     def at(self, *path: str | int) -> Origin:
         line, col = position(self.positions, path)
         return Origin(self.name, line or 1, col or 1)
-
-
-def builtin_path(name: str) -> Path:
-    """The policy file of a built-in pack."""
-    return PACKAGE_DIR / "policies" / name / "policy.yaml"
-
-
-def builtin_names() -> list[str]:
-    folder = PACKAGE_DIR / "policies"
-    return sorted(p.parent.name for p in folder.glob("*/policy.yaml"))
 
 
 def read_document(ref: str, relative_to: Path | None, display_root: Path | None) -> Document:
