@@ -70,6 +70,16 @@ def traces(params: dict[str, Any], evidence: Evidence, spec: Spec,
     return trace(spec, titles.titles, exclude, results)
 
 
+def traced(params: dict[str, Any], evidence: Evidence,
+           with_results: bool = False) -> tuple[Spec, tuple[Trace, ...]] | Outcome:
+    """The spec and its traces, or the `error` outcome of a spec that did not parse."""
+    spec = spec_of(params, evidence)
+    failure = broken(params, evidence, spec)
+    if failure is not None:
+        return failure
+    return spec, traces(params, evidence, spec, with_results)
+
+
 def error_findings(errors: Sequence[ParseError]) -> tuple[Finding, ...]:
     return tuple(Finding(e.file, e.line, e.column, e.message) for e in errors[:MAX_FINDINGS])
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import plural
-from clearance.checks._spec import broken, matrix, pattern_problems, schema, spec_of, traces
+from clearance.checks._spec import matrix, pattern_problems, schema, traced
 from clearance.evidence.context import Evidence
 from clearance.evidence.spec import Rule
 from clearance.evidence.traceability import EXCLUDE_TAGS, Trace, tag_set
@@ -24,11 +24,10 @@ problems = pattern_problems
 
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
-    spec = spec_of(params, evidence)
-    failure = broken(params, evidence, spec)
-    if failure is not None:
-        return failure
-    found = traces(params, evidence, spec)
+    traced_spec = traced(params, evidence)
+    if isinstance(traced_spec, Outcome):
+        return traced_spec
+    spec, found = traced_spec
     excluded = tag_set(params.get("exclude_tags", EXCLUDE_TAGS))
     rules = [r for r in spec.rules if not tag_set(r.tags) & excluded]
     rows = [_row(rule, found) for rule in rules]

@@ -18,14 +18,12 @@ from typing import Any
 
 from clearance.checks import Outcome
 from clearance.checks._spec import (
-    broken,
     counted,
     matrix,
     pattern_problems,
     scenario_finding,
     schema,
-    spec_of,
-    traces,
+    traced,
 )
 from clearance.evidence.context import Evidence
 from clearance.evidence.traceability import Trace
@@ -36,11 +34,10 @@ problems = pattern_problems
 
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
-    spec = spec_of(params, evidence)
-    failure = broken(params, evidence, spec)
-    if failure is not None:
-        return failure
-    found = traces(params, evidence, spec)
+    traced_spec = traced(params, evidence)
+    if isinstance(traced_spec, Outcome):
+        return traced_spec
+    _, found = traced_spec
     data = matrix(found)
     missing = [t for t in found if not t.excluded and not t.implemented]
     judged = sum(1 for t in found if not t.excluded)

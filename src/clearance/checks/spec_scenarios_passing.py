@@ -17,14 +17,12 @@ from typing import Any
 from clearance.checks import Outcome
 from clearance.checks._common import GLOBS
 from clearance.checks._spec import (
-    broken,
     counted,
     matrix,
     pattern_problems,
     scenario_finding,
     schema,
-    spec_of,
-    traces,
+    traced,
 )
 from clearance.evidence.context import Evidence
 from clearance.evidence.junit import TestCase
@@ -37,11 +35,10 @@ problems = pattern_problems
 
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
-    spec = spec_of(params, evidence)
-    failure = broken(params, evidence, spec)
-    if failure is not None:
-        return failure
-    found = traces(params, evidence, spec, with_results=True)
+    traced_spec = traced(params, evidence, with_results=True)
+    if isinstance(traced_spec, Outcome):
+        return traced_spec
+    _, found = traced_spec
     data = matrix(found)
     lacking = [t for t in found if t.result not in ("passed", "excluded")]
     judged = sum(1 for t in found if not t.excluded)
