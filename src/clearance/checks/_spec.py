@@ -77,6 +77,10 @@ def traced(params: dict[str, Any], evidence: Evidence,
     failure = broken(params, evidence, spec)
     if failure is not None:
         return failure
+    if not spec.scenarios:  # nothing to trace is no evidence that anything is traced
+        findings = tuple(Finding(f, None, None, "no scenario") for f in spec.files[:MAX_FINDINGS])
+        return Outcome("error", f"the feature files hold no scenario ({len(spec.files)} read)",
+                       findings=findings)
     return spec, traces(params, evidence, spec, with_results)
 
 

@@ -30,6 +30,9 @@ MAX_FINDINGS = 200
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     globs = as_list(params["reports"]) if "reports" in params else None
     results = read_junit(evidence, globs)
+    if results.total == 0:
+        return Outcome("error", f"the reports hold no test case ({', '.join(results.reports)})",
+                       findings=tuple(Finding(r, None, None, "no <testcase>") for r in results.reports))
     problems = _problems(params, results)
     summary = _summary(results)
     data = {"junit": _counts(results)}

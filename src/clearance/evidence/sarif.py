@@ -123,6 +123,8 @@ def _read_report(evidence: Evidence, path: str) -> tuple[SarifResults, InputReco
         raise EvidenceError(f"SARIF version {log.get('version')!r} is not supported; 2.1.0 expected",
                             path, hint="have the tool write SARIF 2.1.0")
     runs = _array(log, "runs", path, "")
+    if not runs:
+        raise EvidenceError("the log holds no run: no tool reported", path, hint=_HINT)
     roots = _roots(evidence)
     try:
         found = [_run_results(run, f"runs[{i}]", path, roots) for i, run in enumerate(runs)]

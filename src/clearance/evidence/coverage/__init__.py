@@ -50,6 +50,9 @@ def read_report(evidence: Evidence, path: str, fmt: str | None = None) -> Covera
     if not data.files:
         raise EvidenceError("the report holds no measured file", path,
                             hint="check that the tests ran under coverage")
+    if data.totals.statements == 0:
+        raise EvidenceError("the report measures no line: 0 of 0 is no evidence of coverage", path,
+                            hint="check that the tests ran under coverage and the report lists lines")
     return data
 
 
