@@ -86,7 +86,7 @@ def build_document(policy: Policy, results: list[RuleResult], evidence: Evidence
     rules = [r.to_dict() for r in results]
     for record in rules:
         record["blocking"] = blocks(record, fail_on)
-    return {
+    doc: dict[str, Any] = encodable({
         "$schema": SCHEMA_ID,
         "version": 1,
         "tool": {"name": "clearance", "version": __version__},
@@ -105,7 +105,30 @@ def build_document(policy: Policy, results: list[RuleResult], evidence: Evidence
         "summary": summarize(rules, fail_on),
         "inputs": [r.to_dict() for r in sorted(evidence.records.values(), key=lambda r: r.path)],
         "rules": rules,
-    }
+    })
+    return doc
+
+
+def encodable(value: Any) -> Any:
+    """The document with every string encodable as UTF-8.
+
+    Names of files on disk and JSON inputs can carry lone surrogates (bytes
+    that are not UTF-8); they are written as `\\udcNN` escapes so that every
+    output format can be written and read back.
+    """
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {encodable(k): encodable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encodable(v) for v in value]
+    return value
 
 
 def _quiet(get: Callable[[], str | None]) -> str | None:

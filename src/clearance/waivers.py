@@ -74,10 +74,10 @@ class WaiverJudge:
 
     def _keys_at_base(self) -> set[tuple[str, str, str, str | None]]:
         """Waivers as the policy files in the repository stood at the base."""
-        from clearance.policy.yamlfile import parse_yaml
+        from clearance.policy.loader import waivers_in
 
         keys: set[tuple[str, str, str, str | None]] = set()
-        files = [f.path for f in self.policy.files if not f.path.startswith("builtin:")]
+        files = [f.path for f in self.policy.files if not f.path.startswith(("builtin:", "/"))]
         try:
             base = self.evidence.base
             blobs = self.evidence.git.read_blobs(f"{base}:{p}" for p in files)
@@ -86,12 +86,7 @@ class WaiverJudge:
         for name, data in blobs.items():
             if data is None:
                 continue
-            try:
-                doc, _ = parse_yaml(data.decode("utf-8", "replace"), name)
-            except ClearanceError:
-                continue
-            for w in (doc or {}).get("waivers", []) if isinstance(doc, dict) else []:
-                if isinstance(w, dict):
-                    keys.add((str(w.get("rule")), str(w.get("owner")), str(w.get("reason")),
-                              None if w.get("expires") is None else str(w.get("expires"))))
+            for w in waivers_in(data.decode("utf-8", "replace"), name):
+                keys.add((str(w.get("rule")), str(w.get("owner")), str(w.get("reason")),
+                          None if w.get("expires") is None else str(w.get("expires"))))
         return keys

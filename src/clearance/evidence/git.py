@@ -194,7 +194,8 @@ def _batch(out: bytes, count: int) -> list[bytes | None]:
 
 
 def _path(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
+    """A path as text; bytes that are not UTF-8 are shown as `\\xNN` (files are read by object id)."""
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _diff_path(raw: bytes) -> str:

@@ -84,10 +84,44 @@ def pyproject_document(path: Path, display: str = "pyproject.toml") -> Document 
     section = data.get("tool", {}).get("clearance")
     if section is None:
         return None
+    section = _toml_plain(section)
     line = next((n for n, text in enumerate(raw.decode().splitlines(), 1)
                  if text.strip().startswith("[tool.clearance")), 1)
     return Document(display, section, {(): (line, 1)},
                     hashlib.sha256(raw).hexdigest(), path.parent, path)
+
+
+def _toml_plain(value: Any) -> Any:
+    """TOML dates and times as the ISO strings a YAML policy would hold."""
+    import datetime as dt
+
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _toml_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_toml_plain(v) for v in value]
+    return value
+
+
+def waivers_in(text: str, name: str) -> list[dict[str, Any]]:
+    """The raw waivers of a policy file's text (YAML, or `[tool.clearance]` of a pyproject.toml)."""
+    if name.endswith("pyproject.toml"):
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - Python 3.10
+            import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+        try:
+            data = _toml_plain(tomllib.loads(text).get("tool", {}).get("clearance", {}))
+        except tomllib.TOMLDecodeError:
+            return []
+    else:
+        try:
+            data, _ = parse_yaml(text, name)
+        except PolicyError:
+            return []
+    waivers = data.get("waivers", []) if isinstance(data, dict) else []
+    return [w for w in waivers if isinstance(w, dict)] if isinstance(waivers, list) else []
 
 
 def document_from_text(text: str, name: str) -> Document:
