@@ -48,7 +48,7 @@ def test_a_committed_record_attests_and_says_who_and_when(repo) -> None:
     assert outcome.data["attestation"] == {
         "by": "@ada", "at": "2026-01-05T14:30:00Z",
         "note": "Smoke tests run on staging build 1423.",
-        "source": ".clearance/attestations/smoke.yaml:1"}
+        "source": ".clearance/attestations/smoke.yaml:1", "self_added": False}
     assert outcome.message == ("attested by @ada on 2026-01-05T14:30:00Z "
                                "(.clearance/attestations/smoke.yaml:1)")
 

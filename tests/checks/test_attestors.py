@@ -48,3 +48,22 @@ def test_records_by_the_named_attestors_pass_others_do_not(repo: Repo, cli) -> N
     found = verdicts(cli, repo)
     assert found["release.smoke-tests"]["verdict"] == "pass"
     assert found["release.smoke-tests"]["attestation"]["by"] == "@qa-lead"
+
+
+def test_a_record_the_change_adds_is_marked_and_refused_where_self_granting_is(repo: Repo, cli) -> None:
+    repo.write("clearance.yaml", POLICY.replace("stages: [staging]", "stages: [pr, merge]")
+               + "settings: {refuse_self_granted_in: [merge]}\n")
+    base = repo.commit("initial")
+    record(repo, "release.smoke-tests", "@qa-lead")
+    repo.commit("the PR author signs for QA")
+
+    def gate(stage: str) -> dict:
+        run = cli("check", "--repo", repo.path, "--stage", stage, "--base", base, "-f", "json")
+        return next(r for r in json.loads(run.out)["rules"] if r["id"] == "release.smoke-tests")
+
+    at_pr = gate("pr")
+    assert at_pr["verdict"] == "pass"
+    assert at_pr["attestation"]["self_added"] is True
+    at_merge = gate("merge")
+    assert at_merge["verdict"] == "pending"
+    assert "added by the change under evaluation" in at_merge["message"]

@@ -20,10 +20,15 @@ from typing import Any
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._pr import TITLES, same_login, shorten
+from clearance.errors import EvidenceError
 from clearance.evidence.attestations import Attestation, Attestations, attestations
 from clearance.evidence.context import Evidence
 from clearance.evidence.prbody import MissingPrError, pull_request
 
+# At the pull-request gates the change is the PR itself, so a record it adds was
+# written by its author; at staging and production the range holds merged,
+# reviewed commits, which is where records come from.
+REVIEW_STAGES = ("pr", "merge")
 EVIDENCE = ("attestation records", "PR body", "event payload: pull_request.user, updated_at")
 SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
@@ -41,9 +46,11 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     reasons: list[str] = []
     found = attestations(evidence) if "id" in params else None
     if found is not None:
-        record = _record(found, params["id"], allowed, reasons)
+        added = _added_by_change(evidence)
+        refuse = evidence.spec.refuse_self_granted and evidence.stage in REVIEW_STAGES
+        record = _record(found, params["id"], allowed, reasons, added, refuse)
         if record is not None:
-            return _attested(record.to_dict())
+            return _attested({**record.to_dict(), "self_added": record.source.split(":")[0] in added})
     if "item" in params:
         ticked = _ticked(evidence, params["item"], allowed, reasons)
         if ticked is not None:
@@ -72,10 +79,27 @@ def _attested(attestation: dict[str, Any]) -> Outcome:
                           f"({attestation['source']})", data={"attestation": attestation})
 
 
-def _record(found: Attestations, rule: str, allowed: Sequence[str],
-            reasons: list[str]) -> Attestation | None:
+def _added_by_change(evidence: Evidence) -> set[str]:
+    """Files the change under evaluation adds or edits: records there are self-added."""
+    try:
+        return set(evidence.changed_files)
+    except EvidenceError:
+        return set()
+
+
+def _record(found: Attestations, rule: str, allowed: Sequence[str], reasons: list[str],
+            added: set[str], refuse_added: bool) -> Attestation | None:
+    """The latest usable record. A record the change itself adds names its attestor in
+    text the change's author wrote; where self-granted sign-offs are refused, it does not count."""
     mine = [r for r in found.records if r.rule == rule]
     usable = [r for r in mine if _may_attest(r.by, allowed)]
+    if refuse_added:
+        own = [r for r in usable if r.source.split(":")[0] in added]
+        usable = [r for r in usable if r not in own]
+        if own and not usable:
+            reasons.append(f"the record {own[0].source} is added by the change under evaluation "
+                           "(self-granted sign-offs are refused at this stage)")
+            return None
     if not mine:
         reasons.append(f"no record for '{rule}' under {found.folder}/")
     elif not usable:

@@ -81,6 +81,8 @@ def run_spec(args: argparse.Namespace, root: Path, policy: Policy,
         github_api=env.get("GITHUB_API_URL", "https://api.github.com"),
         github_repository=env.get("GITHUB_REPOSITORY"),
         allow_commands=bool(settings.get("commands", False)),
+        refuse_self_granted=(settings.get("self_granted_waivers") == "refuse"
+                             or args.stage in settings.get("refuse_self_granted_in", [])),
         max_input_bytes=settings.get("max_input_bytes"),
     )
 

@@ -38,6 +38,7 @@ class RunSpec:
     github_api: str = "https://api.github.com"
     github_repository: str | None = None
     allow_commands: bool = False
+    refuse_self_granted: bool = False  # waivers and attestation records the change adds do not count
     max_input_bytes: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
