@@ -109,3 +109,14 @@ def test_warnings_report_but_do_not_block_unless_fail_on_warning(repo: Repo, cli
     assert run.code == 0
     assert "license" in run.out and "[warning]" in run.out
     assert cli("check", "--repo", repo.path, "--fail-on", "warning").code == 1
+
+
+def test_a_forbidden_pattern_in_a_binary_file_is_found(repo: Repo, cli) -> None:
+    setup(repo, "  - id: no-keys\n    stages: [commit]\n"
+                "    check: {files.contain: {paths: ['**/*'], pattern: 'BEGIN RSA PRIVATE KEY', absent: true}}\n")
+    repo.write("blob.bin", b"\x00\x01binary\n-----BEGIN RSA PRIVATE KEY-----\n\x00")
+    repo.stage("blob.bin")
+    run = cli("check", "--repo", repo.path, "-f", "json")
+    rule = rules(run.out)["no-keys"]
+    assert (run.code, rule["verdict"]) == (1, "fail")
+    assert rule["findings"][0]["file"] == "blob.bin" and rule["findings"][0]["line"] == 2

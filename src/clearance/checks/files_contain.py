@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from clearance.checks import Finding, Outcome
-from clearance.checks._common import GLOBS, as_list, plural, regex_problems, text_lines
+from clearance.checks._common import GLOBS, as_list, plural, regex_problems
 from clearance.evidence.context import Evidence
 from clearance.pathmatch import filter_paths
 
@@ -52,7 +52,8 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
 def _absent(regex: re.Pattern[str], contents: dict[str, bytes | None]) -> Outcome:
     findings = []
     for path, data in contents.items():
-        for number, line in enumerate(text_lines(data or b"") or [], start=1):
+        # binary files are searched too: a secret in a binary file is still a secret
+        for number, line in enumerate((data or b"").decode("utf-8", "replace").splitlines(), start=1):
             if regex.search(line):
                 findings.append(Finding(path, number, message=f"matches /{regex.pattern}/"))
     if findings:
