@@ -1,0 +1,1 @@
+"""A tiny shop: a cart and its checkout."""
