@@ -112,7 +112,7 @@ class Evidence:
         """The commit the change is measured against."""
         def compute() -> str:
             if self.in_commit:
-                return self.git.rev("HEAD") if self.git.has_head() else EMPTY_TREE
+                return self.git.head_or_empty_tree()
             if not self.spec.base:
                 raise EvidenceError(f"no base revision for stage '{self.stage}'",
                                     hint="pass --base REF (in a pull request, the base branch)")

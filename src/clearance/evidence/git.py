@@ -75,8 +75,10 @@ class Git:
             raise GitError(f"unknown revision '{ref}'", hint="fetch it (checkout with fetch-depth: 0)")
         return out[1].decode().strip()
 
-    def has_head(self) -> bool:
-        return self.call("rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1))[0] == 0
+    def head_or_empty_tree(self) -> str:
+        """The commit HEAD names, or the empty tree before the first commit (one call)."""
+        code, out = self.call("rev-parse", "--verify", "--quiet", "HEAD^{commit}", ok=(0, 1))
+        return out.decode().strip() if code == 0 else EMPTY_TREE
 
     def branch(self) -> str | None:
         code, out = self.call("symbolic-ref", "--short", "-q", "HEAD", ok=(0, 1))
