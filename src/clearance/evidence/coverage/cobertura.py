@@ -30,14 +30,9 @@ class _ClassLines:
         self.covered: set[int] = set()
         self.branches: dict[int, tuple[int, int]] = {}
 
-    def add(self, attrs: dict[str, str]) -> bool:
-        """Record one `<line>`; whether it carries branch counts (the hot path: kept lean)."""
-        number = int(attrs["number"])
-        self.lines.add(number)
-        hits = attrs.get("hits", "0")
-        if hits != "0" and int(hits) > 0:
-            self.covered.add(number)
-        if "branch" not in attrs or attrs["branch"] != "true":
+    def add_branch(self, number: int, attrs: dict[str, str]) -> bool:
+        """Record the branch counts of a `<line branch="true">`; whether it had any."""
+        if attrs["branch"] != "true":
             return False
         match = _CONDITION.search(attrs.get("condition-coverage", ""))
         if match is None:
@@ -64,8 +59,16 @@ class _Reader:
         self.branch_measured = False
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        if tag == "line":
-            if not self.in_methods and self.current.add(attrs):
+        if tag == "line":  # the hot path: one call per line of the report
+            if self.in_methods:
+                return
+            current = self.current
+            number = int(attrs["number"])
+            current.lines.add(number)
+            hits = attrs.get("hits", "0")
+            if hits != "0" and int(hits) > 0:
+                current.covered.add(number)
+            if "branch" in attrs and current.add_branch(number, attrs):
                 self.branch_measured = True
         elif tag == "class":
             self.current = _ClassLines(attrs.get("filename") or attrs.get("name") or "")
@@ -77,6 +80,8 @@ class _Reader:
             self.branch_measured = int(attrs.get("branches-valid") or "0") > 0
 
     def end(self, tag: str) -> None:
+        if tag == "line":
+            return
         if tag == "class":
             path = self.mapper.joined(self.sources, self.current.filename)
             self.files.append(self.current.done(path))
