@@ -44,7 +44,7 @@ _WHITESPACE = re.compile(r"\s")
 
 def normalise(text: str) -> str:
     """Case-folded words separated by single spaces; punctuation is a separator."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
     words = _PUNCTUATION.sub(" ", text).strip()
     return words or " ".join(text.split())
 
@@ -172,7 +172,7 @@ class _CaseIndex:
         self.functions: dict[str, list[TestCase]] = defaultdict(list)
         for case in results.cases:
             self.names.add(case, title_keys(case.name))
-            self.functions[_SIGNATURE.sub("", _PARAMS.sub("", case.name.strip()))].append(case)
+            self.functions[_function_name(case.name)].append(case)
 
     def find(self, keys: Sequence[str], tests: Sequence[TestTitle]) -> tuple[TestCase, ...]:
         found: list[TestCase] = self.names.find(keys)
@@ -181,6 +181,16 @@ class _CaseIndex:
                 found.extend(c for c in self.functions.get(test.function, ())
                              if c not in found and _same_source(c, test))
         return tuple(found)
+
+
+def _function_name(name: str) -> str:
+    """A case name without its parameters and signature (each removed only when present)."""
+    name = name.strip()
+    if name.endswith("]"):
+        name = _PARAMS.sub("", name)
+    if name.endswith(")"):
+        name = _SIGNATURE.sub("", name)
+    return name
 
 
 def _same_source(case: TestCase, test: TestTitle) -> bool:
