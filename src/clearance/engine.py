@@ -25,6 +25,7 @@ def evaluate(policy: Policy, evidence: Evidence, today: dt.date,
              timings: bool = True) -> list[RuleResult]:
     """One result per rule of the policy; rules of other stages are marked so."""
     judge = WaiverJudge(policy, evidence, today)
+    evidence.prefetch(r.kind for r in policy.rules if evidence.stage in r.stages)
     return [_evaluate_rule(rule, evidence, judge, timings) for rule in policy.rules]
 
 
