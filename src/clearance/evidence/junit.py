@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
@@ -31,11 +32,12 @@ _PRECEDENCE = ("failed", "error", "skipped")
 _HINT = "check that the test step ran and wrote its JUnit XML report"
 
 
-@dataclass(frozen=True)
-class TestCase:
-    """One `<testcase>` of a report and how it ended."""
+class TestCase(NamedTuple):
+    """One `<testcase>` of a report and how it ended.
 
-    __test__ = False  # not a pytest test class, despite the name
+    A named tuple rather than a frozen dataclass: reports hold tens of
+    thousands of cases, and a tuple is built several times faster.
+    """
 
     name: str
     classname: str
@@ -45,6 +47,9 @@ class TestCase:
     file: str | None
     line: int | None
     report: str
+
+
+TestCase.__test__ = False  # type: ignore[attr-defined]  # not a pytest test class, despite the name
 
 
 @dataclass(frozen=True)
