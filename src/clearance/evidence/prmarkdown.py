@@ -255,5 +255,7 @@ def links_in(children: list[Token]) -> list[tuple[str, int]]:
 
 def bare_urls(text: str) -> list[str]:
     """Bare GitHub URLs in a text token, which GitHub shows as links."""
+    if "github.com/" not in text:
+        return []
     words = (w.rstrip(".,;:!?)'\"") for w in text.split())
     return [w for w in words if w.startswith(("https://github.com/", "http://github.com/"))]
