@@ -140,11 +140,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="clearance-bench-") as tmp:
         repos = {s: build(Path(tmp), s) for s in (1, 2, 5, 10)}
         repo, base = repos[10]
-        seconds, peak = peak_rss_mb(check(repo, base, "clearance.yaml"), repo, GIT_ENV)
+        cold, _ = peak_rss_mb(check(repo, base, "clearance.yaml"), repo, GIT_ENV)  # fills the policy cache
+        _, peak = peak_rss_mb(check(repo, base, "clearance.yaml"), repo, GIT_ENV)
+        warm = median(check(repo, base, "clearance.yaml"), repo, 3)
         summary = json.loads((repo / "build" / "out.json").read_text())["summary"]
         print("PR stage at scale 10: 200,000-line Cobertura, 500-file diff, 20,000 JUnit cases, "
               "100 feature files (500 scenarios), 1 MB PR body")
-        print(f"  wall {seconds:.2f} s (target < 2 s), peak memory {peak:.0f} MB (target < 200 MB)")
+        print(f"  wall {warm:.2f} s median of 3 (target < 2 s); first run, policy cache cold, {cold:.2f} s")
+        print(f"  peak memory {peak:.0f} MB (target < 200 MB)")
         print(f"  verdicts: {summary['counts']}")
         ours = median(check(repo, base, "patch.yaml"), repo, 3)
         diff_cover = shutil.which("diff-cover", path=str(Path(sys.executable).parent))
