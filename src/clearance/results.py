@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from clearance.checks import Finding
 from clearance.errors import ClearanceError
@@ -23,8 +22,7 @@ VERDICTS = ("pass", "fail", "waived", "not-applicable", "pending", "error")
 BLOCKING = ("fail", "pending", "error")
 
 
-@dataclass(frozen=True)
-class RuleResult:
+class RuleResult(NamedTuple):
     rule: Rule
     verdict: str
     message: str
@@ -33,7 +31,7 @@ class RuleResult:
     findings: tuple[Finding, ...] = ()
     evidence: tuple[InputRecord, ...] = ()
     waiver: dict[str, Any] | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = {}  # noqa: RUF012 - never mutated
     duration_ms: float | None = None
 
     @property

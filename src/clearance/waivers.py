@@ -10,8 +10,7 @@ stage with `settings.refuse_self_granted_in`) unless their owner is one of
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from clearance.checks import Outcome
 from clearance.errors import ClearanceError
@@ -21,8 +20,7 @@ from clearance.policy.model import Policy, Rule, Waiver
 WAIVABLE = ("fail", "error", "pending")
 
 
-@dataclass(frozen=True)
-class Judgement:
+class Judgement(NamedTuple):
     verdict: str
     message: str
     waiver: dict[str, Any] | None

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 CHECKS: dict[str, str] = {
     "files.exist": "clearance.checks.files_exist",
@@ -51,8 +50,7 @@ CHECKS: dict[str, str] = {
 ENTRY_POINT_GROUP = "clearance.checks"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One place a check points at: `file:line: message`."""
 
     file: str
@@ -65,15 +63,14 @@ class Finding:
                 "message": self.message}
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What a check found: its verdict before `when` and waivers are applied."""
 
     verdict: str  # pass, fail, pending or error
     message: str
     figure: str | None = None
     findings: tuple[Finding, ...] = ()
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = {}
 
     @classmethod
     def passed(cls, message: str, **kw: Any) -> Outcome:

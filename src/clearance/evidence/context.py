@@ -8,9 +8,8 @@ with its digest, both for the run and for the rule that asked.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from clearance.errors import EvidenceError
 from clearance.evidence.git import EMPTY_TREE, Change, Git
@@ -20,8 +19,7 @@ T = TypeVar("T")
 COMMIT_STAGES = ("commit", "commit-msg")
 
 
-@dataclass(frozen=True)
-class RunSpec:
+class RunSpec(NamedTuple):
     """What the caller (the command line, a test) tells the evidence layer."""
 
     root: Path
@@ -34,13 +32,17 @@ class RunSpec:
     pr_body_file: Path | None = None
     pr_body_text: str | None = None
     event_file: Path | None = None
-    github_token: str | None = field(default=None, repr=False)
+    github_token: str | None = None  # kept out of repr(), see __repr__
     github_api: str = "https://api.github.com"
     github_repository: str | None = None
     allow_commands: bool = False
     refuse_self_granted: bool = False  # waivers and attestation records the change adds do not count
     max_input_bytes: int | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = {}
+
+    def __repr__(self) -> str:
+        shown = {k: v for k, v in self._asdict().items() if k != "github_token"}
+        return "RunSpec(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 
 
 class Evidence:

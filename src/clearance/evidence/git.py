@@ -10,8 +10,8 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from clearance.errors import GitError
 
@@ -23,8 +23,7 @@ _CONFIG = ("-c", "core.quotepath=off", "-c", "color.ui=never", "-c", "diff.nopre
 GITLINK = "160000"  # a submodule entry: a commit, not a file
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One changed path: status letter (A, M, D, T), repository path, new mode."""
 
     status: str

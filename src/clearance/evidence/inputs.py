@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from clearance.errors import EvidenceError
 from clearance.pathmatch import compile_glob, has_magic
@@ -21,8 +21,7 @@ DEFAULT_MAX_BYTES = 64 << 20
 SKIP_DIRS = {".git", "node_modules", ".venv", "__pycache__"}
 
 
-@dataclass(frozen=True)
-class InputRecord:
+class InputRecord(NamedTuple):
     """One evidence file read during the run."""
 
     path: str

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+# Named tuples rather than dataclasses: they are built as fast and cost no import
+# of `dataclasses` (and `inspect`) at start-up, which a commit hook pays for.
 STAGES = ("commit", "commit-msg", "push", "pr", "merge", "staging", "production")
 DEFAULT_STAGES = ("pr",)
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a rule or waiver was written: file, line and column."""
 
     path: str
@@ -23,8 +23,7 @@ class Origin:
         return f"{self.path}:{self.line}"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     kind: str
     params: dict[str, Any]
@@ -34,7 +33,7 @@ class Rule:
     description: str = ""
     stages: tuple[str, ...] = DEFAULT_STAGES
     severity: str = "error"
-    when: dict[str, Any] = field(default_factory=dict)
+    when: dict[str, Any] = {}  # noqa: RUF012 - never mutated; a tuple field needs a plain default
     fix: str = ""
 
     @property
@@ -42,8 +41,7 @@ class Rule:
         return self.severity == "error"
 
 
-@dataclass(frozen=True)
-class Waiver:
+class Waiver(NamedTuple):
     rule: str
     reason: str
     owner: str
@@ -59,14 +57,12 @@ class Waiver:
         return (self.rule, self.owner, self.reason, self.expires)
 
 
-@dataclass(frozen=True)
-class PolicyFile:
+class PolicyFile(NamedTuple):
     path: str
     sha256: str
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     name: str
     version: str
     source: str
@@ -85,7 +81,8 @@ class Policy:
         return tuple(r for r in self.rules if stage in r.stages)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        plain: dict[str, Any] = _plain(self)
+        return plain
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Policy:
@@ -105,3 +102,14 @@ class Policy:
                 "files": tuple(PolicyFile(**f) for f in data["files"]),
             }
         )
+
+
+def _plain(value: Any) -> Any:
+    """A named tuple as JSON-ready data, recursively."""
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {k: _plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
