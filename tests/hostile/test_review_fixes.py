@@ -71,3 +71,14 @@ def test_toml_dates_and_waivers_at_base_in_pyproject(repo: Repo, cli) -> None:
     assert rule["verdict"] == "waived", rule["message"]
     assert rule["waiver"]["expires"] == "2099-01-31"
     assert rule["waiver"]["self_granted"] is False
+
+
+def test_bare_urls_in_untrusted_text_do_not_become_links_in_markdown() -> None:
+    from markdown_it import MarkdownIt
+
+    from clearance.reporters.templating import md_text
+
+    text = md_text("see https://evil.example/x, www.evil.example and javascript:alert(1)")
+    assert "https://" not in text and "www.evil" not in text and "javascript:" not in text
+    html = MarkdownIt("commonmark").render(text)
+    assert "https://evil.example/x" in html and "<a" not in html  # shown as text, not linked

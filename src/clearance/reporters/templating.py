@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
 NO_VALUE = "\u2014"  # —
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-_SCHEMES = re.compile(r"(?i)\b(javascript|vbscript|data)(:)")
+# Schemes that could run code, and the ones GitHub turns into links by itself
+# (its autolink extension also links `www.`): an escaped colon or dot keeps them text.
+_SCHEMES = re.compile(r"(?i)\b(javascript|vbscript|data|https?|ftp)(:)")
+_WWW = re.compile(r"(?i)\b(www)(\.)")
 # A list marker or setext underline where the value starts a line's content.
 _BLOCK_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^([-+](?=\s|$)|=)")
 _LINE_BREAKS = re.compile(r"[\r\n\t]")  # HTML folds them into spaces anyway
@@ -44,6 +47,7 @@ def md_text(value: Any) -> str:
     text = clean(" ".join(str(value).split()))
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _SCHEMES.sub(r"\1\\\2", text)
+    text = _WWW.sub(r"\1\\\2", text)
     return _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
 
