@@ -222,3 +222,13 @@ def test_title_regexes_are_checked_before_the_run() -> None:
 def test_parameter_schemas(module, params, valid) -> None:
     errors = list(jsonschema.Draft202012Validator(module.SCHEMA).iter_errors(params))
     assert (not errors) == valid, errors
+
+
+def test_without_a_named_repository_the_origin_remote_names_it(root) -> None:
+    import subprocess
+
+    subprocess.run(["git", "remote", "add", "origin", "git@github.com:acme/shop.git"], cwd=root, check=True)
+    other = "https://github.com/other/repo/blob/main/docs/features/sign-in.feature"
+    assert links(root, f"[x]({other})\n", to="docs/**/*.feature").verdict == "fail"
+    own = "https://github.com/acme/shop/blob/main/docs/features/sign-in.feature"
+    assert links(root, f"[x]({own})\n", to="docs/**/*.feature").verdict == "pass"

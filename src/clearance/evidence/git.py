@@ -17,6 +17,7 @@ from clearance.errors import GitError
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_GITHUB_REMOTE = re.compile(r"github\.com[:/]+([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 _CONFIG = ("-c", "core.quotepath=off", "-c", "color.ui=never", "-c", "diff.noprefix=false")
 
 
@@ -148,6 +149,12 @@ class Git:
             return {}
         out = self.run("cat-file", "--batch", stdin="".join(n + "\n" for n in names).encode())
         return dict(zip(names, _batch(out, len(names)), strict=True))
+
+    def origin_repository(self) -> str | None:
+        """OWNER/REPO of a GitHub `origin` remote, or None (no remote, another host)."""
+        code, out = self.call("config", "--get", "remote.origin.url", ok=(0, 1))
+        match = _GITHUB_REMOTE.search(out.decode("utf-8", "replace").strip()) if code == 0 else None
+        return f"{match[1]}/{match[2]}" if match else None
 
     def merge_conflicts(self, base: str, head: str) -> list[str] | None:
         """Files that conflict when head merges into base; None when it merges cleanly."""

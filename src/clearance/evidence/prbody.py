@@ -85,7 +85,8 @@ def _load(evidence: Evidence) -> tuple[PullRequest, tuple[InputRecord, ...]]:
         raise MissingPrError("no PR body to read", hint=SOURCE_HINT)
     _check_size(raw, name)
     records = tuple(dict.fromkeys([record] + ([event.record] if event else [])))
-    return _pull_request(name, raw, event, spec.github_repository), records
+    repository = spec.github_repository or evidence.git.origin_repository()
+    return _pull_request(name, raw, event, repository), records
 
 
 def _pull_request(name: str, raw: bytes, event: _Event | None,
