@@ -12,11 +12,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clearance.errors import EvidenceError
+from clearance.evidence.inputs import InputRecord, record_for
+
+if TYPE_CHECKING:
+    from clearance.evidence.context import Evidence
 
 MAX_EVENT_BYTES = 25 << 20
+
+
+def event_payload(evidence: Evidence) -> tuple[dict[str, Any], InputRecord]:
+    """The run's event payload (`RunSpec.event_file`) and its record, read once per run."""
+    path = evidence.spec.event_file
+    if path is None:
+        raise EvidenceError("no event payload", hint="pass --event FILE or set GITHUB_EVENT_PATH")
+
+    def compute() -> tuple[dict[str, Any], InputRecord]:
+        payload, raw = load_event(path)
+        return payload, record_for(shown_path(path, evidence.spec.root), raw, "file")
+
+    return evidence.memo("event", compute)
 
 
 def read_event(path: Path) -> dict[str, Any]:

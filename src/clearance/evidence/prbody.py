@@ -21,7 +21,7 @@ from typing import Any
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
-from clearance.evidence.event import load_event, shown_path, text
+from clearance.evidence.event import event_payload, shown_path, text
 from clearance.evidence.inputs import InputRecord, record_for
 from clearance.evidence.prmarkdown import MarkdownDoc, parse_markdown
 
@@ -70,7 +70,7 @@ def pr_title(evidence: Evidence) -> str:
 
 def _load(evidence: Evidence) -> tuple[PullRequest, tuple[InputRecord, ...]]:
     spec = evidence.spec
-    event = _event(spec.event_file, spec.root) if spec.event_file is not None else None
+    event = _event(evidence) if spec.event_file is not None else None
     if spec.pr_body_file is not None:
         raw = _read_file(spec.pr_body_file)
         name = shown_path(spec.pr_body_file, spec.root)
@@ -102,13 +102,12 @@ def _pull_request(name: str, raw: bytes, event: _Event | None,
     )
 
 
-def _event(path: Path, root: Path) -> _Event:
-    payload, raw = load_event(path)
+def _event(evidence: Evidence) -> _Event:
+    payload, record = event_payload(evidence)
     pull = payload.get("pull_request")
     repo = payload.get("repository")
     full_name = text(repo.get("full_name")) if isinstance(repo, dict) else None
-    return _Event(pull if isinstance(pull, dict) else None, full_name,
-                  record_for(shown_path(path, root), raw, "file"))
+    return _Event(pull if isinstance(pull, dict) else None, full_name, record)
 
 
 def _event_body(event: _Event, where: str) -> bytes:

@@ -22,7 +22,6 @@ from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.github import api_get, has_token, repo_path
 from clearance.evidence.github_errors import TOKEN_HINT
-from clearance.evidence.inputs import record_for
 
 SHA = re.compile(r"[0-9a-f]{40}")
 REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
@@ -73,19 +72,11 @@ class Mergeable:
 
 def event(evidence: Evidence) -> dict[str, Any] | None:
     """The event payload (recorded as evidence), or None when no event was given."""
-    path = evidence.spec.event_file
-    if path is None:
+    if evidence.spec.event_file is None:
         return None
+    from clearance.evidence.event import event_payload
 
-    def compute() -> tuple[dict[str, Any], Any]:
-        from clearance.evidence.event import load_event, shown_path
-
-        payload, raw = load_event(path)
-        return payload, record_for(shown_path(path, evidence.spec.root), raw, "file")
-
-    payload, record = evidence.memo("github:event", compute)
-    evidence.note(record)
-    return payload
+    return event_payload(evidence)[0]
 
 
 def _pull(evidence: Evidence) -> dict[str, Any]:
