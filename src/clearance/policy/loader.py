@@ -149,6 +149,7 @@ class Loader:
         self.documents: list[Document] = []
         self.rules: dict[str, dict[str, Any]] = {}
         self.origins: dict[str, Origin] = {}
+        self.merged_ids: set[str] = set()  # rules defined in more than one file
         self.waivers: list[tuple[Document, int, dict[str, Any]]] = []
         self.merged: dict[str, dict[str, Any]] = {
             "metadata": {}, "settings": {}, "attestors": {}, "inputs": {},
@@ -200,6 +201,8 @@ class Loader:
             if raw.get("enabled") is False:
                 self.rules.pop(rule_id, None)
                 continue
+            if rule_id in self.rules:
+                self.merged_ids.add(rule_id)
             self.rules[rule_id] = _override(self.rules.get(rule_id, {}), raw)
             self.origins[rule_id] = origin
 
@@ -259,8 +262,8 @@ class Loader:
                 hint="add check: {KIND: {...}}, or reuse the id of an inherited rule"))
             return Rule(rule_id, "", {}, origin)
         (kind, params), = raw["check"].items()
-        module = checks.load(kind)
-        if module is not None:
+        module = checks.load(kind) if rule_id in self.merged_ids else None
+        if module is not None:  # parameters merged from several files: check the result whole
             at: Positions = {(): (origin.line, origin.column)}
             self.errors.extend(schema_errors(params or {}, module.SCHEMA, at, origin.path,
                                              ("rules", rule_id, "check", kind)))
