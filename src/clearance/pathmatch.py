@@ -63,11 +63,6 @@ def matches(pattern: str, path: str) -> bool:
     return compile_glob(pattern).match(path) is not None
 
 
-def matches_any(patterns: Iterable[str], path: str) -> bool:
-    """Whether a path matches at least one of the globs."""
-    return any(matches(p, path) for p in patterns)
-
-
 def filter_paths(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
     """The paths that match at least one glob, in their given order."""
     compiled = [compile_glob(p) for p in patterns]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from clearance.errors import UsageError
+from clearance.scaffold.files import SOURCE
 
 POLICY = "clearance.yaml"
 TEMPLATE = ".github/pull_request_template.md"
@@ -20,9 +21,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pack", default="spec-driven", metavar="NAME",
                    help="the built-in pack clearance.yaml extends (default: spec-driven)")
     p.add_argument("--force", action="store_true", help="overwrite files that exist")
-    p.add_argument("--source", default="OWNER/clearance", metavar="OWNER/REPO",
+    p.add_argument("--source", default=SOURCE, metavar="OWNER/REPO",
                    help="the GitHub repository holding clearance's action and hooks "
-                        "(default: OWNER/clearance, to replace)")
+                        f"(default: {SOURCE}, to replace)")
     p.add_argument("--repo", default=".", metavar="DIR", help="repository (default: .)")
 
 

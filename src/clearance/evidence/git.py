@@ -176,14 +176,6 @@ class Git:
                 result.append((sha, body.rstrip("\n")))
         return result
 
-    def merge_base(self, base: str, head: str) -> str:
-        code, out = self.call("merge-base", base, head, ok=(0, 1))
-        if code != 0:
-            raise GitError(f"'{base}' and '{head}' share no history",
-                           hint="fetch the full history (fetch-depth: 0)")
-        return out.decode().strip()
-
-
 def _batch(out: bytes, count: int) -> list[bytes | None]:
     """Split `cat-file --batch` output into contents (None for a missing object)."""
     result: list[bytes | None] = []

@@ -26,7 +26,6 @@ from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import InputRecord
 from clearance.evidence.xmlstream import TextCapture, stream_xml
 
-OUTCOMES = ("passed", "failed", "error", "skipped")
 _MARKS = {"failure": "failed", "error": "error", "skipped": "skipped"}
 _PRECEDENCE = ("failed", "error", "skipped")
 _HINT = "check that the test step ran and wrote its JUnit XML report"

@@ -9,7 +9,6 @@ from typing import Any, NamedTuple
 # of `dataclasses` (and `inspect`) at start-up, which a commit hook pays for.
 STAGES = ("commit", "commit-msg", "push", "pr", "merge", "staging", "production")
 DEFAULT_STAGES = ("pr",)
-SEVERITIES = ("error", "warning", "info")
 
 
 class Origin(NamedTuple):
