@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 
 def _translate_segment(segment: str) -> str:
@@ -72,3 +73,13 @@ def filter_paths(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
 def has_magic(pattern: str) -> bool:
     """Whether a pattern holds glob characters rather than naming one path."""
     return any(c in pattern for c in "*?[")
+
+
+def shown_path(path: Path, root: Path | None) -> str:
+    """A file as messages and results name it: relative to the repository when inside it."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    return str(path)

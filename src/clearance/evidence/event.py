@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from clearance.errors import EvidenceError
 from clearance.evidence.inputs import InputRecord, record_for
+from clearance.pathmatch import shown_path
 
 if TYPE_CHECKING:
     from clearance.evidence.context import Evidence
@@ -39,14 +40,6 @@ def event_payload(evidence: Evidence) -> tuple[dict[str, Any], InputRecord]:
 def read_event(path: Path) -> dict[str, Any]:
     """The payload as a mapping; an `EvidenceError` naming the file otherwise."""
     return load_event(path)[0]
-
-
-def shown_path(path: Path, root: Path) -> str:
-    """A file as the results name it: relative to the repository when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        return str(path)
 
 
 def load_event(path: Path) -> tuple[dict[str, Any], bytes]:

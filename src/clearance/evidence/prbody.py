@@ -21,9 +21,10 @@ from typing import Any
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
-from clearance.evidence.event import event_payload, shown_path, text
+from clearance.evidence.event import event_payload, text
 from clearance.evidence.inputs import InputRecord, record_for
 from clearance.evidence.prmarkdown import MarkdownDoc, parse_markdown
+from clearance.pathmatch import shown_path
 
 MAX_BODY_BYTES = 1 << 20
 BODY_NAME = "PR body"

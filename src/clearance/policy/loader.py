@@ -20,6 +20,7 @@ from typing import Any
 
 from clearance import checks
 from clearance.errors import PolicyError
+from clearance.pathmatch import shown_path
 from clearance.policy.model import DEFAULT_STAGES, Origin, Policy, PolicyFile, Rule, Waiver
 from clearance.policy.packs import BUILTIN, builtin_names, builtin_path
 from clearance.policy.schema import load_schema, position, schema_errors
@@ -53,7 +54,7 @@ def read_document(ref: str, relative_to: Path | None, display_root: Path | None)
         display = f"{ref}/policy.yaml"
     else:
         path = Path(ref) if relative_to is None else relative_to / ref
-        display = _display(path, display_root)
+        display = shown_path(path, display_root)
         if not path.is_file():
             raise PolicyError(f"policy file not found: {display}", hint="check the path")
         if path.name == "pyproject.toml":
@@ -129,15 +130,6 @@ def document_from_text(text: str, name: str) -> Document:
     data, positions = parse_yaml(text, name)
     sha = hashlib.sha256(text.encode()).hexdigest()
     return Document(name, data or {}, positions, sha, None)
-
-
-def _display(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return str(path)
 
 
 class Loader:
