@@ -7,11 +7,13 @@ else `[tool.clearance]` in `pyproject.toml`; else the built-in pack.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
 
 from clearance.errors import UsageError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from clearance.policy.loader import Document
 
 DEFAULT_PACK = "builtin:spec-driven"

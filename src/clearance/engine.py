@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import time
-from typing import Any
 
 from clearance import checks
 from clearance.checks import Finding, Outcome
@@ -19,6 +18,10 @@ from clearance.pathmatch import filter_paths
 from clearance.policy.model import Policy, Rule, Waiver
 from clearance.results import RuleResult
 from clearance.waivers import WaiverJudge
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def evaluate(policy: Policy, evidence: Evidence, today: dt.date,

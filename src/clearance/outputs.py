@@ -12,10 +12,13 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from clearance.errors import ClearanceError, UsageError
 from clearance.reporters import REPORTERS, render
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 Output = tuple[str, Path | None]
 

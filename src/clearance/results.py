@@ -9,13 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, NamedTuple
 
 from clearance.checks import Finding
 from clearance.errors import ClearanceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import InputRecord
 from clearance.policy.model import Policy, Rule
+from clearance.records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_ID = "https://clearance.dev/schemas/results-v1.json"
 VERDICTS = ("pass", "fail", "waived", "not-applicable", "pending", "error")

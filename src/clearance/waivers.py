@@ -10,12 +10,16 @@ stage with `settings.refuse_self_granted_in`) unless their owner is one of
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
 
 from clearance.checks import Outcome
 from clearance.errors import ClearanceError
 from clearance.evidence.context import Evidence
 from clearance.policy.model import Policy, Rule, Waiver
+from clearance.records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 WAIVABLE = ("fail", "error", "pending")
 

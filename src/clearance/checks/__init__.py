@@ -18,7 +18,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from types import ModuleType
-from typing import Any, NamedTuple
+
+from clearance.records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CHECKS: dict[str, str] = {
     "files.exist": "clearance.checks.files_exist",

@@ -5,12 +5,15 @@ reported as file:line). `changed_only: true` looks only at changed files."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import GLOBS, as_list, plural, regex_problems
 from clearance.evidence.context import Evidence
 from clearance.pathmatch import filter_paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("tracked files", "file contents")
 SCHEMA: dict[str, Any] = {

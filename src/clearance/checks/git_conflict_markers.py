@@ -4,12 +4,14 @@ Each marker is reported as file:line. Binary files are skipped."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import GLOBS, as_list, plural, text_lines
 from clearance.evidence.context import Evidence
 from clearance.pathmatch import filter_paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("changed files", "file contents")
 SCHEMA: dict[str, Any] = {

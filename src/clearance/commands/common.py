@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from clearance.config import Source, find_root, policy_sources
 from clearance.policy.model import STAGES, Policy
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from clearance.policy.loader import Document
 

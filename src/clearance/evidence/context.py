@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
 
 from clearance.errors import EvidenceError
 from clearance.evidence.git import EMPTY_TREE, Change, Git
 from clearance.evidence.inputs import InputFiles, InputRecord, record_for
+from clearance.records import NamedTuple
 
-T = TypeVar("T")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
+
 COMMIT_STAGES = ("commit", "commit-msg")
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from clearance.errors import GitError
+from clearance.evidence import spawn
+from clearance.records import NamedTuple
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
@@ -56,17 +56,16 @@ class Git:
     def call(
         self, *args: str, stdin: bytes | None = None, ok: Sequence[int] = (0,)
     ) -> tuple[int, bytes]:
-        argv = ["git", *_CONFIG, *args]
+        argv = ["git", "-C", str(self.root), *_CONFIG, *args]
         try:
-            proc = subprocess.run(argv, cwd=self.root, env=self.env, input=stdin,
-                                  capture_output=True, check=False)
+            code, out, err = spawn.run(argv, self.env, stdin)
         except OSError as e:
             raise GitError(f"cannot run git: {e.strerror}", hint="install git") from e
-        if proc.returncode not in ok:
-            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            detail = err[-1] if err else f"exit code {proc.returncode}"
+        if code not in ok:
+            lines = err.decode("utf-8", "replace").strip().splitlines()
+            detail = lines[-1] if lines else f"exit code {code}"
             raise GitError(f"git {args[0]} failed: {detail}")
-        return proc.returncode, proc.stdout
+        return code, out
 
     def rev(self, ref: str) -> str:
         """The commit id a ref names."""

@@ -12,10 +12,10 @@ import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
 
 from clearance.errors import EvidenceError
 from clearance.pathmatch import compile_glob, has_magic
+from clearance.records import NamedTuple
 
 DEFAULT_MAX_BYTES = 64 << 20
 SKIP_DIRS = {".git", "node_modules", ".venv", "__pycache__"}

@@ -15,13 +15,15 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from clearance import __version__
 from clearance.policy.model import Policy
 from clearance.policy.packs import BUILTIN, builtin_path
 
-if TYPE_CHECKING:  # the loader (YAML, schemas) is imported only when the cache misses
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any  # the loader (YAML, schemas) is imported only when the cache misses
+
     from clearance.policy.loader import Document
 
 FORMAT = 1

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
+
+from clearance.records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Named tuples rather than dataclasses: they are built as fast and cost no import
 # of `dataclasses` (and `inspect`) at start-up, which a commit hook pays for.

@@ -8,9 +8,12 @@ control characters; colour only when asked (a TTY without NO_COLOR).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from clearance.textsafe import clean
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SHOWN = ("fail", "error", "pending")
 WORDS = {"pass": "passed", "fail": "failed", "waived": "waived",

@@ -1,0 +1,124 @@
+"""Run a program to completion and collect its output, without the `subprocess` module.
+
+Importing `subprocess` (with `threading`, `signal`, `selectors`, `contextlib`
+and `locale`) costs a commit hook more than the git commands it runs. On POSIX
+this starts the program with `os.posix_spawnp` and moves data through pipes in
+one `poll` loop, so a large standard input and large outputs on both streams
+never deadlock. Elsewhere it falls back to `subprocess`.
+
+The program gets exactly three descriptors (the pipes are close-on-exec until
+they are duplicated onto 0, 1 and 2), the environment it is given, and the
+default action for SIGPIPE, as `subprocess` gives it.
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from types import ModuleType
+
+CHUNK = 1 << 16
+
+
+def run(argv: Sequence[str], env: Mapping[str, str],
+        stdin: bytes | None = None) -> tuple[int, bytes, bytes]:
+    """(exit code, standard output, standard error) of `argv`, found on PATH.
+
+    Raises OSError when the program cannot be started. A negative exit code
+    is the signal that ended the program.
+    """
+    if not hasattr(os, "posix_spawnp"):
+        return _with_subprocess(argv, env, stdin)
+    import select
+    import signal
+
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    in_r, in_w = os.pipe() if stdin else (-1, -1)
+    first = ((os.POSIX_SPAWN_DUP2, in_r, 0) if stdin
+             else (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0))
+    actions = [first, (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2),
+               *((os.POSIX_SPAWN_CLOSE, fd) for fd in _inherited())]
+    readers = {out_r: bytearray(), err_r: bytearray()}
+    open_fds = {out_r, err_r} | ({in_w} if stdin else set())
+    try:
+        pid = os.posix_spawnp(argv[0], list(argv), dict(env), file_actions=actions,
+                              setsigdef=_default_signals(signal))
+    except BaseException:
+        _close(open_fds)
+        raise
+    finally:
+        _close({out_w, err_w, in_r} - {-1})
+    try:
+        poller = select.poll()
+        for fd in readers:
+            poller.register(fd, select.POLLIN)
+        pending = memoryview(stdin or b"")
+        if stdin:
+            os.set_blocking(in_w, False)
+            poller.register(in_w, select.POLLOUT)
+        while open_fds:
+            for fd, _ in poller.poll():
+                if fd == in_w:
+                    try:
+                        pending = pending[os.write(in_w, pending[:CHUNK]):]
+                    except BlockingIOError:
+                        continue
+                    except BrokenPipeError:  # the program stopped reading; what it wrote still counts
+                        pending = pending[:0]
+                    if pending:
+                        continue
+                else:
+                    data = os.read(fd, CHUNK)
+                    if data:
+                        readers[fd] += data
+                        continue
+                poller.unregister(fd)
+                _close({fd})
+                open_fds.discard(fd)
+    finally:
+        _close(open_fds)
+        _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), bytes(readers[out_r]), bytes(readers[err_r])
+
+
+def _inherited() -> list[int]:
+    """Descriptors above 2 that a child would inherit (those this process inherited itself).
+
+    Python opens its own files close-on-exec, so these can only come from the
+    caller; like `subprocess`, the program does not get them.
+    """
+    try:
+        names = os.listdir("/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd")
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        fd = int(name)
+        try:
+            if fd > 2 and os.get_inheritable(fd):
+                found.append(fd)
+        except OSError:  # the descriptor of the listing itself, closed by now
+            continue
+    return found
+
+
+def _default_signals(signal: ModuleType) -> tuple[int, ...]:
+    """The signals Python ignores that a program expects at their default, as `subprocess` resets."""
+    return tuple(getattr(signal, name) for name in ("SIGPIPE", "SIGXFSZ", "SIGXFZ") if hasattr(signal, name))
+
+
+def _close(fds: set[int]) -> None:
+    for fd in fds:
+        os.close(fd)
+
+
+def _with_subprocess(argv: Sequence[str], env: Mapping[str, str],
+                     stdin: bytes | None) -> tuple[int, bytes, bytes]:
+    import subprocess
+
+    proc = subprocess.run(list(argv), env=dict(env), input=stdin, capture_output=True, check=False)
+    return proc.returncode, proc.stdout, proc.stderr
