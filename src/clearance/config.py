@@ -6,7 +6,7 @@ else `[tool.clearance]` in `pyproject.toml`; else the built-in pack.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from clearance.errors import UsageError
 
@@ -22,28 +22,35 @@ CONFIG_NAMES = ("clearance.yaml", ".clearance.yaml")
 Source: TypeAlias = "str | Document"
 
 
-def find_root(start: Path) -> Path:
-    """The top of the git work tree holding `start`."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    raise UsageError(f"not inside a git repository: {start}",
-                     hint="run clearance from a git work tree, or pass --repo")
+def find_root(start: str | os.PathLike[str]) -> str:
+    """The top of the git work tree holding `start`, as an absolute path with links resolved.
+
+    Strings and `os.path` rather than pathlib here: this runs in every commit hook.
+    """
+    folder = os.path.realpath(start)
+    while not os.path.exists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            raise UsageError(f"not inside a git repository: {os.path.realpath(start)}",
+                             hint="run clearance from a git work tree, or pass --repo")
+        folder = parent
+    return folder
 
 
-def policy_sources(root: Path, given: list[str]) -> list[Source]:
+def policy_sources(root: str | os.PathLike[str], given: list[str]) -> list[Source]:
     """What to load, in order."""
     if given:
         return list(given)
     for name in CONFIG_NAMES:
-        if (root / name).is_file():
-            return [str(root / name)]
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+        if os.path.isfile(os.path.join(root, name)):
+            return [os.path.join(root, name)]
+    pyproject = os.path.join(root, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        from pathlib import Path
+
         from clearance.policy.loader import pyproject_document
 
-        doc = pyproject_document(pyproject)
+        doc = pyproject_document(Path(pyproject))
         if doc is not None:
             return [doc]
     return [DEFAULT_PACK]

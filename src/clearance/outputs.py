@@ -11,16 +11,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from clearance.errors import ClearanceError, UsageError
 from clearance.reporters import REPORTERS, render
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from pathlib import Path
+    from typing import Any, TypeAlias
 
-Output = tuple[str, Path | None]
+    Output: TypeAlias = tuple[str, Path | None]
 
 
 def parse_formats(formats: Sequence[str], output: str | None) -> list[Output]:
@@ -30,16 +30,22 @@ def parse_formats(formats: Sequence[str], output: str | None) -> list[Output]:
         name, sep, path = item.partition("=")
         if name not in REPORTERS:
             raise UsageError(f"unknown format '{name}'", hint=f"use one of {', '.join(REPORTERS)}")
-        pairs.append((name, Path(path) if sep and path else None))
+        pairs.append((name, _path(path) if sep and path else None))
     if output is not None:
         unnamed = [i for i, (_, p) in enumerate(pairs) if p is None]
         if len(unnamed) != 1:
             raise UsageError("--output goes with exactly one --format that has no =PATH")
-        pairs[unnamed[0]] = (pairs[unnamed[0]][0], Path(output))
+        pairs[unnamed[0]] = (pairs[unnamed[0]][0], _path(output))
     if sum(1 for _, p in pairs if p is None) > 1:
         raise UsageError("only one format can go to standard output",
                          hint="give the others a file: --format json=results.json")
     return pairs
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path  # only when a file is named: a commit hook writes to stdout
+
+    return Path(text)
 
 
 def write_outputs(doc: Mapping[str, Any], outputs: Sequence[Output],
@@ -65,7 +71,7 @@ def _umask() -> int:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write a file whole or not at all."""
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         import tempfile  # only when writing: it pulls in shutil, random and compressors
@@ -81,7 +87,8 @@ def write_atomic(path: Path, text: str) -> None:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException as e:
-        Path(tmp).unlink(missing_ok=True)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
         if isinstance(e, OSError):
             raise ClearanceError(f"cannot write output: {e.strerror}", str(path)) from e
         raise

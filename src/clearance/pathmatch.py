@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from os import PathLike
 
 
 def _translate_segment(segment: str) -> str:
@@ -75,11 +78,13 @@ def has_magic(pattern: str) -> bool:
     return any(c in pattern for c in "*?[")
 
 
-def shown_path(path: Path, root: Path | None) -> str:
+def shown_path(path: str | PathLike[str], root: str | PathLike[str] | None) -> str:
     """A file as messages and results name it: relative to the repository when inside it."""
+    from pathlib import Path  # not needed on the commit path
+
     if root is not None:
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
         except (ValueError, OSError):
             pass
     return str(path)

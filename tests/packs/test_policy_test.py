@@ -13,7 +13,7 @@ from clearance.policy.loader import load_policy
 from clearance.policytest.case import discover, read_case
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKS = PACKAGE_DIR / "policies"
+PACKS = Path(PACKAGE_DIR) / "policies"
 
 
 def test_the_packs_pass_their_own_tests(cli, monkeypatch) -> None:

@@ -14,7 +14,7 @@ from clearance.checklist.source import read_items
 from clearance.policy.loader import load_policy
 from clearance.policy.model import Policy
 
-PACKS = PACKAGE_DIR / "policies"
+PACKS = Path(PACKAGE_DIR) / "policies"
 SEED = PACKS / "spec-driven" / "deployment-workflow.md"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clearance import PACKAGE_DIR
@@ -45,7 +46,7 @@ def coverage_markdown(packs: Sequence[str] = PACKS) -> str:
     ]
     for name in packs:
         policy, documents = load_with_documents([f"builtin:{name}"])
-        source = read_source(PACKAGE_DIR / "policies" / name)
+        source = read_source(Path(PACKAGE_DIR) / "policies" / name)
         lines += ["", *pack_section(name, policy, source)]
         lines += changed_lines(documents[-1].data, documents[:-1])
     return "\n".join(lines) + "\n"

@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 
 from clearance.commands.common import load, policy_arguments, repo_root, stage_argument
 from clearance.errors import ClearanceError, UsageError
@@ -50,16 +49,16 @@ def run(args: argparse.Namespace) -> int:
     evidence = Evidence(spec, policy.inputs, policy.attestors)
     results = evaluate(policy, evidence, when.date(), timings="SOURCE_DATE_EPOCH" not in env)
     doc = build_document(policy, results, evidence, when, args.fail_on,
-                         repository=env.get("GITHUB_REPOSITORY") or root.name)
+                         repository=env.get("GITHUB_REPOSITORY") or os.path.basename(root))
     write_outputs(doc, outputs, {"verbose": args.verbose, "color": _color(env)})
     return 1 if doc["summary"]["blocking"] else 0
 
 
-def run_spec(args: argparse.Namespace, root: Path, policy: Policy,
+def run_spec(args: argparse.Namespace, root: str, policy: Policy,
              env: Mapping[str, str]) -> RunSpec:
     """What the evidence layer needs, from arguments first and the environment second."""
     event_file = args.event or (None if args.stage in COMMIT_STAGES else env.get("GITHUB_EVENT_PATH"))
-    refs = _event_refs(Path(event_file)) if event_file else {}
+    refs = _event_refs(event_file) if event_file else {}
     base, head = args.base, args.head
     if args.stage == "push":
         base = base or env.get("PRE_COMMIT_FROM_REF")
@@ -73,10 +72,10 @@ def run_spec(args: argparse.Namespace, root: Path, policy: Policy,
         root=root, stage=args.stage, base=base or refs.get("base"), head=head or refs.get("head"),
         branch=args.branch or refs.get("branch") or env.get("GITHUB_HEAD_REF") or None,
         files=tuple(files),
-        message_file=Path(message_file) if message_file else None,
-        pr_body_file=Path(args.pr_body) if args.pr_body and args.pr_body != "-" else None,
+        message_file=message_file or None,
+        pr_body_file=args.pr_body if args.pr_body and args.pr_body != "-" else None,
         pr_body_text=pr_body_text,
-        event_file=Path(event_file) if event_file else None,
+        event_file=event_file or None,
         github_token=env.get("CLEARANCE_GITHUB_TOKEN") or env.get("GITHUB_TOKEN"),
         github_api=env.get("GITHUB_API_URL", "https://api.github.com"),
         github_repository=env.get("GITHUB_REPOSITORY"),
@@ -87,12 +86,14 @@ def run_spec(args: argparse.Namespace, root: Path, policy: Policy,
     )
 
 
-def _event_refs(path: Path) -> dict[str, str]:
+def _event_refs(path: str) -> dict[str, str]:
     """Base, head and branch of a pull_request event; nothing when unreadable."""
+    from pathlib import Path
+
     from clearance.evidence.event import read_event
 
     try:
-        event = read_event(path)
+        event = read_event(Path(path))
     except ClearanceError:
         return {}
     pr = event.get("pull_request") if isinstance(event.get("pull_request"), dict) else None

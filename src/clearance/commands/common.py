@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from pathlib import Path
 
 from clearance.config import Source, find_root, policy_sources
 from clearance.policy.model import STAGES, Policy
@@ -25,11 +24,11 @@ def stage_argument(parser: argparse.ArgumentParser, default: str | None) -> None
                         help=f"the stage to evaluate (default: {default or 'all'})")
 
 
-def repo_root(args: argparse.Namespace) -> Path:
-    return find_root(Path(args.repo))
+def repo_root(args: argparse.Namespace) -> str:
+    return find_root(args.repo)
 
 
-def load(root: Path, given: list[str], use_cache: bool = True) -> Policy:
+def load(root: str, given: list[str], use_cache: bool = True) -> Policy:
     """The policy in force for a repository, from arguments or discovery.
 
     The validated policy is cached (see policy/cache.py) unless `use_cache` is
@@ -43,8 +42,10 @@ def load(root: Path, given: list[str], use_cache: bool = True) -> Policy:
     return cached_policy(policy_sources(root, given), root, directory, _load_files)
 
 
-def _load_files(sources: Sequence[Source], root: Path) -> tuple[Policy, list[Document]]:
+def _load_files(sources: Sequence[Source], root: str) -> tuple[Policy, list[Document]]:
     """Read and validate the policy files: only when the cache cannot answer."""
+    from pathlib import Path
+
     from clearance.policy.loader import load_with_documents
 
-    return load_with_documents(sources, root)
+    return load_with_documents(sources, Path(root))

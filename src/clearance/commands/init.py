@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from clearance.config import find_root
     from clearance.policy.packs import builtin_names
 
-    root = find_root(Path(args.repo))
+    root = Path(find_root(args.repo))
     pack = args.pack.removeprefix("builtin:")
     if pack not in builtin_names():
         raise UsageError(f"no built-in pack '{pack}'", hint=f"choose one of: {', '.join(builtin_names())}")
@@ -80,7 +80,7 @@ def _template(root: Path) -> str:
     from clearance.commands.common import load
     from clearance.scaffold.prtemplate import pr_template
 
-    return pr_template(load(root, [], use_cache=False))
+    return pr_template(load(str(root), [], use_cache=False))
 
 
 def _precommit(source: str) -> str:

@@ -39,7 +39,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    folder = hooks_dir(repo_root(args))
+    folder = hooks_dir(Path(repo_root(args)))
     names = args.hooks or list(HOOKS)
     if args.uninstall:
         for name in names:

@@ -8,7 +8,6 @@ with its digest, both for the run and for the rule that asked.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 
 from clearance.errors import EvidenceError
 from clearance.evidence.git import EMPTY_TREE, Change, Git
@@ -17,9 +16,12 @@ from clearance.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, TypeVar
+    from os import PathLike
+    from typing import Any, TypeAlias, TypeVar
 
     T = TypeVar("T")
+    # Paths are given as strings (the command line) or path objects (tests, other tools).
+    StrPath: TypeAlias = str | PathLike[str]
 
 COMMIT_STAGES = ("commit", "commit-msg")
 
@@ -27,16 +29,16 @@ COMMIT_STAGES = ("commit", "commit-msg")
 class RunSpec(NamedTuple):
     """What the caller (the command line, a test) tells the evidence layer."""
 
-    root: Path
+    root: StrPath
     stage: str
     base: str | None = None
     head: str | None = None
     branch: str | None = None
     files: tuple[str, ...] = ()
-    message_file: Path | None = None
-    pr_body_file: Path | None = None
+    message_file: StrPath | None = None
+    pr_body_file: StrPath | None = None
     pr_body_text: str | None = None
-    event_file: Path | None = None
+    event_file: StrPath | None = None
     github_token: str | None = None  # kept out of repr(), see __repr__
     github_api: str = "https://api.github.com"
     github_repository: str | None = None
@@ -252,9 +254,11 @@ class Evidence:
         if not self.spec.allow_commands:
             raise EvidenceError("commands are disabled for this policy",
                                 hint="set settings.commands: true in the policy to allow them")
+        from pathlib import Path
+
         from clearance.evidence.commands import run_command
 
-        code, output = run_command(argv, self.spec.root, timeout)
+        code, output = run_command(argv, Path(self.spec.root), timeout)
         self.note(record_for("command: " + " ".join(argv), output, "command"))
         tail = output.decode("utf-8", "replace").strip().splitlines()[-5:]
         return code, " | ".join(tail)
@@ -275,9 +279,10 @@ class Evidence:
         return data
 
 
-def _read_message(path: Path) -> str:
+def _read_message(path: StrPath) -> str:
     try:
-        text = path.read_text("utf-8", errors="replace")
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
     except OSError as e:
         raise EvidenceError(f"cannot read commit message: {e.strerror}", str(path)) from e
     kept = []

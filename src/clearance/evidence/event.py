@@ -31,7 +31,7 @@ def event_payload(evidence: Evidence) -> tuple[dict[str, Any], InputRecord]:
         raise EvidenceError("no event payload", hint="pass --event FILE or set GITHUB_EVENT_PATH")
 
     def compute() -> tuple[dict[str, Any], InputRecord]:
-        payload, raw = load_event(path)
+        payload, raw = load_event(Path(path))
         return payload, record_for(shown_path(path, evidence.spec.root), raw, "file")
 
     return evidence.memo("event", compute)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from clearance.errors import GitError
 from clearance.evidence import spawn
@@ -45,7 +44,7 @@ class Change(NamedTuple):
 class Git:
     """Runs read-only git commands in one repository."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = root
         self.env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C",
                     "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}

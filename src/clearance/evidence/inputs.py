@@ -8,14 +8,17 @@ with its sha256 digest for the results document.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
 
+from clearance.digest import hexdigest
 from clearance.errors import EvidenceError
 from clearance.pathmatch import compile_glob, has_magic
 from clearance.records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_MAX_BYTES = 64 << 20
 SKIP_DIRS = {".git", "node_modules", ".venv", "__pycache__"}
@@ -35,11 +38,13 @@ class InputRecord(NamedTuple):
 
 
 def record_for(path: str, data: bytes, source: str) -> InputRecord:
-    return InputRecord(path, hashlib.sha256(data).hexdigest(), len(data), source)
+    return InputRecord(path, hexdigest(data), len(data), source)
 
 
 def check_relative(pattern: str) -> None:
     """Refuse absolute paths and `..` in a path or glob from a policy."""
+    from pathlib import PurePosixPath
+
     posix = PurePosixPath(pattern.replace("\\", "/"))
     if posix.is_absolute() or pattern[1:3] == ":/" or ".." in posix.parts:
         raise EvidenceError(f"path '{pattern}' leaves the repository",
@@ -49,9 +54,19 @@ def check_relative(pattern: str) -> None:
 class InputFiles:
     """Finds and reads evidence files below the repository root."""
 
-    def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-        self.root = root.resolve()
+    def __init__(self, root: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.given = root
         self.max_bytes = max_bytes
+        self._root: Path | None = None
+
+    @property
+    def root(self) -> Path:
+        """The repository root, resolved (made when first asked: a commit hook never asks)."""
+        if self._root is None:
+            from pathlib import Path
+
+            self._root = Path(self.given).resolve()
+        return self._root
 
     def find(self, patterns: Iterable[str]) -> list[str]:
         """Repository paths of the files that the globs name, sorted."""
@@ -76,7 +91,7 @@ class InputFiles:
         start = self.root.joinpath(*fixed)
         for folder, dirs, files in os.walk(start):
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-            rel = Path(folder).relative_to(self.root).as_posix()
+            rel = os.path.relpath(folder, self.root).replace(os.sep, "/")
             for name in files:
                 path = name if rel == "." else f"{rel}/{name}"
                 if regex.match(path):
@@ -125,6 +140,8 @@ class HashingReader:
         self.path = path
         self.max_bytes = max_bytes
         self.size = 0
+        import hashlib  # OpenSSL's SHA-256: the fastest on large reports
+
         self._hash = hashlib.sha256()
         self._handle = real.open("rb")
 

@@ -73,7 +73,7 @@ def _load(evidence: Evidence) -> tuple[PullRequest, tuple[InputRecord, ...]]:
     spec = evidence.spec
     event = _event(evidence) if spec.event_file is not None else None
     if spec.pr_body_file is not None:
-        raw = _read_file(spec.pr_body_file)
+        raw = _read_file(Path(spec.pr_body_file))
         name = shown_path(spec.pr_body_file, spec.root)
         record = record_for(name, raw, "file")
     elif spec.pr_body_text is not None:

@@ -21,6 +21,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from clearance.errors import EvidenceError
@@ -199,7 +200,7 @@ def _positive(value: Any) -> int | None:
 
 def _roots(evidence: Evidence) -> tuple[str, ...]:
     """The repository root as given and as resolved (they differ through symlinks)."""
-    given = evidence.spec.root.absolute().as_posix()
+    given = Path(evidence.spec.root).absolute().as_posix()
     return tuple(dict.fromkeys((evidence.files.root.as_posix(), given)))
 
 

@@ -10,72 +10,75 @@ an unreadable or stale entry is ignored and rewritten.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from clearance import __version__
+from clearance.digest import hexdigest
 from clearance.policy.model import Policy
 from clearance.policy.packs import BUILTIN, builtin_path
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any  # the loader (YAML, schemas) is imported only when the cache misses
+if TYPE_CHECKING:  # the loader (YAML, schemas) is imported only when the cache misses
+    from typing import Any
 
     from clearance.policy.loader import Document
 
-FORMAT = 1
+FORMAT = 2
 
 
-def default_directory(env: dict[str, str] | os._Environ[str]) -> Path | None:
+def default_directory(env: dict[str, str] | os._Environ[str]) -> str | None:
     """Where entries live: $CLEARANCE_CACHE_DIR, else the user cache directory."""
     if env.get("CLEARANCE_NO_CACHE"):
         return None
     if env.get("CLEARANCE_CACHE_DIR"):
-        return Path(env["CLEARANCE_CACHE_DIR"])
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "clearance"
+        return env["CLEARANCE_CACHE_DIR"]
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "clearance")
 
 
-def _digest(path: Path) -> str | None:
+def _digest(path: str) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as handle:
+            return hexdigest(handle.read())
     except OSError:
         return None
 
 
-def _identity(source: str | Document, cwd: Path) -> str:
+def _identity(source: str | Document, cwd: str) -> str:
     if not isinstance(source, str):
         return f"{source.name}\0{source.sha256}"
-    path = builtin_path(source[len(BUILTIN):]) if source.startswith(BUILTIN) else cwd / source
+    path = (builtin_path(source[len(BUILTIN):]) if source.startswith(BUILTIN)
+            else os.path.normpath(os.path.join(cwd, source)))
     return f"{path}\0{_digest(path)}"
 
 
-def cache_key(sources: Sequence[str | Document], root: Path) -> str:
-    cwd = Path.cwd()
-    parts = [__version__, str(FORMAT), str(root), *(_identity(s, cwd) for s in sources)]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+def cache_key(sources: Sequence[str | Document], root: str | os.PathLike[str]) -> str:
+    cwd = os.getcwd()
+    parts = [__version__, str(FORMAT), os.fspath(root), *(_identity(s, cwd) for s in sources)]
+    return hexdigest("\n".join(parts).encode())[:40]
 
 
-def _read_entry(path: Path) -> Policy | None:
+def _read_entry(path: str) -> Policy | None:
     try:
-        entry: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            entry: dict[str, Any] = json.load(handle)
         files: dict[str, str] = entry["files"]
-        if any(_digest(Path(name)) != sha for name, sha in files.items()):
+        if any(_digest(name) != sha for name, sha in files.items()):
             return None
         return Policy.from_dict(entry["policy"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def _write_entry(path: Path, policy: Policy, files: dict[str, str]) -> None:
+def _write_entry(path: str, policy: Policy, files: dict[str, str]) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
         import tempfile  # only when writing: it pulls in shutil, random and compressors
 
-        fd, tmp = tempfile.mkstemp(prefix=".policy-", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".policy-", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump({"files": files, "policy": policy.to_dict()}, handle)
         os.replace(tmp, path)
@@ -84,13 +87,13 @@ def _write_entry(path: Path, policy: Policy, files: dict[str, str]) -> None:
 
 
 def cached_policy(
-    sources: Sequence[str | Document], root: Path, directory: Path | None,
-    load: Callable[[Sequence[str | Document], Path], tuple[Policy, list[Document]]],
+    sources: Sequence[str | Document], root: str, directory: str | None,
+    load: Callable[[Sequence[str | Document], str], tuple[Policy, list[Document]]],
 ) -> Policy:
     """The policy from the cache when fresh, else loaded (and the cache refreshed)."""
     if directory is None:
         return load(sources, root)[0]
-    entry = directory / f"policy-{cache_key(sources, root)}.json"
+    entry = os.path.join(directory, f"policy-{cache_key(sources, root)}.json")
     cached = _read_entry(entry)
     if cached is not None:
         return cached

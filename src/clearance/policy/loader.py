@@ -47,7 +47,7 @@ def read_document(ref: str, relative_to: Path | None, display_root: Path | None)
     """Read one policy: `builtin:NAME`, or a path (relative to the including file)."""
     if ref.startswith(BUILTIN):
         name = ref[len(BUILTIN):]
-        path = builtin_path(name)
+        path = Path(builtin_path(name))
         if not path.is_file():
             known = ", ".join(BUILTIN + n for n in builtin_names())
             raise PolicyError(f"no built-in pack '{name}' (known: {known})")

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from clearance import PACKAGE_DIR
 
 BUILTIN = "builtin:"
 
 
-def builtin_path(name: str) -> Path:
+def builtin_path(name: str) -> str:
     """The policy file of a built-in pack."""
-    return PACKAGE_DIR / "policies" / name / "policy.yaml"
+    return os.path.join(PACKAGE_DIR, "policies", name, "policy.yaml")
 
 
 def builtin_names() -> list[str]:
-    folder = PACKAGE_DIR / "policies"
-    return sorted(p.parent.name for p in folder.glob("*/policy.yaml"))
+    folder = os.path.join(PACKAGE_DIR, "policies")
+    return sorted(name for name in os.listdir(folder)
+                  if os.path.isfile(os.path.join(folder, name, "policy.yaml")))

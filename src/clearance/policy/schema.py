@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from clearance import PACKAGE_DIR
@@ -19,7 +20,7 @@ from clearance.policy.yamlfile import KEY, NodePath, Positions
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped in `clearance/schemas/`."""
-    text = (PACKAGE_DIR / "schemas" / name).read_text("utf-8")
+    text = (Path(PACKAGE_DIR) / "schemas" / name).read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 

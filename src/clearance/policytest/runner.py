@@ -73,7 +73,7 @@ def evaluate_case(case: Case, policy: Policy, space: Workspace, folder: Path) ->
         env = {"GITHUB_REPOSITORY": REPOSITORY}
         if url is not None:
             env.update(GITHUB_API_URL=url, CLEARANCE_GITHUB_TOKEN=TOKEN)
-        spec = run_spec(args, space.root, policy, env)
+        spec = run_spec(args, str(space.root), policy, env)
         evidence = Evidence(spec, policy.inputs)
         return evaluate(policy, evidence, dt.date.today(), timings=False)
 
