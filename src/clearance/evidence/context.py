@@ -122,7 +122,7 @@ class Evidence:
         """The commit the change is measured against."""
         def compute() -> str:
             if self.in_commit:
-                return self.git.head_or_empty_tree()
+                return self._head_and_branch()[0]
             if not self.spec.base:
                 raise EvidenceError(f"no base revision for stage '{self.stage}'",
                                     hint="pass --base REF (in a pull request, the base branch)")
@@ -232,7 +232,14 @@ class Evidence:
 
     @property
     def branch(self) -> str | None:
-        return self.spec.branch or self.memo("branch", self.git.branch)
+        if self.spec.branch:
+            return self.spec.branch
+        if self.in_commit:
+            return self._head_and_branch()[1]
+        return self.memo("branch", self.git.branch)
+
+    def _head_and_branch(self) -> tuple[str, str | None]:
+        return self.memo("head-and-branch", self.git.head_and_branch)
 
     @property
     def commit_messages(self) -> list[tuple[str, str]]:

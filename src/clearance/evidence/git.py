@@ -73,10 +73,16 @@ class Git:
             raise GitError(f"unknown revision '{ref}'", hint="fetch it (checkout with fetch-depth: 0)")
         return out[1].decode().strip()
 
-    def head_or_empty_tree(self) -> str:
-        """The commit HEAD names, or the empty tree before the first commit (one call)."""
-        code, out = self.call("rev-parse", "--verify", "--quiet", "HEAD^{commit}", ok=(0, 1))
-        return out.decode().strip() if code == 0 else EMPTY_TREE
+    def head_and_branch(self) -> tuple[str, str | None]:
+        """The commit HEAD names (the empty tree before the first commit) and the branch
+        checked out (None when detached): one call where a commit hook would make two."""
+        code, out = self.call("rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD",
+                              ok=(0, 128))
+        lines = out.decode("utf-8", "replace").split("\n")
+        if code != 0 or len(lines) < 2:  # no commit yet: the branch is still named
+            return EMPTY_TREE, self.branch()
+        ref = lines[1].strip()
+        return lines[0].strip(), ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
 
     def branch(self) -> str | None:
         code, out = self.call("symbolic-ref", "--short", "-q", "HEAD", ok=(0, 1))
