@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import os
+import sys
 from pathlib import Path
+
+import pytest
 
 from helpers import Repo
 
@@ -17,7 +22,16 @@ BASE = "rules:\n  - {id: license, stages: [commit], check: {files.exist: {paths:
 
 
 def cache_files() -> list[Path]:
-    return sorted(Path(os.environ["CLEARANCE_CACHE_DIR"]).glob("policy-*.json"))
+    return sorted(Path(os.environ["CLEARANCE_CACHE_DIR"]).glob("policy-*"))
+
+
+def entry_data(entry: Path) -> dict:
+    """An entry's payload, after checking its header as docs/architecture.md describes it."""
+    header, _, payload = entry.read_bytes().partition(b"\n")
+    magic, fmt, tag, digest = header.decode().split(" ")
+    assert (magic, tag) == ("clearance-policy-cache", sys.implementation.cache_tag)
+    assert int(fmt) >= 1 and digest == hashlib.sha256(payload).hexdigest()
+    return marshal.loads(payload)
 
 
 def setup(repo: Repo) -> None:
@@ -37,7 +51,7 @@ def test_a_run_writes_one_entry_and_the_next_reuses_it(repo: Repo, cli) -> None:
     setup(repo)
     assert rules(cli, repo) == {"license": "pass", "readme": "pass"}
     [entry] = cache_files()
-    files = json.loads(entry.read_text())["files"]
+    files = entry_data(entry)["files"]
     assert sorted(Path(p).name for p in files) == ["base.yaml", "clearance.yaml"]
     stamp = entry.stat().st_mtime_ns
     assert rules(cli, repo) == {"license": "pass", "readme": "pass"}
@@ -51,13 +65,49 @@ def test_an_edit_to_an_extended_file_makes_the_entry_stale(repo: Repo, cli) -> N
     assert rules(cli, repo)["license"] == "fail"
 
 
-def test_a_corrupt_entry_is_ignored_and_rewritten(repo: Repo, cli) -> None:
+@pytest.mark.parametrize("damage", ["truncated", "flipped byte", "empty", "json of old versions",
+                                    "other python", "valid header, payload not marshal"])
+def test_a_damaged_entry_is_ignored_and_rewritten(repo: Repo, cli, damage: str) -> None:
     setup(repo)
     rules(cli, repo)
     [entry] = cache_files()
-    entry.write_text('{"files": {"x": ')
+    good = entry.read_bytes()
+    header, _, payload = good.partition(b"\n")
+    bad = {
+        "truncated": good[: len(good) // 2],
+        "flipped byte": good[:-5] + bytes([good[-5] ^ 0x40]) + good[-4:],
+        "empty": b"",
+        "json of old versions": b'{"files": {}, "policy": {"name": "stale"}}',
+        "other python": header.replace(sys.implementation.cache_tag.encode(), b"cpython-27")
+        + b"\n" + payload,
+        "valid header, payload not marshal": header.rsplit(b" ", 1)[0] + b" "
+        + hashlib.sha256(b"\xff\xfe").hexdigest().encode() + b"\n\xff\xfe",
+    }[damage]
+    entry.write_bytes(bad)
     assert rules(cli, repo) == {"license": "pass", "readme": "pass"}
-    assert json.loads(entry.read_text())["policy"]["name"] == "unnamed"
+    assert entry.read_bytes() == good
+    assert entry_data(entry)["policy"]["name"] == "unnamed"
+
+
+def test_numbers_in_any_yaml_spelling_survive_the_cache(repo: Repo, cli) -> None:
+    repo.write("clearance.yaml", """\
+settings: {max_input_bytes: 0x100000}
+rules:
+  - {id: cov, stages: [commit], check: {coverage.min: {suite: unit, min: 7.5e1}}}
+""")
+    repo.commit("initial")
+    first = cli("check", "--repo", repo.path, "-f", "json")
+    [entry] = cache_files()
+    policy = entry_data(entry)["policy"]
+    assert policy["settings"] == {"max_input_bytes": 1048576}
+    assert policy["rules"][0]["params"]["min"] == 75.0
+    second = cli("check", "--repo", repo.path, "-f", "json")
+
+    def verdicts(out: str) -> list[tuple[str, str, str]]:
+        return [(r["id"], r["verdict"], r["message"]) for r in json.loads(out)["rules"]]
+
+    assert verdicts(second.out) == verdicts(first.out)
+    assert verdicts(first.out)[0][1] == "error"  # no coverage report in this repository
 
 
 def test_an_entry_is_never_taken_for_a_broken_policy(repo: Repo, cli) -> None:

@@ -1,17 +1,24 @@
 """The validated-policy cache: skip YAML parsing and schema checks when no policy file changed.
 
-An entry is keyed by the clearance version, the repository root and the path
-and digest of each policy named on the command line (or discovered); it lists
-every file the policy was built from (the whole `extends` chain) with its
-digest, and is used only while all of them are unchanged. Entries are written
-to a temporary file and renamed, so concurrent runs never read half an entry;
-an unreadable or stale entry is ignored and rewritten.
+An entry is keyed by the clearance version, the Python version, the
+repository root and the path and digest of each policy named on the command
+line (or discovered); it lists every file the policy was built from (the
+whole `extends` chain) with its digest, and is used only while all of them are
+unchanged. Entries are written to a temporary file and renamed, so concurrent
+runs never read half an entry; an unreadable or stale entry is ignored and
+rewritten.
+
+An entry is a header line, `clearance-policy-cache FORMAT PYTHON SHA256`, and
+the policy in Python's `marshal` format: built into the interpreter, so a
+commit hook imports no JSON parser, and read only after the payload's digest
+matches the header, so a damaged file is never decoded.
 """
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
+import sys
 from collections.abc import Callable, Sequence
 
 from clearance import __version__
@@ -25,7 +32,8 @@ if TYPE_CHECKING:  # the loader (YAML, schemas) is imported only when the cache 
 
     from clearance.policy.loader import Document
 
-FORMAT = 2
+FORMAT = 3
+MAGIC = b"clearance-policy-cache"
 
 
 def default_directory(env: dict[str, str] | os._Environ[str]) -> str | None:
@@ -56,19 +64,29 @@ def _identity(source: str | Document, cwd: str) -> str:
 
 def cache_key(sources: Sequence[str | Document], root: str | os.PathLike[str]) -> str:
     cwd = os.getcwd()
-    parts = [__version__, str(FORMAT), os.fspath(root), *(_identity(s, cwd) for s in sources)]
+    parts = [__version__, str(FORMAT), sys.implementation.cache_tag or "", os.fspath(root),
+             *(_identity(s, cwd) for s in sources)]
     return hexdigest("\n".join(parts).encode())[:40]
+
+
+def _header(payload: bytes) -> bytes:
+    tag = (sys.implementation.cache_tag or "python").encode()
+    return b" ".join((MAGIC, str(FORMAT).encode(), tag, hexdigest(payload).encode())) + b"\n"
 
 
 def _read_entry(path: str) -> Policy | None:
     try:
-        with open(path, encoding="utf-8") as handle:
-            entry: dict[str, Any] = json.load(handle)
+        with open(path, "rb") as handle:
+            data = handle.read()
+        end = data.find(b"\n") + 1
+        if not end or data[:end] != _header(data[end:]):
+            return None  # another format, another Python, or a damaged file
+        entry: dict[str, Any] = marshal.loads(data[end:])
         files: dict[str, str] = entry["files"]
         if any(_digest(name) != sha for name, sha in files.items()):
             return None
         return Policy.from_dict(entry["policy"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
         return None
 
 
@@ -78,11 +96,12 @@ def _write_entry(path: str, policy: Policy, files: dict[str, str]) -> None:
         os.makedirs(folder, exist_ok=True)
         import tempfile  # only when writing: it pulls in shutil, random and compressors
 
+        payload = marshal.dumps({"files": files, "policy": policy.to_dict()})
         fd, tmp = tempfile.mkstemp(prefix=".policy-", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"files": files, "policy": policy.to_dict()}, handle)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_header(payload) + payload)
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a value marshal cannot hold; run without the cache
         return
 
 
@@ -93,7 +112,7 @@ def cached_policy(
     """The policy from the cache when fresh, else loaded (and the cache refreshed)."""
     if directory is None:
         return load(sources, root)[0]
-    entry = os.path.join(directory, f"policy-{cache_key(sources, root)}.json")
+    entry = os.path.join(directory, f"policy-{cache_key(sources, root)}.bin")
     cached = _read_entry(entry)
     if cached is not None:
         return cached

@@ -48,8 +48,10 @@ class _Converter:
             return node.isoformat()
         if isinstance(node, dt.date):
             return node.isoformat()
-        if node is None or isinstance(node, (bool, int, float)):
+        if node is None or type(node) in (bool, int, float):
             return node
+        if isinstance(node, (int, float)):  # ruamel's ScalarInt, ScalarFloat, ScalarBoolean
+            return _plain_number(node)
         return str(node)
 
     def _mapping(self, node: Any, at: NodePath, depth: int) -> dict[str, Any]:
@@ -78,6 +80,15 @@ class _Converter:
         except (KeyError, IndexError, TypeError):
             return
         self.positions[child] = (line + 1, col + 1)
+
+
+def _plain_number(node: int | float) -> bool | int | float:
+    """A number as the built-in type, without ruamel's formatting subclass (plain data caches well)."""
+    from ruamel.yaml.scalarbool import ScalarBoolean
+
+    if isinstance(node, ScalarBoolean):
+        return bool(node)
+    return float(node) if isinstance(node, float) else int(node)
 
 
 @lru_cache(maxsize=1)
