@@ -2,38 +2,54 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from clearance.commands.common import load, policy_arguments, repo_root, stage_argument
+from clearance.commands.common import POLICY_OPTIONS, load, repo_root, stage_option
 from clearance.errors import ClearanceError, UsageError
 from clearance.evidence.context import COMMIT_STAGES, Evidence, RunSpec
+from clearance.options import Option, add_options, quick_parse
 from clearance.outputs import parse_formats, write_outputs
 from clearance.policy.model import Policy
 from clearance.reporters import REPORTERS
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from types import SimpleNamespace
+
+OPTIONS = (
+    *POLICY_OPTIONS,
+    stage_option("commit"),
+    Option(("--base",), "base", "the revision the change is measured against", metavar="REF"),
+    Option(("--head",), "head", "the revision under evaluation (default HEAD)", metavar="REF"),
+    Option(("--branch",), "branch", "branch name (default: the checked-out branch)"),
+    Option(("--message-file",), "message_file", "commit message file (commit-msg)", metavar="FILE"),
+    Option(("--pr-body",), "pr_body", "PR body from a file, or - for stdin", metavar="FILE"),
+    Option(("--event",), "event", "GitHub event payload (default: $GITHUB_EVENT_PATH)",
+           metavar="FILE"),
+    Option(("--format", "-f"), "format",
+           f"output format ({', '.join(REPORTERS)}); FMT=PATH writes a file; repeatable",
+           action="append", default=[], metavar="FMT[=PATH]"),
+    Option(("--output", "-o"), "output", "write the single --format here", metavar="FILE"),
+    Option(("--fail-on",), "fail_on", "which severities block (default: error)", default="error",
+           choices=("error", "warning", "never")),
+    Option(("--verbose", "-v"), "verbose", "list every rule", action="store_true", default=False),
+    Option(("--no-cache",), "no_cache", "do not use the validated-policy cache",
+           action="store_true", default=False),
+)
+
 
 def configure(p: argparse.ArgumentParser) -> None:
-    policy_arguments(p)
-    stage_argument(p, "commit")
-    p.add_argument("--base", metavar="REF", help="the revision the change is measured against")
-    p.add_argument("--head", metavar="REF", help="the revision under evaluation (default HEAD)")
-    p.add_argument("--branch", help="branch name (default: the checked-out branch)")
-    p.add_argument("--message-file", metavar="FILE", help="commit message file (commit-msg)")
-    p.add_argument("--pr-body", metavar="FILE", help="PR body from a file, or - for stdin")
-    p.add_argument("--event", metavar="FILE",
-                   help="GitHub event payload (default: $GITHUB_EVENT_PATH)")
-    p.add_argument("--format", "-f", action="append", default=[], metavar="FMT[=PATH]",
-                   help=f"output format ({', '.join(REPORTERS)}); FMT=PATH writes a file; repeatable")
-    p.add_argument("--output", "-o", metavar="FILE", help="write the single --format here")
-    p.add_argument("--fail-on", default="error", choices=("error", "warning", "never"),
-                   help="which severities block (default: error)")
-    p.add_argument("--verbose", "-v", action="store_true", help="list every rule")
-    p.add_argument("--no-cache", action="store_true", help="do not use the validated-policy cache")
+    add_options(p, OPTIONS)
     p.add_argument("files", nargs="*", metavar="FILES", help="limit the change to these files")
+
+
+def quick_args(argv: Sequence[str]) -> SimpleNamespace | None:
+    """The arguments of a plain hook command line without argparse (see options.py)."""
+    return quick_parse(OPTIONS, argv, "files")
 
 
 def run(args: argparse.Namespace) -> int:

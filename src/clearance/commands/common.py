@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 
 from clearance.config import Source, find_root, policy_sources
+from clearance.options import Option, add_options
 from clearance.policy.model import STAGES, Policy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+
     from clearance.policy.loader import Document
+
+POLICY_OPTIONS = (
+    Option(("--policy",), "policy", "policy file or builtin:NAME (repeatable; applied in order)",
+           action="append", default=[], metavar="FILE"),
+    Option(("--repo",), "repo", "repository (default: .)", default=".", metavar="DIR"),
+)
+
+
+def stage_option(default: str | None) -> Option:
+    return Option(("--stage",), "stage", f"the stage to evaluate (default: {default or 'all'})",
+                  default=default, choices=STAGES)
 
 
 def policy_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--policy", action="append", default=[], metavar="FILE",
-                        help="policy file or builtin:NAME (repeatable; applied in order)")
-    parser.add_argument("--repo", default=".", metavar="DIR", help="repository (default: .)")
+    add_options(parser, POLICY_OPTIONS)
 
 
 def stage_argument(parser: argparse.ArgumentParser, default: str | None) -> None:
-    parser.add_argument("--stage", default=default, choices=STAGES,
-                        help=f"the stage to evaluate (default: {default or 'all'})")
+    add_options(parser, [stage_option(default)])
 
 
 def repo_root(args: argparse.Namespace) -> str:
