@@ -6,8 +6,6 @@ policy, the evidence and today's date.
 
 from __future__ import annotations
 
-import datetime as dt
-import fnmatch
 import time
 
 from clearance import checks
@@ -21,12 +19,16 @@ from clearance.waivers import WaiverJudge
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime as dt
     from typing import Any
 
 
-def evaluate(policy: Policy, evidence: Evidence, today: dt.date,
+def evaluate(policy: Policy, evidence: Evidence, today: dt.date | str,
              timings: bool = True) -> list[RuleResult]:
-    """One result per rule of the policy; rules of other stages are marked so."""
+    """One result per rule of the policy; rules of other stages are marked so.
+
+    `today` (a date, or `YYYY-MM-DD`) decides which waivers have expired.
+    """
     judge = WaiverJudge(policy, evidence, today)
     evidence.prefetch(r.kind for r in policy.rules if evidence.stage in r.stages)
     return [_evaluate_rule(rule, evidence, judge, timings) for rule in policy.rules]
@@ -59,6 +61,8 @@ def _applies(rule: Rule, evidence: Evidence) -> Outcome | None:
                 return Outcome("not-applicable", f"no changed file matches {', '.join(globs)}")
         if "branch" in when:
             globs = _as_list(when["branch"])
+            import fnmatch
+
             branch = evidence.branch or ""
             if not any(fnmatch.fnmatchcase(branch, g) for g in globs):
                 return Outcome("not-applicable", f"branch '{branch}' does not match {', '.join(globs)}")

@@ -6,7 +6,6 @@ docs/results.md and `schemas/results-v1.json`).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
@@ -81,8 +80,9 @@ def blocks(rule: dict[str, Any], fail_on: str = "error") -> bool:
 
 
 def build_document(policy: Policy, results: list[RuleResult], evidence: Evidence,
-                   when: dt.datetime, fail_on: str, repository: str) -> dict[str, Any]:
-    """The results document of one run (see schemas/results-v1.json)."""
+                   when: str, fail_on: str, repository: str) -> dict[str, Any]:
+    """The results document of one run (see schemas/results-v1.json); `when` is
+    `YYYY-MM-DDTHH:MM:SSZ`."""
     from clearance import __version__
 
     rules = [r.to_dict() for r in results]
@@ -97,7 +97,7 @@ def build_document(policy: Policy, results: list[RuleResult], evidence: Evidence
             "commit": _quiet(lambda: evidence.head or evidence.base),
             "base": _quiet(lambda: evidence.base) if not evidence.in_commit else None,
             "head": _quiet(lambda: evidence.head), "branch": _quiet(lambda: evidence.branch),
-            "time": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "time": when,
         },
         "policy": {
             "name": policy.name, "version": policy.version, "source": policy.source,

@@ -9,8 +9,6 @@ stage with `settings.refuse_self_granted_in`) unless their owner is one of
 
 from __future__ import annotations
 
-import datetime as dt
-
 from clearance.checks import Outcome
 from clearance.errors import ClearanceError
 from clearance.evidence.context import Evidence
@@ -19,6 +17,7 @@ from clearance.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime as dt
     from typing import Any
 
 WAIVABLE = ("fail", "error", "pending")
@@ -31,7 +30,7 @@ class Judgement(NamedTuple):
 
 
 class WaiverJudge:
-    def __init__(self, policy: Policy, evidence: Evidence, today: dt.date) -> None:
+    def __init__(self, policy: Policy, evidence: Evidence, today: dt.date | str) -> None:
         self.policy = policy
         self.evidence = evidence
         self.today = today

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
+import time
 from collections.abc import Mapping, Sequence
 
 from clearance.commands.common import POLICY_OPTIONS, load, repo_root, stage_option
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from clearance.results import build_document
 
     evidence = Evidence(spec, policy.inputs, policy.attestors)
-    results = evaluate(policy, evidence, when.date(), timings="SOURCE_DATE_EPOCH" not in env)
+    results = evaluate(policy, evidence, when[:10], timings="SOURCE_DATE_EPOCH" not in env)
     doc = build_document(policy, results, evidence, when, args.fail_on,
                          repository=env.get("GITHUB_REPOSITORY") or os.path.basename(root))
     write_outputs(doc, outputs, {"verbose": args.verbose, "color": _color(env)})
@@ -131,15 +131,19 @@ def _stdin_text() -> str:
     return sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
 
 
-def run_time(env: Mapping[str, str]) -> dt.datetime:
-    """Now, or SOURCE_DATE_EPOCH when set (reproducible output)."""
+def run_time(env: Mapping[str, str]) -> str:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible output), as `YYYY-MM-DDTHH:MM:SSZ` in UTC.
+
+    The `time` module rather than `datetime`: a commit hook does not import it.
+    """
     epoch = env.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    except (ValueError, OverflowError) as e:
+        moment = time.gmtime(None if epoch is None else int(epoch))
+    except (ValueError, OverflowError, OSError) as e:
         raise UsageError(f"SOURCE_DATE_EPOCH is not a whole number of seconds: {epoch!r}") from e
+    if not 1 <= moment.tm_year <= 9999:
+        raise UsageError(f"SOURCE_DATE_EPOCH is outside the years 1 to 9999: {epoch!r}")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", moment)
 
 
 def _color(env: Mapping[str, str]) -> bool:

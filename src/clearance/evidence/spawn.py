@@ -18,7 +18,6 @@ import os
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from types import ModuleType
 
 CHUNK = 1 << 16
 
@@ -33,7 +32,6 @@ def run(argv: Sequence[str], env: Mapping[str, str],
     if not hasattr(os, "posix_spawnp"):
         return _with_subprocess(argv, env, stdin)
     import select
-    import signal
 
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
@@ -46,7 +44,7 @@ def run(argv: Sequence[str], env: Mapping[str, str],
     open_fds = {out_r, err_r} | ({in_w} if stdin else set())
     try:
         pid = os.posix_spawnp(argv[0], list(argv), dict(env), file_actions=actions,
-                              setsigdef=_default_signals(signal))
+                              setsigdef=_default_signals())
     except BaseException:
         _close(open_fds)
         raise
@@ -106,8 +104,15 @@ def _inherited() -> list[int]:
     return found
 
 
-def _default_signals(signal: ModuleType) -> tuple[int, ...]:
+def _default_signals() -> tuple[int, ...]:
     """The signals Python ignores that a program expects at their default, as `subprocess` resets."""
+    if TYPE_CHECKING:
+        import signal
+    else:
+        try:  # the numbers from the C module: `signal` wraps them in enums, a millisecond
+            import _signal as signal
+        except ImportError:
+            import signal
     return tuple(getattr(signal, name) for name in ("SIGPIPE", "SIGXFSZ", "SIGXFZ") if hasattr(signal, name))
 
 
