@@ -119,3 +119,26 @@ def test_json_is_byte_identical_with_source_date_epoch(repo: Repo, cli, monkeypa
 def test_usage_errors_exit_2(cli) -> None:
     assert cli("check", "--stage", "someday").code == 2
     assert cli("frobnicate").code == 2
+
+
+@pytest.mark.parametrize("epoch", ["soon", "1.5", "99999999999999", "-99999999999999"])
+def test_a_source_date_epoch_that_is_no_time_is_a_usage_error(repo: Repo, cli, monkeypatch, epoch: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    repo.write("README.md", "hi\n")
+    repo.commit("initial")
+    run = cli("check", "--repo", repo.path)
+    assert run.code == 2
+    assert "SOURCE_DATE_EPOCH" in run.err and repr(epoch) in run.err
+
+
+def test_the_run_time_without_source_date_epoch_is_now_in_utc(repo: Repo, cli, monkeypatch) -> None:
+    import datetime as dt
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    repo.write("README.md", "hi\n")
+    repo.commit("initial")
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    doc = json.loads(cli("check", "--repo", repo.path, "-f", "json").out)
+    after = dt.datetime.now(dt.timezone.utc)
+    stamp = dt.datetime.strptime(doc["run"]["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    assert before <= stamp <= after
