@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TITLES: dict[str, Any] = {"type": "array", "minItems": 1,
                           "items": {"type": "string", "minLength": 1}}

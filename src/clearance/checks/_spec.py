@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import GLOBS, as_list, plural
@@ -19,6 +18,10 @@ from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.spec import ParseError, Spec, read_spec
 from clearance.evidence.traceability import EXCLUDE_TAGS, Trace, trace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TAGS: dict[str, Any] = {"type": "array", "items": {"type": "string", "minLength": 1}}
 PATTERNS: dict[str, Any] = {"type": "array", "items": {"type": "string", "minLength": 1}}

@@ -7,12 +7,15 @@ wrote (a missing or unreadable file is an `error`, never a pass)."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from clearance.checks import Finding, Outcome
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.values import VALUES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("a named value or a JSON file",)
 SCHEMA: dict[str, Any] = {

@@ -16,7 +16,6 @@ when, with what note, and where (file:line or PR body:line).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._pr import TITLES, same_login, shorten
@@ -24,6 +23,10 @@ from clearance.errors import EvidenceError
 from clearance.evidence.attestations import Attestation, Attestations, attestations
 from clearance.evidence.context import Evidence
 from clearance.evidence.prbody import MissingPrError, pull_request
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # At the pull-request gates the change is the PR itself, so a record it adds was
 # written by its author; at staging and production the range holds merged,

@@ -6,10 +6,12 @@ are evidence; the last lines of its output are shown on failure."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Outcome
 from clearance.evidence.context import Evidence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("command output",)
 SCHEMA: dict[str, Any] = {

@@ -13,7 +13,6 @@ to the decimals `min` is written with), and `min: 100` needs a true 100%."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import plural
@@ -22,6 +21,10 @@ from clearance.evidence.context import Evidence
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, line_ranges
 from clearance.evidence.coverage.suites import coverage_suite
 from clearance.evidence.coverage.threshold import Threshold, display, number
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("coverage reports of the suite", "changed files (scope: changed)")
 SCHEMA: dict[str, Any] = {

@@ -13,14 +13,16 @@ taken (diff-cover's `--branch-coverage`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import plural
 from clearance.evidence.context import Evidence
 from clearance.evidence.coverage.patch import PatchCoverage, patch_coverage
 from clearance.evidence.coverage.suites import coverage_suite
 from clearance.evidence.coverage.threshold import Threshold, display, number
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("coverage reports of the suite", "changed lines")
 SCHEMA: dict[str, Any] = {

@@ -3,12 +3,14 @@ evaluation (the index at the commit stages, the head commit otherwise)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import GLOBS, as_list
 from clearance.evidence.context import Evidence
 from clearance.pathmatch import filter_paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("tracked files",)
 SCHEMA: dict[str, Any] = {

@@ -11,12 +11,15 @@ unreadable or non-2.1.0 log is an error, never a pass."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import GLOBS, as_list, plural
 from clearance.evidence.context import Evidence
 from clearance.evidence.sarif import SarifResult, SarifResults, read_sarif
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("SARIF 2.1.0 logs",)
 SCHEMA: dict[str, Any] = {

@@ -7,11 +7,14 @@ every commit in base..head."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import plural, regex_problems
 from clearance.evidence.context import Evidence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("commit messages",)
 SCHEMA: dict[str, Any] = {

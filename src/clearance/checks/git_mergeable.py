@@ -4,10 +4,12 @@ tree, the index or the refs)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Finding, Outcome
 from clearance.evidence.context import Evidence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("base and head revisions",)
 SCHEMA: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": {}}

@@ -13,14 +13,16 @@ not-applicable), line and section.
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import as_list, plural
 from clearance.checks._pr import MAX_LISTED, TITLE_OR_TITLES, TITLES, listing, shorten
 from clearance.evidence.context import Evidence
 from clearance.evidence.prbody import pull_request
 from clearance.evidence.prmarkdown import MarkdownDoc, TaskItem
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("PR body",)
 SCHEMA: dict[str, Any] = {

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from clearance.checks import Finding, Outcome
@@ -26,6 +25,10 @@ from clearance.evidence.context import Evidence
 from clearance.evidence.prbody import pull_request
 from clearance.evidence.prmarkdown import Link
 from clearance.pathmatch import filter_paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("PR body", "tracked files")
 SCHEMA: dict[str, Any] = {

@@ -14,8 +14,6 @@ its line of the PR body; see docs/pr-body.md.
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Finding, Outcome
 from clearance.checks._pr import TITLES, listing, shorten
 from clearance.errors import EvidenceError
@@ -23,6 +21,10 @@ from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import check_relative
 from clearance.evidence.prbody import pull_request
 from clearance.evidence.prmarkdown import MarkdownDoc, Section, normalise, parse_markdown
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("PR body", "PR template")
 SCHEMA: dict[str, Any] = {

@@ -6,13 +6,16 @@ The title comes from the event payload (`--event FILE` or
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from clearance.checks import Outcome
 from clearance.checks._common import regex_problems
 from clearance.checks._pr import shorten
 from clearance.evidence.context import Evidence
 from clearance.evidence.prbody import pr_title
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("event payload: pull_request.title",)
 SCHEMA: dict[str, Any] = {

@@ -9,14 +9,16 @@ parse makes the verdict `error`. A spec without any rule passes, saying so.
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import plural
 from clearance.checks._spec import matrix, pattern_problems, schema, traced
 from clearance.evidence.context import Evidence
 from clearance.evidence.spec import Rule
 from clearance.evidence.traceability import EXCLUDE_TAGS, Trace, tag_set
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("feature files (inputs.features)", "test sources (inputs.tests)")
 SCHEMA = schema()

@@ -14,8 +14,6 @@ counted as implemented.
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Outcome
 from clearance.checks._spec import (
     counted,
@@ -27,6 +25,10 @@ from clearance.checks._spec import (
 )
 from clearance.evidence.context import Evidence
 from clearance.evidence.traceability import Trace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("feature files (inputs.features)", "test sources (inputs.tests)")
 SCHEMA = schema()

@@ -12,8 +12,6 @@ feature files make the verdict `error`, never a pass.
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Outcome
 from clearance.checks._common import GLOBS
 from clearance.checks._spec import (
@@ -27,6 +25,10 @@ from clearance.checks._spec import (
 from clearance.evidence.context import Evidence
 from clearance.evidence.junit import TestCase
 from clearance.evidence.traceability import Trace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("feature files (inputs.features)", "test sources (inputs.tests)",
             "JUnit reports (inputs.junit)")

@@ -8,12 +8,14 @@ when an earlier one is broken. No feature file at all is an `error`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Outcome
 from clearance.checks._common import plural
 from clearance.checks._spec import SPEC_PARAMS, error_findings, spec_of
 from clearance.evidence.context import Evidence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("feature files (inputs.features)",)
 SCHEMA: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": SPEC_PARAMS}

@@ -7,12 +7,14 @@ report is an error, never a pass."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import GLOBS, as_list, plural
 from clearance.evidence.context import Evidence
 from clearance.evidence.junit import JUnitResults, TestCase, read_junit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 EVIDENCE = ("JUnit XML reports",)
 SCHEMA: dict[str, Any] = {
