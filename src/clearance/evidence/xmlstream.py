@@ -8,11 +8,16 @@ external DTDs are never loaded by expat), and the reader's `start` and `end`
 callbacks are attached to that expat parser directly: no element objects, no
 tree, memory flat whatever the size. Every failure is an `EvidenceError`
 naming the file, and the line and column when expat knows them.
+
+A report of a few hundred thousand `<line .../>` elements costs one Python call
+per expat event, so a handler may read such runs of leaf elements through a
+`LeafRun`: one call per element instead of two, and attributes handed over in
+batches for bulk conversion.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any, Protocol
 
 from clearance.errors import EvidenceError
@@ -44,11 +49,113 @@ class TextCapture:
         return "".join(self.parts)
 
 
+def attributes(flat: list[str]) -> dict[str, str]:
+    """expat's ordered attributes, `[name, value, name, value, ...]`, as a dict."""
+    return dict(zip(flat[::2], flat[1::2], strict=True))
+
+
+class LeafRun:
+    """Reads runs of many small elements (Cobertura's `<line/>`s) from their start tags alone.
+
+    expat reports an empty element as a start and an end event: two Python calls
+    where one would do. A handler holding a `LeafRun` as `run` may call `enter()`
+    in `start` for an element whose children are mostly leaves named `collect`.
+    Until the run ends, those leaves' attributes are gathered, as expat's flat
+    `[name, value, name, value, ...]` lists (no dict built), and handed to `sink`
+    in batches: after each chunk of input and when the run ends. Leaves named
+    `skip` are passed over. Any other start tag ends the run first and reaches
+    the handler's `start` as usual; so does the end tag of any element that is
+    neither collected nor skipped (`</lines>`).
+
+    No end event is delivered within a run for an empty element. The end tags
+    that do appear come through expat's default handler, which passes them to
+    the handler's `end`; everything else the default handler sees still goes to
+    defusedxml's handler (an undefined entity is still refused). Nothing changes
+    in a document with namespaces: `enter` then does nothing.
+    """
+
+    def __init__(self, collect: str, skip: Collection[str], sink: Callable[[list[list[str]]], None]) -> None:
+        self.collect = collect
+        self.skip = frozenset(skip)
+        self.sink = sink
+        self.rows: list[list[str]] = []
+        self.active = False
+        self._expat: Any = None
+        self._handler: XmlHandler | None = None
+        self._start: Callable[[str, list[str]], None] | None = None
+        self._saved: tuple[Any, Any, Any] = (None, None, None)
+
+    def connect(self, expat: Any, handler: XmlHandler) -> None:
+        """Called by the driver once the root shows that tags come without namespaces."""
+        self._expat = expat
+        self._handler = handler
+        self._start = self._start_function()
+
+    def enter(self, tag: str) -> None:
+        """Read the children of the element just started (`tag`) as a run."""
+        expat = self._expat
+        if expat is None or self.active or "}" in tag:
+            return
+        self._saved = (expat.StartElementHandler, expat.EndElementHandler, expat.DefaultHandlerExpand)
+        expat.ordered_attributes = True
+        expat.StartElementHandler = self._start
+        expat.EndElementHandler = None  # ends of empty elements are then not reported at all
+        expat.DefaultHandlerExpand = self._default
+        self.active = True
+
+    def leave(self) -> None:
+        """End the run: restore the handler's callbacks, then hand over what was gathered."""
+        if not self.active:
+            return
+        expat = self._expat
+        expat.StartElementHandler, expat.EndElementHandler, expat.DefaultHandlerExpand = self._saved
+        expat.ordered_attributes = False
+        self.active = False
+        self.flush()
+
+    def flush(self) -> None:
+        """Hand over the attributes gathered so far (the driver calls this after each chunk)."""
+        if self.rows:
+            try:
+                self.sink(self.rows)
+            finally:
+                self.rows.clear()  # in place: the start function appends to this list
+
+    def _start_function(self) -> Callable[[str, list[str]], None]:
+        collect, skip, append = self.collect, self.skip, self.rows.append
+
+        def start(tag: str, attrs: list[str]) -> None:
+            if tag == collect:  # the hot path: one call per leaf, nothing built
+                append(attrs)
+            elif tag not in skip:
+                self._interrupt(tag, attrs)
+
+        return start
+
+    def _interrupt(self, tag: str, attrs: list[str]) -> None:
+        self.leave()
+        assert self._handler is not None
+        self._handler.start(tag, attributes(attrs))
+
+    def _default(self, text: str) -> None:
+        if text.startswith("</"):
+            # Within a run every open element has a name without a namespace (any
+            # other ends the run), so its end tag is `</name>` or `</name >`.
+            tag = text[2:-1].strip()
+            if tag != self.collect and tag not in self.skip:
+                self.leave()
+            assert self._handler is not None
+            self._handler.end(tag)
+        else:
+            self._saved[2](text)
+
+
 class XmlHandler(Protocol):
     """What a streaming reader implements; tags come without their namespace.
 
     A handler that needs an element's text holds a `TextCapture` as `text`
-    and calls `text.begin()` in `start` and `text.finish()` in `end`.
+    and calls `text.begin()` in `start` and `text.finish()` in `end`; one that
+    reads long runs of leaf elements holds a `LeafRun` as `run`.
     """
 
     def start(self, tag: str, attrs: dict[str, str]) -> None: ...
@@ -103,6 +210,8 @@ class _Driver:
         capture = getattr(handler, "text", None)
         if isinstance(capture, TextCapture):
             capture.expat = self.expat
+        run = getattr(handler, "run", None)
+        self.run = run if isinstance(run, LeafRun) else None
         self.expat.StartElementHandler = self._first
 
     def _first(self, tag: str, attrs: dict[str, str]) -> None:
@@ -115,6 +224,8 @@ class _Driver:
         else:
             self.expat.StartElementHandler = self.handler.start
             self.expat.EndElementHandler = self.handler.end
+            if self.run is not None:
+                self.run.connect(self.expat, self.handler)
         self.handler.start(name, attrs)
 
     def _start_local(self, tag: str, attrs: dict[str, str]) -> None:
@@ -125,9 +236,25 @@ class _Driver:
 
     def feed(self, stream: HashingReader) -> None:
         parse: Callable[[bytes, bool], Any] = self.expat.Parse
+        run = self.run
+        if run is None:
+            while chunk := stream.read(CHUNK):
+                parse(chunk, False)
+            parse(b"", True)
+            return
+        # A run's batch is handed over after every chunk, so that memory stays
+        # flat, and before an error in the chunk is raised, so that a bad
+        # attribute read before the error is reported first, as it would be
+        # without the batching.
         while chunk := stream.read(CHUNK):
-            parse(chunk, False)
-        parse(b"", True)
+            try:
+                parse(chunk, False)
+            finally:
+                run.flush()
+        try:
+            parse(b"", True)
+        finally:
+            run.flush()
 
 
 def stream_xml(evidence: Evidence, path: str, handler: XmlHandler, roots: tuple[str, ...],

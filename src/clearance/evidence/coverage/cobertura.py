@@ -4,21 +4,31 @@
 relative to; `packages/package/classes/class[@filename]/lines/line` holds
 `number`, `hits` and, on branch lines, `condition-coverage="50% (1/2)"`.
 Lines under `class/methods` repeat the class's lines and are skipped.
+
+The `<line>`s of a `<lines>` element are read as a `LeafRun`: their attributes
+come in batches, and the common shapes (`number`, `hits` and perhaps
+`branch` without `condition-coverage`) are converted in bulk; any other line
+takes the same path as a line read alone.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import chain, compress
 from typing import TYPE_CHECKING
 
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, build
 from clearance.evidence.coverage.paths import PathMapper
-from clearance.evidence.xmlstream import TextCapture, stream_xml
+from clearance.evidence.xmlstream import LeafRun, TextCapture, attributes, stream_xml
 
 if TYPE_CHECKING:
     from clearance.evidence.context import Evidence
 
 _CONDITION = re.compile(r"\((\d+)/(\d+)\)")
+# The attribute names of a line that has no branch counts, by the length of
+# expat's flat [name, value, ...] list: `branch` alone (no condition-coverage)
+# adds nothing.
+_PLAIN = {4: ("number", "hits"), 6: ("number", "hits", "branch")}
 
 
 class _ClassLines:
@@ -51,6 +61,7 @@ class _Reader:
 
     def __init__(self, mapper: PathMapper) -> None:
         self.text = TextCapture()
+        self.run = LeafRun("line", ("conditions", "condition"), self._lines)
         self.mapper = mapper
         self.sources: list[str] = []
         self.files: list[FileCoverage] = []
@@ -59,17 +70,11 @@ class _Reader:
         self.branch_measured = False
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        if tag == "line":  # the hot path: one call per line of the report
-            if self.in_methods:
-                return
-            current = self.current
-            number = int(attrs["number"])
-            current.lines.add(number)
-            hits = attrs.get("hits", "0")
-            if hits != "0" and int(hits) > 0:
-                current.covered.add(number)
-            if "branch" in attrs and current.add_branch(number, attrs):
-                self.branch_measured = True
+        if tag == "line":  # outside a <lines> run, or in a document with namespaces
+            if not self.in_methods:
+                self._line(attrs)
+        elif tag == "lines":
+            self.run.enter(tag)
         elif tag == "class":
             self.current = _ClassLines(attrs.get("filename") or attrs.get("name") or "")
         elif tag == "methods":
@@ -89,6 +94,50 @@ class _Reader:
             self.in_methods = False
         elif tag == "source":
             self.sources.append(self.text.finish())
+
+    def _line(self, attrs: dict[str, str]) -> None:
+        current = self.current
+        number = int(attrs["number"])
+        current.lines.add(number)
+        hits = attrs.get("hits", "0")
+        if hits != "0" and int(hits) > 0:
+            current.covered.add(number)
+        if "branch" in attrs and current.add_branch(number, attrs):
+            self.branch_measured = True
+
+    def _lines(self, rows: list[list[str]]) -> None:
+        """A batch of `<line>` attributes from a run, in document order."""
+        if self.in_methods:
+            return
+        lengths = list(map(len, rows))
+        widths = set(lengths)
+        done = {width for width in widths & _PLAIN.keys()
+                if self._plain(rows if len(widths) == 1 else
+                               list(compress(rows, map(width.__eq__, lengths))), width)}
+        if done == widths:
+            return
+        for attrs, width in zip(rows, lengths, strict=True):
+            if width not in done:
+                self._line(attributes(attrs))
+
+    def _plain(self, rows: list[list[str]], width: int) -> bool:
+        """Lines whose names are `_PLAIN[width]`, converted in bulk; False (nothing
+        recorded) if the names differ or a value is not a number."""
+        flat = list(chain.from_iterable(rows))
+        count = len(rows)
+        names = _PLAIN[width]
+        if any(flat[2 * i::width].count(name) != count for i, name in enumerate(names)):
+            return False
+        hits = flat[3::width]
+        try:
+            numbers = list(map(int, flat[1::width]))
+            ran = {value: int(value) > 0 for value in set(hits)}
+        except ValueError:
+            return False  # the slow path raises it, for the first such line in the batch
+        current = self.current
+        current.lines.update(numbers)
+        current.covered.update(compress(numbers, map(ran.__getitem__, hits)))
+        return True
 
 
 def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:

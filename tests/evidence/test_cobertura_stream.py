@@ -1,0 +1,203 @@
+"""The Cobertura reader's batched `<line>` runs against reading each line alone.
+
+`LeafRun` hands the `<line>`s of a `<lines>` element to the reader in batches,
+without end events; the reader converts the usual shapes in bulk. Whatever the
+document, the result must be the one of the plain path, where every element
+comes through `start` and `end` one at a time (the run never connected): the
+same files, lines, covered lines and branches, or the same error.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clearance.errors import EvidenceError
+from clearance.evidence import xmlstream
+from clearance.evidence.context import Evidence, RunSpec
+from clearance.evidence.coverage import read_report
+from clearance.evidence.xmlstream import LeafRun
+from examples_count import counted
+
+ROOT = Path(tempfile.mkdtemp(prefix="clearance-cobertura-"))
+NS = "http://cobertura.example/ns"
+
+NUMBERS = st.one_of(st.integers(1, 60).map(str), st.sampled_from(["007", "+3", " 4"]))
+HITS = st.sampled_from(["0", "1", "2", "00", "-1", "17", "+1"])
+BAD = st.sampled_from(["x", "", "1.5"])  # one line in a few hundred: most documents read
+CONDITIONS = st.sampled_from(["50% (1/2)", "100% (2/2)", "0% (0/4)", "garbage", ""])
+
+
+@st.composite
+def line(draw: st.DrawFn, prefix: str) -> str:
+    attrs = [("number", draw(BAD if draw(st.integers(0, 300)) == 150 else NUMBERS))]
+    if draw(st.integers(0, 9)):
+        attrs.append(("hits", draw(BAD if draw(st.integers(0, 300)) == 150 else HITS)))
+    if draw(st.booleans()):
+        attrs.append(("branch", draw(st.sampled_from(["true", "false", "maybe"]))))
+        if draw(st.booleans()):
+            attrs.append(("condition-coverage", draw(CONDITIONS)))
+    if draw(st.integers(0, 5)) == 0:
+        attrs.append(("missing-branches", "5,exit"))
+    attrs = draw(st.permutations(attrs)) if draw(st.integers(0, 4)) == 0 else attrs
+    text = " ".join(f'{name}="{value}"' for name, value in attrs)
+    form = draw(st.sampled_from(["empty", "empty", "empty", "open", "conditions", "comment", "odd",
+                                 "foreign"]))
+    tag = f"{prefix}line"
+    if form == "empty":
+        return f"<{tag} {text}/>"
+    if form == "open":
+        return f"<{tag} {text}></{tag} >"
+    if form == "conditions":
+        return (f'<{tag} {text}><{prefix}conditions><{prefix}condition number="0" type="jump" '
+                f'coverage="50%"/></{prefix}conditions></{tag}>')
+    if form == "foreign":  # another namespace: not a Cobertura line
+        return f'<{tag} xmlns:f="{NS}/other" {text}/><f:line {text}></f:line>'
+    if form == "comment":
+        return f"<!-- a comment --><{tag} {text}/><?pi data?>"
+    return f'<{tag} {text}/><{prefix}note text="not a line"/>'
+
+
+@st.composite
+def cobertura(draw: st.DrawFn) -> str:
+    namespaced = draw(st.integers(0, 4)) == 0
+    p = "c:" if namespaced else ""
+    lines = st.lists(line(p), max_size=12).map("\n".join)
+    classes = []
+    for _ in range(draw(st.integers(0, 4))):
+        name = draw(st.sampled_from(["a.py", "b.py", "pkg/c.py"]))
+        methods = ""
+        if draw(st.booleans()):
+            methods = (f'<{p}methods><{p}method name="f" signature="()"><{p}lines>{draw(lines)}'
+                       f"</{p}lines></{p}method></{p}methods>")
+        elif draw(st.booleans()):
+            methods = f"<{p}methods/>"
+        body = draw(st.sampled_from(["lines", "lines", "empty", "stray"]))
+        if body == "lines":
+            content = f"<{p}lines>{draw(lines)}</{p}lines>"
+        elif body == "empty":
+            content = f"<{p}lines/>"
+        else:
+            content = f"{draw(lines)}<{p}lines>{draw(lines)}</{p}lines>"
+        classes.append(f'<{p}class name="{name}" filename="{name}">{methods}{content}</{p}class>')
+    stray = draw(lines) if draw(st.integers(0, 5)) == 0 else ""
+    declare = f' xmlns:c="{NS}"' if namespaced else ""
+    valid = draw(st.sampled_from(["0", "2"]))
+    return (f'<?xml version="1.0" ?>\n<{p}coverage{declare} branches-valid="{valid}">'
+            f"<{p}sources><{p}source>{ROOT}</{p}source><{p}source/></{p}sources>"
+            f'<{p}packages><{p}package name="p"><{p}classes>{"".join(classes)}</{p}classes>'
+            f"{stray}</{p}package></{p}packages></{p}coverage>\n")
+
+
+@contextmanager
+def plain() -> Iterator[None]:
+    """The reader without runs: every element through `start` and `end`, one at a time."""
+    with mock.patch.object(LeafRun, "connect", lambda self, expat, handler: None):
+        yield
+
+
+def outcome(data: bytes, chunk: int) -> object:
+    path = ROOT / "build" / "coverage.xml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(data)
+    evidence = Evidence(RunSpec(root=ROOT, stage="pr"), {})
+    try:
+        with mock.patch.object(xmlstream, "CHUNK", chunk):
+            report = read_report(evidence, "build/coverage.xml", "cobertura")
+    except EvidenceError as e:
+        return ("error", str(e))
+    return ({p: (sorted(f.lines), sorted(f.covered_lines), dict(f.line_branches))
+             for p, f in report.files.items()}, report.branch_measured)
+
+
+def same_either_way(data: bytes, chunk: int = 1 << 16) -> object:
+    batched = outcome(data, chunk)
+    with plain():
+        alone = outcome(data, chunk)
+    assert batched == alone
+    return batched
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cobertura(), st.sampled_from([7, 64, 1 << 16]))
+def test_batched_lines_read_as_lines_read_alone(document: str, chunk: int) -> None:
+    counted("cobertura: batched runs against lines alone")
+    same_either_way(document.encode(), chunk)
+
+
+def big_report(classes: int, lines: int) -> bytes:
+    rows = "\n".join(f'<line number="{n}" hits="{n % 3 and n % 5}"/>' if n % 7 else
+                     f'<line number="{n}" hits="1" branch="true" condition-coverage="50% (1/2)"/>'
+                     for n in range(1, lines + 1))
+    body = "".join(f'<class name="m{i}" filename="m{i}.py"><methods/><lines>\n{rows}\n</lines></class>'
+                   for i in range(classes))
+    return (f'<coverage branches-valid="1"><sources><source>{ROOT}</source></sources><packages>'
+            f'<package name="p"><classes>{body}</classes></package></packages></coverage>').encode()
+
+
+def test_a_report_over_many_chunks_reads_as_lines_read_alone() -> None:
+    data = big_report(3, 20_000)
+    assert len(data) > 8 * (1 << 16)
+    files, branch_measured = same_either_way(data)  # type: ignore[misc]
+    assert branch_measured
+    lines, covered, branches = files["m1.py"]
+    assert lines == list(range(1, 20_001))
+    assert covered == [n for n in lines if (n % 3 and n % 5) or n % 7 == 0]
+    assert branches == {n: (2, 1) for n in lines if n % 7 == 0}
+
+
+def test_batches_stay_small_on_one_huge_class() -> None:
+    """The attributes of a run are handed over after every chunk: memory stays flat."""
+    sizes: list[int] = []
+
+    def sink(rows: list[list[str]]) -> None:
+        sizes.append(len(rows))
+
+    class Handler:
+        def __init__(self) -> None:
+            self.run = LeafRun("line", (), sink)
+
+        def start(self, tag: str, attrs: dict[str, str]) -> None:
+            if tag == "lines":
+                self.run.enter(tag)
+
+        def end(self, tag: str) -> None:
+            return None
+
+    (ROOT / "big.xml").write_bytes(big_report(1, 100_000))
+    evidence = Evidence(RunSpec(root=ROOT, stage="pr"), {})
+    xmlstream.stream_xml(evidence, "big.xml", Handler(), ("coverage",), "Cobertura", "")
+    assert sum(sizes) == 100_000
+    assert max(sizes) < 2_000
+
+
+@pytest.mark.parametrize("where", ["in a run", "outside a run"])
+def test_an_undefined_entity_is_refused_inside_a_run_as_outside(where: str) -> None:
+    """With an external DTD, expat passes an unknown entity to the default handler,
+    which the run forwards to defusedxml's: an error, never a silently dropped text."""
+    line = '<line number="1" hits="1"/>'
+    inside, outside = ("&unknown;", "") if where == "in a run" else ("", "&unknown;")
+    data = (f'<?xml version="1.0"?>\n<!DOCTYPE coverage SYSTEM "coverage.dtd">\n<coverage><sources>'
+            f'<source>{ROOT}</source></sources><packages><package name="p"><classes>'
+            f'<class filename="a.py">{outside}<lines>{line}{inside}{line}</lines></class>'
+            "</classes></package></packages></coverage>").encode()
+    result = same_either_way(data)
+    assert result[0] == "error" and "undefined entity" in str(result[1])  # type: ignore[index]
+
+
+def test_a_bad_number_is_reported_before_a_later_syntax_error() -> None:
+    """The batch read so far is converted before expat's error is raised."""
+    data = (f'<coverage><sources><source>{ROOT}</source></sources><packages><package name="p">'
+            '<classes><class filename="a.py"><lines><line number="1" hits="1"/>'
+            '<line number="two" hits="1"/><line number="3" hits="1"/><<</lines></class>'
+            "</classes></package></packages></coverage>").encode()
+    result = same_either_way(data)
+    assert result == ("error", "build/coverage.xml: an attribute that must be a number is not "
+                      "(invalid literal for int() with base 10: 'two')")
