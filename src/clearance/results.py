@@ -111,26 +111,37 @@ def build_document(policy: Policy, results: list[RuleResult], evidence: Evidence
     return doc
 
 
+_PLAIN = frozenset({int, float, bool, type(None)})
+
+
 def encodable(value: Any) -> Any:
-    """The document with every string encodable as UTF-8.
+    """The document with every string encodable as UTF-8, and tuples as lists.
 
     Names of files on disk and JSON inputs can carry lone surrogates (bytes
     that are not UTF-8); they are written as `\\udcNN` escapes so that every
-    output format can be written and read back.
+    output format can be written and read back. ASCII strings and numbers are
+    taken as they are without a call each: a document holds thousands.
     """
-    if isinstance(value, str):
-        if value.isascii():
-            return value
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return value.encode("utf-8", "backslashreplace").decode("utf-8")
-        return value
+    if type(value) is str:
+        return value if value.isascii() else _utf8(value)
     if isinstance(value, dict):
-        return {encodable(k): encodable(v) for k, v in value.items()}
+        return {k if type(k) is str and k.isascii() else encodable(k):
+                v if (type(v) is str and v.isascii()) or type(v) in _PLAIN else encodable(v)
+                for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [encodable(v) for v in value]
+        return [v if (type(v) is str and v.isascii()) or type(v) in _PLAIN else encodable(v)
+                for v in value]
+    if isinstance(value, str):
+        return _utf8(str(value))
     return value
+
+
+def _utf8(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _quiet(get: Callable[[], str | None]) -> str | None:

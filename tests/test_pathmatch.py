@@ -1,0 +1,39 @@
+"""Globs over repository paths: the string shortcuts decide as the regular expressions do."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clearance.pathmatch import compile_glob, filter_paths, matcher
+from examples_count import counted
+
+# Segments of repository paths as git writes them: never empty, never holding "/".
+SEGMENT = st.text(alphabet="ab.*?[]!-_ \n\u00e9", min_size=1, max_size=6)
+PATHS = st.lists(SEGMENT, min_size=1, max_size=4).map("/".join)
+GLOBS = st.one_of(
+    SEGMENT,  # a bare name: any depth
+    st.builds(lambda s: "*" + s, SEGMENT),  # an extension at any depth
+    st.lists(st.one_of(SEGMENT, st.just("**")), min_size=1, max_size=4).map("/".join),
+    st.builds(lambda s: "./" + s, SEGMENT),
+    st.builds(lambda s: "/" + s + "/", SEGMENT),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(GLOBS, PATHS)
+def test_the_shortcut_decides_as_the_regular_expression(glob: str, path: str) -> None:
+    counted("glob: string shortcut vs regular expression")
+    assert matcher(glob)(path) == (compile_glob(glob).match(path) is not None), (glob, path)
+
+
+def test_what_the_shapes_match() -> None:
+    paths = ["id_rsa", "home/id_rsa", "home/id_rsa.pub", "x/id_rsa/y", "a.pem", "keys/b.pem", "pem",
+             "docs/README.md", "src/docs/README.md", ".env", "app/.env", "app/.env.local", ".pem"]
+    assert filter_paths(["id_rsa"], paths) == ["id_rsa", "home/id_rsa"]
+    assert filter_paths(["*.pem"], paths) == ["a.pem", "keys/b.pem", ".pem"]
+    assert filter_paths(["docs/README.md"], paths) == ["docs/README.md"]
+    # "./.env" is ".env": no "/" left, so a name at any depth (docs/policy.md)
+    assert filter_paths(["/docs/README.md", "./.env"], paths) == ["docs/README.md", ".env", "app/.env"]
+    assert filter_paths([".env", ".env.*"], paths) == [".env", "app/.env", "app/.env.local"]
+    assert filter_paths(["home/**"], paths) == ["home/id_rsa", "home/id_rsa.pub"]
