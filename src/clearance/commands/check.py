@@ -9,16 +9,18 @@ from collections.abc import Mapping, Sequence
 
 from clearance.commands.common import POLICY_OPTIONS, load, repo_root, stage_option
 from clearance.errors import ClearanceError, UsageError
-from clearance.evidence.context import COMMIT_STAGES, Evidence, RunSpec
 from clearance.options import Option, add_options, quick_parse
 from clearance.outputs import parse_formats, write_outputs
-from clearance.policy.model import Policy
+from clearance.policy.model import COMMIT_STAGES, Policy
 from clearance.reporters import REPORTERS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from types import SimpleNamespace
+
+    from clearance.evidence.context import RunSpec
+    from clearance.evidence.git import Git
 
 OPTIONS = (
     *POLICY_OPTIONS,
@@ -54,15 +56,37 @@ def quick_args(argv: Sequence[str]) -> SimpleNamespace | None:
 
 def run(args: argparse.Namespace) -> int:
     root = repo_root(args)
+    git = _git_started(root, args.stage)
+    try:
+        return _run(args, root, git)
+    finally:
+        git.close()
+
+
+def _git_started(root: str, stage: str) -> Git:
+    """The repository's git, with the commands every commit-stage run makes already started:
+    they run on another core while the policy, the evidence layer and the rules load."""
+    from clearance.evidence.git import HEAD_AND_BRANCH, Git
+
+    git = Git(root)
+    if stage in COMMIT_STAGES:
+        git.start(*HEAD_AND_BRANCH)
+        if stage == "commit":
+            git.start(*Git.changes_args())
+    return git
+
+
+def _run(args: argparse.Namespace, root: str, git: Git) -> int:
     outputs = parse_formats(args.format, args.output)
     policy = load(root, args.policy, use_cache=not args.no_cache)
     env = os.environ
     spec = run_spec(args, root, policy, env)
     when = run_time(env)
     from clearance.engine import evaluate
+    from clearance.evidence.context import Evidence
     from clearance.results import build_document
 
-    evidence = Evidence(spec, policy.inputs, policy.attestors)
+    evidence = Evidence(spec, policy.inputs, policy.attestors, git=git)
     results = evaluate(policy, evidence, when[:10], timings="SOURCE_DATE_EPOCH" not in env)
     doc = build_document(policy, results, evidence, when, args.fail_on,
                          repository=env.get("GITHUB_REPOSITORY") or os.path.basename(root))
@@ -73,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
 def run_spec(args: argparse.Namespace, root: str, policy: Policy,
              env: Mapping[str, str]) -> RunSpec:
     """What the evidence layer needs, from arguments first and the environment second."""
+    from clearance.evidence.context import RunSpec
+
     event_file = args.event or (None if args.stage in COMMIT_STAGES else env.get("GITHUB_EVENT_PATH"))
     refs = _event_refs(event_file) if event_file else {}
     base, head = args.base, args.head

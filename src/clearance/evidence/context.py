@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from clearance.errors import EvidenceError
 from clearance.evidence.git import EMPTY_TREE, Change, Git
 from clearance.evidence.inputs import InputFiles, InputRecord, record_for
+from clearance.policy.model import COMMIT_STAGES
 from clearance.records import NamedTuple
 
 TYPE_CHECKING = False
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     # Paths are given as strings (the command line) or path objects (tests, other tools).
     StrPath: TypeAlias = str | PathLike[str]
 
-COMMIT_STAGES = ("commit", "commit-msg")
 
 
 class RunSpec(NamedTuple):
@@ -56,10 +56,10 @@ class Evidence:
     """Lazily read evidence for one stage of one repository."""
 
     def __init__(self, spec: RunSpec, inputs: Mapping[str, Any] | None = None,
-                 attestors: Mapping[str, list[str]] | None = None) -> None:
+                 attestors: Mapping[str, list[str]] | None = None, git: Git | None = None) -> None:
         self.spec = spec
         self.stage = spec.stage
-        self.git = Git(spec.root)
+        self.git = git or Git(spec.root)  # given: one with commands already started
         self.inputs_config: Mapping[str, Any] = inputs or {}
         self.attestors: Mapping[str, list[str]] = attestors or {}
         self.rule_id: str | None = None  # the rule being evaluated, for checks that need it
@@ -99,6 +99,10 @@ class Evidence:
         self.records.setdefault(record.path, record)
         if record not in self.touched:
             self.touched.append(record)
+
+    def close(self) -> None:
+        """Reap git commands started ahead and never asked for."""
+        self.git.close()
 
     def start_rule(self, rule_id: str | None = None) -> None:
         self.touched = []

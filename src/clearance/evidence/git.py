@@ -7,7 +7,6 @@ run leaves the index, the working tree and the refs as they were.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 
 from clearance.errors import GitError
@@ -22,6 +21,7 @@ _CONFIG = ("-c", "core.quotepath=off", "-c", "color.ui=never", "-c", "diff.nopre
 
 
 GITLINK = "160000"  # a submodule entry: a commit, not a file
+HEAD_AND_BRANCH = ("rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD")
 
 
 class Change(NamedTuple):
@@ -49,6 +49,28 @@ class Git:
         self.root = root
         self.env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C",
                     "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}
+        self.started: dict[tuple[str, ...], spawn.Running] = {}
+
+    def _argv(self, args: Sequence[str]) -> list[str]:
+        return ["git", "-C", str(self.root), *_CONFIG, *args]
+
+    def start(self, *args: str) -> None:
+        """Start a command now; the first later call with the same arguments takes its output.
+
+        A commit hook starts the git commands every run makes before it
+        imports its rules, so that git works on the other core meanwhile.
+        """
+        if args not in self.started:
+            try:
+                self.started[args] = spawn.start(self._argv(args), self.env)
+            except OSError:
+                return  # the call itself will say so
+
+    def close(self) -> None:
+        """Reap the commands started and never asked for."""
+        for running in self.started.values():
+            running.wait()
+        self.started.clear()
 
     def run(self, *args: str, stdin: bytes | None = None, ok: Sequence[int] = (0,)) -> bytes:
         return self.call(*args, stdin=stdin, ok=ok)[1]
@@ -56,9 +78,10 @@ class Git:
     def call(
         self, *args: str, stdin: bytes | None = None, ok: Sequence[int] = (0,)
     ) -> tuple[int, bytes]:
-        argv = ["git", "-C", str(self.root), *_CONFIG, *args]
+        running = self.started.pop(args, None) if stdin is None else None
         try:
-            code, out, err = spawn.run(argv, self.env, stdin)
+            code, out, err = (running.wait() if running is not None
+                              else spawn.run(self._argv(args), self.env, stdin))
         except OSError as e:
             raise GitError(f"cannot run git: {e.strerror}", hint="install git") from e
         if code not in ok:
@@ -77,8 +100,7 @@ class Git:
     def head_and_branch(self) -> tuple[str, str | None]:
         """The commit HEAD names (the empty tree before the first commit) and the branch
         checked out (None when detached): one call where a commit hook would make two."""
-        code, out = self.call("rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD",
-                              ok=(0, 128))
+        code, out = self.call(*HEAD_AND_BRANCH, ok=(0, 128))
         lines = out.decode("utf-8", "replace").split("\n")
         if code != 0 or len(lines) < 2:  # no commit yet: the branch is still named
             return EMPTY_TREE, self.branch()
@@ -89,11 +111,15 @@ class Git:
         code, out = self.call("symbolic-ref", "--short", "-q", "HEAD", ok=(0, 1))
         return out.decode("utf-8", "replace").strip() if code == 0 else None
 
+    @staticmethod
+    def changes_args(*spec: str) -> tuple[str, ...]:
+        """The git arguments of `changes` (to start them ahead)."""
+        return ("diff", "--raw", "-z", "--no-renames", "--no-ext-diff", "--no-abbrev",
+                *(spec or ("--cached",)))
+
     def changes(self, *spec: str) -> list[Change]:
         """Changed files of `diff --cached` (no spec) or `diff A...B`."""
-        args = ["diff", "--raw", "-z", "--no-renames", "--no-ext-diff", "--no-abbrev"]
-        args += list(spec) if spec else ["--cached"]
-        fields = self.run(*args).split(b"\0")
+        fields = self.run(*self.changes_args(*spec)).split(b"\0")
         changes = []
         for meta, path in zip(fields[0::2], fields[1::2], strict=False):
             parts = meta.decode().split()
@@ -110,6 +136,8 @@ class Git:
         args += list(spec) if spec else ["--cached"]
         out: dict[str, set[int]] = {}
         current: set[int] | None = None
+        import re
+
         hunk = re.compile(_HUNK)
         for line in self.run(*args).split(b"\n"):
             if line.startswith(b"+++ "):
@@ -159,6 +187,8 @@ class Git:
     def origin_repository(self) -> str | None:
         """OWNER/REPO of a GitHub `origin` remote, or None (no remote, another host)."""
         code, out = self.call("config", "--get", "remote.origin.url", ok=(0, 1))
+        import re
+
         match = re.search(_GITHUB_REMOTE, out.decode("utf-8", "replace").strip()) if code == 0 else None
         return f"{match[1]}/{match[2]}" if match else None
 

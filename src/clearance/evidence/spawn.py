@@ -29,10 +29,18 @@ def run(argv: Sequence[str], env: Mapping[str, str],
     Raises OSError when the program cannot be started. A negative exit code
     is the signal that ended the program.
     """
-    if not hasattr(os, "posix_spawnp"):
-        return _with_subprocess(argv, env, stdin)
-    import select
+    return start(argv, env, stdin).wait()
 
+
+def start(argv: Sequence[str], env: Mapping[str, str], stdin: bytes | None = None) -> Running:
+    """Start `argv` and return at once; `wait()` on the result collects what `run` returns.
+
+    The program runs while the caller goes on (a commit hook starts its git
+    commands before it imports its rules). Output beyond a pipe's buffer waits
+    for `wait()`, which must be called: it also reaps the process.
+    """
+    if not hasattr(os, "posix_spawnp"):
+        return Running(None, _with_subprocess(argv, env, stdin))
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     in_r, in_w = os.pipe() if stdin else (-1, -1)
@@ -40,47 +48,69 @@ def run(argv: Sequence[str], env: Mapping[str, str],
              else (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0))
     actions = [first, (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2),
                *((os.POSIX_SPAWN_CLOSE, fd) for fd in _inherited())]
-    readers = {out_r: bytearray(), err_r: bytearray()}
-    open_fds = {out_r, err_r} | ({in_w} if stdin else set())
     try:
         pid = os.posix_spawnp(argv[0], list(argv), dict(env), file_actions=actions,
                               setsigdef=_default_signals())
     except BaseException:
-        _close(open_fds)
+        _close({out_r, err_r, in_w} - {-1})
         raise
     finally:
         _close({out_w, err_w, in_r} - {-1})
-    try:
-        poller = select.poll()
-        for fd in readers:
-            poller.register(fd, select.POLLIN)
-        pending = memoryview(stdin or b"")
-        if stdin:
-            os.set_blocking(in_w, False)
-            poller.register(in_w, select.POLLOUT)
-        while open_fds:
-            for fd, _ in poller.poll():
-                if fd == in_w:
-                    try:
-                        pending = pending[os.write(in_w, pending[:CHUNK]):]
-                    except BlockingIOError:
-                        continue
-                    except BrokenPipeError:  # the program stopped reading; what it wrote still counts
-                        pending = pending[:0]
-                    if pending:
-                        continue
-                else:
-                    data = os.read(fd, CHUNK)
-                    if data:
-                        readers[fd] += data
-                        continue
-                poller.unregister(fd)
-                _close({fd})
-                open_fds.discard(fd)
-    finally:
-        _close(open_fds)
-        _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), bytes(readers[out_r]), bytes(readers[err_r])
+    return Running(pid, None, out_r, err_r, in_w, stdin or b"")
+
+
+class Running:
+    """A started program: its pipes, until `wait()` drains them and reaps it."""
+
+    def __init__(self, pid: int | None, done: tuple[int, bytes, bytes] | None,
+                 out: int = -1, err: int = -1, feed: int = -1, stdin: bytes = b"") -> None:
+        self.pid = pid
+        self.done = done
+        self.out, self.err, self.feed = out, err, feed
+        self.stdin = stdin
+
+    def wait(self) -> tuple[int, bytes, bytes]:
+        """(exit code, standard output, standard error), once the program has ended."""
+        if self.done is not None or self.pid is None:
+            assert self.done is not None
+            return self.done
+        import select
+
+        readers = {self.out: bytearray(), self.err: bytearray()}
+        open_fds = {self.out, self.err} | ({self.feed} if self.stdin else set())
+        try:
+            poller = select.poll()
+            for fd in readers:
+                poller.register(fd, select.POLLIN)
+            pending = memoryview(self.stdin)
+            if self.stdin:
+                os.set_blocking(self.feed, False)
+                poller.register(self.feed, select.POLLOUT)
+            while open_fds:
+                for fd, _ in poller.poll():
+                    if fd == self.feed:
+                        try:
+                            pending = pending[os.write(fd, pending[:CHUNK]):]
+                        except BlockingIOError:
+                            continue
+                        except BrokenPipeError:  # it stopped reading; what it wrote still counts
+                            pending = pending[:0]
+                        if pending:
+                            continue
+                    else:
+                        data = os.read(fd, CHUNK)
+                        if data:
+                            readers[fd] += data
+                            continue
+                    poller.unregister(fd)
+                    _close({fd})
+                    open_fds.discard(fd)
+        finally:
+            _close(open_fds)
+            _, status = os.waitpid(self.pid, 0)
+        self.done = (os.waitstatus_to_exitcode(status), bytes(readers[self.out]),
+                     bytes(readers[self.err]))
+        return self.done
 
 
 def _inherited() -> list[int]:

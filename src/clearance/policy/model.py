@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 # of `dataclasses` (and `inspect`) at start-up, which a commit hook pays for.
 STAGES = ("commit", "commit-msg", "push", "pr", "merge", "staging", "production")
 DEFAULT_STAGES = ("pr",)
+COMMIT_STAGES = ("commit", "commit-msg")  # the index is under evaluation, not a commit
 
 
 class Origin(NamedTuple):

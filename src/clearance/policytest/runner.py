@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clearance.evidence.context import COMMIT_STAGES
 from clearance.policy.loader import Document, load_policy
-from clearance.policy.model import Policy
+from clearance.policy.model import COMMIT_STAGES, Policy
 from clearance.policytest.case import Case
 from clearance.policytest.workspace import Workspace, build, remove
 from clearance.results import RuleResult

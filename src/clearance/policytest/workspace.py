@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clearance.errors import PolicyError
-from clearance.evidence.context import COMMIT_STAGES
+from clearance.policy.model import COMMIT_STAGES
 from clearance.policytest.case import Case, Tree
 
 GIT_ENV = {
