@@ -89,3 +89,12 @@ def test_the_fallback_without_posix_spawn_gives_the_same_answer(monkeypatch: pyt
     spawned = spawn.run(argv, ENV, b"abc")
     monkeypatch.delattr(os, "posix_spawnp")
     assert spawn.run(argv, ENV, b"abc") == spawned == (2, b"ABC\n", b"")
+
+
+def test_a_started_program_gives_on_wait_what_run_gives_and_is_reaped() -> None:
+    argv = [sys.executable, "-c", "import sys; print(sys.stdin.read()[::-1])"]
+    running = spawn.start(argv, ENV, b"abc")
+    assert running.wait() == spawn.run(argv, ENV, b"abc") == (0, b"cba\n", b"")
+    assert running.wait() == (0, b"cba\n", b"")  # asking again gives the same answer
+    with pytest.raises(ChildProcessError):
+        os.waitpid(running.pid or 0, os.WNOHANG)  # already reaped: no zombie left

@@ -1,0 +1,49 @@
+"""Git commands started ahead: the matching call takes their output; the rest are reaped."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from clearance.evidence.git import HEAD_AND_BRANCH, Git
+from helpers import Repo
+
+
+def test_the_first_matching_call_takes_the_started_output(repo: Repo) -> None:
+    repo.write("a.txt", "a\n")
+    repo.commit("initial")
+    repo.write("b.txt", "b\n")
+    repo.stage("b.txt")
+    git = Git(repo.path)
+    args = Git.changes_args()
+    git.start(*args)
+    git.started[args].wait()  # it has read the index as it stood
+    repo.write("c.txt", "c\n")
+    repo.stage("c.txt")
+    assert [c.path for c in git.changes()] == ["b.txt"]  # the started run's answer
+    assert [c.path for c in git.changes()] == ["b.txt", "c.txt"]  # a new run
+    assert git.started == {}
+
+
+def test_close_reaps_what_was_never_asked_for(repo: Repo) -> None:
+    repo.write("a.txt", "a\n")
+    repo.commit("initial")
+    git = Git(repo.path)
+    git.start(*HEAD_AND_BRANCH)
+    pid = git.started[HEAD_AND_BRANCH].pid
+    git.close()
+    assert git.started == {}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid or 0, os.WNOHANG)
+
+
+def test_without_git_the_start_is_quiet_and_the_call_explains(repo: Repo, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    git = Git(repo.path)
+    git.start(*HEAD_AND_BRANCH)
+    assert git.started == {}
+    from clearance.errors import GitError
+
+    with pytest.raises(GitError, match="cannot run git"):
+        git.head_and_branch()
