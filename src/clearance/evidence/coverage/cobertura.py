@@ -14,7 +14,7 @@ takes the same path as a line read alone.
 from __future__ import annotations
 
 import re
-from itertools import chain, compress
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, build
@@ -29,6 +29,7 @@ _CONDITION = re.compile(r"\((\d+)/(\d+)\)")
 # expat's flat [name, value, ...] list: `branch` alone (no condition-coverage)
 # adds nothing.
 _PLAIN = {4: ("number", "hits"), 6: ("number", "hits", "branch")}
+_KNOWN_NUMBERS = 1 << 16
 
 
 class _ClassLines:
@@ -68,6 +69,7 @@ class _Reader:
         self.current = _ClassLines("")
         self.in_methods = False
         self.branch_measured = False
+        self.known: dict[str, int] = {}
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag == "line":  # outside a <lines> run, or in a document with namespaces
@@ -107,37 +109,49 @@ class _Reader:
 
     def _lines(self, rows: list[list[str]]) -> None:
         """A batch of `<line>` attributes from a run, in document order."""
-        if self.in_methods:
+        if self.in_methods or self._plain(rows):
             return
         lengths = list(map(len, rows))
-        widths = set(lengths)
-        done = {width for width in widths & _PLAIN.keys()
-                if self._plain(rows if len(widths) == 1 else
-                               list(compress(rows, map(width.__eq__, lengths))), width)}
-        if done == widths:
-            return
+        done = {width for width in set(lengths) & _PLAIN.keys()
+                if self._plain(list(compress(rows, map(width.__eq__, lengths))))}
         for attrs, width in zip(rows, lengths, strict=True):
             if width not in done:
                 self._line(attributes(attrs))
 
-    def _plain(self, rows: list[list[str]], width: int) -> bool:
-        """Lines whose names are `_PLAIN[width]`, converted in bulk; False (nothing
-        recorded) if the names differ or a value is not a number."""
-        flat = list(chain.from_iterable(rows))
-        count = len(rows)
-        names = _PLAIN[width]
-        if any(flat[2 * i::width].count(name) != count for i, name in enumerate(names)):
-            return False
-        hits = flat[3::width]
+    def _plain(self, rows: list[list[str]]) -> bool:
+        """Lines of one shape of `_PLAIN`, converted in bulk; False, and nothing
+        recorded, for lines of other or several shapes or with a value that is not
+        a number (the per-line path then reports the first)."""
         try:
-            numbers = list(map(int, flat[1::width]))
+            columns = list(zip(*rows, strict=True))
+        except ValueError:
+            return False
+        names = _PLAIN.get(len(columns))
+        count = len(rows)
+        if names is None or any(columns[2 * i].count(name) != count for i, name in enumerate(names)):
+            return False
+        hits = columns[3]
+        try:
+            numbers = self._numbers(columns[1])
             ran = {value: int(value) > 0 for value in set(hits)}
         except ValueError:
-            return False  # the slow path raises it, for the first such line in the batch
+            return False
         current = self.current
         current.lines.update(numbers)
         current.covered.update(compress(numbers, map(ran.__getitem__, hits)))
         return True
+
+    def _numbers(self, values: tuple[str, ...]) -> list[int]:
+        """`int()` of each value. Line numbers repeat from file to file, so the
+        conversions are remembered, up to a bound."""
+        known = self.known
+        try:
+            return list(map(known.__getitem__, values))
+        except KeyError:
+            numbers = list(map(int, values))
+        if len(known) < _KNOWN_NUMBERS:
+            known.update(zip(values, numbers, strict=True))
+        return numbers
 
 
 def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:
