@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import NamedTuple
 
 from clearance.errors import EvidenceError
@@ -49,6 +50,7 @@ class TestCase(NamedTuple):
 
 
 TestCase.__test__ = False  # type: ignore[attr-defined]  # not a pytest test class, despite the name
+_OUTCOME = attrgetter("outcome")
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class JUnitResults:
     reports: tuple[str, ...]
 
     def count(self, outcome: str) -> int:
-        return sum(1 for case in self.cases if case.outcome == outcome)
+        return list(map(_OUTCOME, self.cases)).count(outcome)
 
     @property
     def total(self) -> int:
@@ -122,34 +124,41 @@ class _Reader:
         self.shift = -1  # set from the root: 1 for pytest, whose `line` counts from 0
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "testcase":  # the most frequent; never the root, which sets the shift
+            self.case, self.marks = attrs, {}
+            return
         if self.shift < 0:
             self.shift = 1 if attrs.get("name") == "pytest tests" else 0
         if tag == "testsuite":
             self.suites.append(attrs.get("name", ""))
-        elif tag == "testcase":
-            self.case, self.marks = attrs, {}
         elif tag in _MARKS and self.case is not None:
             self.mark_attrs.append(attrs)
             self.text.begin()
 
     def end(self, tag: str) -> None:
-        if tag == "testsuite" and self.suites:
-            self.suites.pop()
-        elif tag == "testcase" and self.case is not None:
-            self.cases.append(self._case(self.case))
-            self.case = None
+        if tag == "testcase":
+            if self.case is not None:
+                self.cases.append(self._case(self.case))
+                self.case = None
+        elif tag == "testsuite":
+            if self.suites:
+                self.suites.pop()
         elif tag in _MARKS and self.mark_attrs:
             attrs = self.mark_attrs.pop()
             self.marks.setdefault(_MARKS[tag], _message(attrs.get("message"), self.text.finish()))
 
     def _case(self, attrs: dict[str, str]) -> TestCase:
-        outcome = next((o for o in _PRECEDENCE if o in self.marks), "passed")
-        return TestCase(
-            name=attrs.get("name", ""), classname=attrs.get("classname", ""),
-            suite=self.suites[-1] if self.suites else "", outcome=outcome,
-            message=self.marks.get(outcome, ""), file=attrs.get("file") or None,
-            line=_line(attrs.get("line"), self.shift), report=self.path,
-        )
+        marks = self.marks
+        if marks:
+            outcome = next((o for o in _PRECEDENCE if o in marks), "passed")
+            message = marks.get(outcome, "")
+        else:
+            outcome, message = "passed", ""
+        line = attrs.get("line")
+        return TestCase(attrs.get("name", ""), attrs.get("classname", ""),
+                        self.suites[-1] if self.suites else "", outcome, message,
+                        attrs.get("file") or None, None if line is None else _line(line, self.shift),
+                        self.path)
 
 
 def _message(attribute: str | None, text: str) -> str:
@@ -161,9 +170,9 @@ def _message(attribute: str | None, text: str) -> str:
     return ""
 
 
-def _line(value: str | None, shift: int) -> int | None:
+def _line(value: str, shift: int) -> int | None:
     try:
-        number = int(value) + shift if value is not None else None
+        number = int(value) + shift
     except ValueError:
         return None
-    return number if number is not None and number > 0 else None
+    return number if number > 0 else None
