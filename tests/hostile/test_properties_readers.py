@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -197,3 +198,15 @@ def test_the_unmutated_samples_read_cleanly() -> None:
         assert read_report(evidence(), f"build/{name}").files
     (ROOT / "build" / "junit.xml").write_bytes(SAMPLES["junit"].read_bytes())
     assert read_junit(evidence(), ["build/junit.xml"]).total == 4
+
+
+@pytest.mark.parametrize("name", [b"coverage_schema", b"meta"])
+def test_a_coverage_data_file_with_a_table_name_that_is_not_utf8(name: bytes) -> None:
+    # Found by test_coverage_py_data_file: sqlite hands Python a name it cannot decode.
+    data = COVERAGE_PY["data"]
+    assert name in data
+    path = ROOT / "build" / ".coverage"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(data.replace(name, b"\x80" + name[1:], 1))
+    with pytest.raises(EvidenceError, match=r"not a coverage\.py data file"):
+        read_report(evidence(), "build/.coverage")

@@ -56,6 +56,7 @@ def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:
 
 def _measured(raw: bytes, path: str) -> tuple[bool, Measured]:
     """Whether arcs were measured, and the lines or arcs run per recorded file."""
+    import sqlite3
     import tempfile
 
     import coverage
@@ -74,6 +75,8 @@ def _measured(raw: bytes, path: str) -> tuple[bool, Measured]:
         except CoverageException as e:
             detail = re.sub(r"^Couldn't use data file '[^']*': ", "", str(e))
             raise EvidenceError(f"not a coverage.py data file: {detail}", path) from e
+        except (sqlite3.Error, UnicodeDecodeError) as e:  # damage below coverage.py's own checks
+            raise EvidenceError(f"not a coverage.py data file: {e}", path) from e
 
 
 def _check_schema(copy: Path, path: str) -> None:
@@ -84,7 +87,7 @@ def _check_schema(copy: Path, path: str) -> None:
         with contextlib.closing(sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)) as db:
             found = db.execute("select count(*) from sqlite_master where name = 'coverage_schema'")
             ours = found.fetchone()[0] == 1
-    except sqlite3.Error as e:
+    except (sqlite3.Error, UnicodeDecodeError) as e:  # a damaged file: text that is not UTF-8
         raise EvidenceError(f"not a coverage.py data file: {e}", path) from e
     if not ours:
         raise EvidenceError("not a coverage.py data file: an SQLite database without coverage.py's "
