@@ -37,3 +37,22 @@ def test_what_the_shapes_match() -> None:
     assert filter_paths(["/docs/README.md", "./.env"], paths) == ["docs/README.md", ".env", "app/.env"]
     assert filter_paths([".env", ".env.*"], paths) == [".env", "app/.env", "app/.env.local"]
     assert filter_paths(["home/**"], paths) == ["home/id_rsa", "home/id_rsa.pub"]
+
+
+def test_classes_follow_shell_globs_and_never_break() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "possible nested set" from the regex engine
+        cases = {
+            "[abc].py": (["a.py", "src/c.py"], ["d.py", "ab.py"]),
+            "[!a].py": (["b.py"], ["a.py"]),
+            "x[!a]y": (["xby"], ["x/y", "xay"]),  # a class never matches "/"
+            "[]]": (["]"], ["a"]),  # "]" first is a member
+            "[!]": (["[!]"], ["a", "!"]),  # no closing bracket: the characters themselves
+            "[z-a]": (["[z-a]"], ["z"]),  # a reversed range: the characters themselves
+            "[&&~~||]": (["&", "~", "|"], ["a"]),
+            "[a-c]*": (["beta"], ["delta"]),
+        }
+        for glob, (yes, no) in cases.items():
+            assert filter_paths([glob], yes + no) == yes, glob

@@ -27,20 +27,35 @@ def _translate_segment(segment: str) -> str:
             out.append("[^/]*")
         elif char == "?":
             out.append("[^/]")
-        elif char == "[":
-            end = segment.find("]", i + 2)
-            if end == -1:
-                out.append(re.escape(char))
-            else:
-                body = segment[i + 1 : end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end
+        elif char == "[" and (found := _class(segment, i)) is not None:
+            piece, i = found
+            out.append(piece)
         else:
             out.append(re.escape(char))
         i += 1
     return "".join(out)
+
+
+def _class(segment: str, start: int) -> tuple[str, int] | None:
+    """The regular expression of the class `[...]` opening at `start`, and where it closes;
+    None when the `[` opens no valid class and stands for itself.
+
+    As in shell globs: `!` first negates, a `]` first (after any `!`) is a member,
+    `a-z` is a range. A class never matches `/`.
+    """
+    body_start = start + 1
+    negate = segment[body_start:body_start + 1] == "!"
+    first = body_start + negate
+    end = segment.find("]", first + 1)  # a "]" in the first place is a member
+    if end == -1:
+        return None
+    members = "".join("\\" + c if c in "\\[]^&~|" else c for c in segment[first:end])
+    piece = f"[^/{members}]" if negate else f"(?!/)[{members}]"
+    try:
+        re.compile(piece)
+    except re.error:  # a reversed range such as [z-a]
+        return None
+    return piece, end
 
 
 def _segments(pattern: str) -> list[str]:

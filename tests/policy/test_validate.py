@@ -143,3 +143,13 @@ def test_alias_bombs_and_deep_nesting_are_configuration_errors(repo: Repo, cli, 
     assert run.code == 2
     assert "clearance.yaml" in run.err
     assert "Traceback" not in run.err
+
+
+def test_a_mapping_key_that_is_a_list_is_a_policy_error(repo, cli) -> None:
+    # Found by the mutation property test: "{f,&iles.exist: ...}" makes ruamel build an
+    # unhashable key and raise TypeError from inside its constructor.
+    repo.write("clearance.yaml", "rules:\n  - id: readme\n    check: {f,&iles.exist: {paths: [README.md]}}\n")
+    run = cli("validate", "--repo", repo.path)
+    assert run.code == 2
+    assert "clearance.yaml" in run.err and "not a plain value" in run.err
+    assert "Traceback" not in run.err

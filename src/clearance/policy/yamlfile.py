@@ -120,6 +120,9 @@ def parse_yaml(text: str, path: str) -> tuple[Any, Positions]:
         raise PolicyError(f"YAML syntax: {problem}", path, line, col) from e
     except (YAMLError, RecursionError) as e:
         raise PolicyError(f"YAML could not be read: {e}", path) from e
+    except TypeError as e:  # ruamel builds a mapping whose key is a list or a mapping
+        raise PolicyError(f"YAML could not be read: a key that is not a plain value ({e})", path,
+                          hint="quote the key, or remove the stray '&', '*', '[' or '{'") from e
     converter = _Converter(path)
     converter.positions[()] = (1, 1)
     data = converter.convert(raw, (), 0)
