@@ -24,3 +24,20 @@ else:
 def hexdigest(data: bytes) -> str:
     """The SHA-256 of some bytes, as 64 hex digits."""
     return sha256(data).hexdigest()
+
+
+def git_blob_id(data: bytes, object_format: str) -> str:
+    """The object id git gives a file of these bytes: `sha1` or `sha256` of `blob SIZE\\0DATA`."""
+    if object_format == "sha256":
+        digest = sha256(b"blob %d\0" % len(data))
+    else:
+        if TYPE_CHECKING:
+            from hashlib import sha1
+        else:
+            try:
+                from _sha1 import sha1
+            except ImportError:  # a build without the built-in module
+                from hashlib import sha1
+        digest = sha1(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()

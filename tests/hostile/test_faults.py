@@ -39,6 +39,9 @@ def test_a_corrupt_object_store_is_an_error_verdict(repo: Repo, cli) -> None:
     head = repo.commit("change")
     blob = repo.git("rev-parse", f"{head}:a.txt").strip()
     (repo.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    # The working tree no longer holds the object either (an identical copy would be read
+    # from disk, proven identical by its id): only git could give it, and git cannot.
+    repo.write("a.txt", "edited\n")
     run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base, "-f", "json")
     assert run.code == 1
     assert json.loads(run.out)["rules"][0]["verdict"] == "error"

@@ -7,6 +7,8 @@ with its digest, both for the run and for the rule that asked.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterable, Mapping
 
 from clearance.errors import EvidenceError
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     T = TypeVar("T")
     # Paths are given as strings (the command line) or path objects (tests, other tools).
     StrPath: TypeAlias = str | PathLike[str]
+
+WORKTREE_READ_LIMIT = 8 << 20  # larger files are read through git (no second read on a mismatch)
 
 
 
@@ -218,9 +222,10 @@ class Evidence:
         paths = list(paths)
         cache = self._blobs
         ids = {p: self._object_id(p) for p in paths if p not in cache}
-        contents = self.git.read_objects(i for i in ids.values() if i)
+        on_disk = self._same_on_disk(ids)
+        contents = self.git.read_objects(i for p, i in ids.items() if i and p not in on_disk)
         for path, object_id in ids.items():
-            data = contents.get(object_id) if object_id else None
+            data = on_disk[path] if path in on_disk else contents.get(object_id) if object_id else None
             if object_id and data is None:
                 raise EvidenceError("the file is in the snapshot but git cannot read its content",
                                     path, hint="the repository may be corrupt or shallow: run git fsck")
@@ -230,6 +235,29 @@ class Evidence:
             if data is not None:
                 self.note(record_for(path, data, "git"))
         return {p: cache[p] for p in paths}
+
+    def _same_on_disk(self, ids: Mapping[str, str | None]) -> dict[str, bytes]:
+        """The files whose working-tree copy is the very object under evaluation.
+
+        A commit usually stages files as they are on disk, and CI checks out
+        the head commit, so reading the file and checking that it hashes to
+        the object's id (as git would name it) gives its content without a
+        `git cat-file` process. A file that differs in any byte (an unstaged
+        edit, a line-ending filter), is not a regular file or is large is read
+        from git instead.
+        """
+        from clearance.digest import git_blob_id
+
+        root = os.fspath(self.spec.root)
+        found: dict[str, bytes] = {}
+        for path, object_id in ids.items():
+            if not object_id or len(object_id) not in (40, 64):
+                continue
+            data = _regular_file(os.path.join(root, path), WORKTREE_READ_LIMIT)
+            fmt = "sha1" if len(object_id) == 40 else "sha256"
+            if data is not None and git_blob_id(data, fmt) == object_id:
+                found[path] = data
+        return found
 
     def read(self, path: str) -> bytes | None:
         return self.read_many([path])[path]
@@ -288,6 +316,30 @@ class Evidence:
         data, record = self.files.read(path)
         self.note(record)
         return data
+
+
+def _regular_file(path: str, limit: int) -> bytes | None:
+    """The bytes of a regular file up to `limit` bytes; None for anything else.
+
+    Opened without following a final symbolic link and without blocking on a
+    FIFO, then checked on the open descriptor, so a file swapped for another
+    kind in between is not read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _read_message(path: StrPath) -> str:
