@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from clearance.errors import EvidenceError
 from clearance.evidence.coverage.model import CoverageData, FileCoverage
 
+_NOT_RUN = "changed line not run by the tests"
+
 
 @dataclass(frozen=True)
 class UncoveredLine:
@@ -61,7 +63,11 @@ def patch_coverage(data: CoverageData, changed: Mapping[str, set[int]],
             unmeasured.append(path)
             continue
         lines = sorted(changed[path] & _measured(cov))
-        missed = [UncoveredLine(path, n, _reason(cov, n)) for n in lines if not cov.line_covered(n, branch)]
+        if branch and cov.line_branches:
+            missed = [UncoveredLine(path, n, _reason(cov, n)) for n in lines if not cov.line_covered(n, True)]
+        else:  # a measured line is then covered when it ran
+            ran = cov.covered_lines
+            missed = [UncoveredLine(path, n, _NOT_RUN) for n in lines if n not in ran]
         if lines:
             files.append(PatchFile(path, len(lines), len(lines) - len(missed)))
         uncovered.extend(missed)
@@ -77,6 +83,6 @@ def _measured(cov: FileCoverage) -> frozenset[int]:
 
 def _reason(cov: FileCoverage, line: int) -> str:
     if line not in cov.covered_lines:
-        return "changed line not run by the tests"
+        return _NOT_RUN
     total, taken = cov.line_branches.get(line, (0, 0))
     return f"changed line: {taken} of {total} branches taken"

@@ -57,7 +57,7 @@ class PathMapper:
         folder, _, name = path.rpartition("/")
         if folder not in self.listings:
             self.listings[folder] = _listing(self.root / folder)
-        return name in self.listings[folder] and (self.root / path).is_file()
+        return name in self.listings[folder] and os.path.isfile(os.path.join(self.root, path))
 
     def repo_path(self, raw: str) -> str:
         path = _clean(raw)
