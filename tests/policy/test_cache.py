@@ -127,3 +127,32 @@ def test_no_cache_option_and_an_unwritable_directory(repo: Repo, cli, monkeypatc
     blocker.write_text("")
     monkeypatch.setenv("CLEARANCE_CACHE_DIR", str(blocker / "sub"))
     assert cli("check", "--repo", repo.path).code == 0
+
+
+def test_concurrent_runs_on_a_cold_cache_agree_and_leave_one_entry(repo: Repo) -> None:
+    import subprocess
+    import sys
+
+    setup(repo)
+    argv = [sys.executable, "-m", "clearance", "check", "--repo", str(repo.path), "-f", "json"]
+    procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(8)]
+    outs = [p.communicate() for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, [err for _, err in outs]
+    verdicts = {json.dumps({r["id"]: r["verdict"] for r in json.loads(out)["rules"]}) for out, _ in outs}
+    assert verdicts == {json.dumps({"license": "pass", "readme": "pass"})}
+    [entry] = cache_files()
+    assert entry_data(entry)["policy"]["name"] == "unnamed"
+    folder = Path(os.environ["CLEARANCE_CACHE_DIR"])
+    assert sorted(p.name for p in folder.iterdir()) == [entry.name]  # no temporary file left
+
+
+def test_a_temporary_file_of_an_interrupted_writer_is_never_read(repo: Repo, cli) -> None:
+    setup(repo)
+    rules(cli, repo)
+    [entry] = cache_files()
+    folder = entry.parent
+    (folder / ".policy-interrupted").write_bytes(entry.read_bytes()[:100])
+    entry.unlink()
+    assert rules(cli, repo) == {"license": "pass", "readme": "pass"}
+    assert entry_data(entry)["policy"]["name"] == "unnamed"
