@@ -58,20 +58,21 @@ class LeafRun:
     """Reads runs of many small elements (Cobertura's `<line/>`s) from their start tags alone.
 
     expat reports an empty element as a start and an end event: two Python calls
-    where one would do. A handler holding a `LeafRun` as `run` may call `enter()`
-    in `start` for an element whose children are mostly leaves named `collect`.
-    Until the run ends, those leaves' attributes are gathered, as expat's flat
-    `[name, value, name, value, ...]` lists (no dict built), and handed to `sink`
-    in batches: after each chunk of input and when the run ends. Leaves named
-    `skip` are passed over. Any other start tag ends the run first and reaches
-    the handler's `start` as usual; so does the end tag of any element that is
-    neither collected nor skipped (`</lines>`).
+    where one would do. A handler holding a `LeafRun` as `run` may call
+    `enter(tag)` in `start` for an element whose children are mostly leaves
+    named `collect`. Until the run ends, those leaves' attributes are gathered,
+    as expat's flat `[name, value, name, value, ...]` lists (no dict built), and
+    handed to `sink` in batches: after each chunk of input and when the run ends.
+    Leaves named `skip` are passed over. Any other start tag ends the run first
+    and reaches the handler's `start` as usual; so does any end tag of an element
+    that is neither collected nor skipped (`</lines>`).
 
-    No end event is delivered within a run for an empty element. The end tags
-    that do appear come through expat's default handler, which passes them to
-    the handler's `end`; everything else the default handler sees still goes to
-    defusedxml's handler (an undefined entity is still refused). Nothing changes
-    in a document with namespaces: `enter` then does nothing.
+    Within a run, no end event is delivered for an empty collected or skipped
+    element (`<line .../>`); every other end event reaches the handler's `end`.
+    The end tags come through expat's default handler while no end handler is
+    set; everything else the default handler sees still goes to defusedxml's
+    (an undefined entity is still refused). Nothing changes in a document with
+    namespaces, or for a tag with one: `enter` then does nothing.
     """
 
     def __init__(self, collect: str, skip: Collection[str], sink: Callable[[list[list[str]]], None]) -> None:
@@ -98,10 +99,23 @@ class LeafRun:
             return
         self._saved = (expat.StartElementHandler, expat.EndElementHandler, expat.DefaultHandlerExpand)
         expat.ordered_attributes = True
-        expat.StartElementHandler = self._start
-        expat.EndElementHandler = None  # ends of empty elements are then not reported at all
+        # Until the first child starts, an end event can only be the element's own:
+        # it was empty (`<lines/>`), and the run ends with it.
+        expat.StartElementHandler = self._first_child
+        expat.EndElementHandler = self._childless
         expat.DefaultHandlerExpand = self._default
         self.active = True
+
+    def _first_child(self, tag: str, attrs: list[str]) -> None:
+        self._expat.StartElementHandler = self._start
+        self._expat.EndElementHandler = None  # ends of empty elements are then not reported at all
+        assert self._start is not None
+        self._start(tag, attrs)
+
+    def _childless(self, tag: str) -> None:
+        self.leave()
+        assert self._handler is not None
+        self._handler.end(tag)
 
     def leave(self) -> None:
         """End the run: restore the handler's callbacks, then hand over what was gathered."""
