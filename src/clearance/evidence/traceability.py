@@ -36,15 +36,29 @@ FAILED = ("failed", "error")
 _SEPARATORS = re.compile("\\s+(?:>|\u203a)\\s+")
 _PARAMS = re.compile(r"(?<=\w)\[[^\]]*\]$")
 _SIGNATURE = re.compile(r"\([^)]*\)$")
-_TEST_PREFIX = re.compile(r"^(?:test_+|test(?=[A-Z0-9]))")
+_PREFIX_END = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # after `test`, as in `testSignIn`
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _PUNCTUATION = re.compile(r"[\W_]+")
 _WHITESPACE = re.compile(r"\s")
+# For `normalise` of ASCII text: A-Z to a-z, letters and digits kept, any other byte a space.
+_ASCII_WORDS = bytes(c + 32 if 65 <= c <= 90 else c if chr(c).isascii() and chr(c).isalnum() else 32
+                     for c in range(256))
 
 
 def normalise(text: str) -> str:
-    """Case-folded words separated by single spaces; punctuation is a separator."""
-    text = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+    """Case-folded words separated by single spaces; punctuation is a separator.
+
+    ASCII text, nearly every name, takes one byte translation: upper case to
+    lower, every character that is not a letter or digit (`_` included) to a
+    space, then words split and joined. That is what the regular expression
+    of the general path does to ASCII text (a property test compares both).
+    """
+    if text.isascii():
+        ascii_words = text.encode().translate(_ASCII_WORDS).split()
+        if ascii_words:
+            return b" ".join(ascii_words).decode()
+        return " ".join(text.lower().split())
+    text = unicodedata.normalize("NFKC", text).casefold()
     words = _PUNCTUATION.sub(" ", text).strip()
     return words or " ".join(text.split())
 
@@ -53,9 +67,18 @@ def title_keys(title: str) -> frozenset[str]:
     """Every normalised name a test title or JUnit case name stands for.
 
     Each step runs only when the title can hold what it removes: a run
-    reads tens of thousands of JUnit case names through here.
+    reads tens of thousands of JUnit case names through here. An ASCII
+    title of one word with no `>` or `]` (`test_sign_in`, `signIn()`, most
+    JUnit case names) has only the forms of an identifier.
     """
     title = title.strip()
+    if title.isascii() and ">" not in title and "]" not in title and len(title.split()) == 1:
+        bare = _without_test_prefix(title)
+        keys = {normalise(title), normalise(bare)}
+        if not bare.islower():
+            keys.add(normalise(_CAMEL.sub(" ", bare)))
+        keys.discard("")
+        return frozenset(keys)
     names = {title}
     if ">" in title or "\u203a" in title:
         parts = _SEPARATORS.split(title)
@@ -64,11 +87,22 @@ def title_keys(title: str) -> frozenset[str]:
         names.update({_PARAMS.sub("", name) for name in names})
     for name in list(names):
         if name and _WHITESPACE.search(name) is None:
-            bare = _TEST_PREFIX.sub("", name) if name.startswith("test") else name
+            bare = _without_test_prefix(name)
             names.add(bare)
             if not bare.islower():
                 names.add(_CAMEL.sub(" ", bare))
-    return frozenset(key for key in map(normalise, names) if key)
+    keys = set(map(normalise, names))
+    keys.discard("")
+    return frozenset(keys)
+
+
+def _without_test_prefix(name: str) -> str:
+    """A name without a leading `test_` (and more `_`), or `test` before a capital or digit."""
+    if not name.startswith("test"):
+        return name
+    if name.startswith("test_"):
+        return name[5:].lstrip("_")
+    return name[4:] if name[4:5] in _PREFIX_END else name
 
 
 def tag_set(tags: Iterable[str]) -> frozenset[str]:
