@@ -132,6 +132,19 @@ def test_results_passed_failed_not_run() -> None:
     assert found["Password hint after a failure"].result == "excluded"
 
 
+def test_results_of_outline_rows_count_for_the_outline() -> None:
+    spec = spec_of("sign_in.feature")
+    results = JUnitResults((case("test_sign_in_as_admin", "passed"),
+                            case("testSignInAsGuest", "failed"),  # @wip row: not looked up
+                            case("test_sign_in_as_nobody", "failed")), ())
+    outline = by_name(trace(spec, [], results=results))["Sign in as <role>"]
+    assert outline.result == "passed"
+    assert [c.name for c in outline.cases or ()] == ["test_sign_in_as_admin"]
+    results += JUnitResults((case("Sign in as editor()", "failed"),), ())
+    outline = by_name(trace(spec, [], results=results))["Sign in as <role>"]
+    assert outline.result == "failed"
+
+
 def test_vitest_describe_names_and_failures_win() -> None:
     spec = spec_of("sign_in.feature")
     results = JUnitResults((case("auth > Successful sign in", "passed", "test/auth.test.js"),

@@ -1,8 +1,10 @@
 """The fast paths of `normalise` and `title_keys` against the regular-expression reference.
 
-`REFERENCE_*` below are the implementations the fast paths replaced, kept
+`reference_*` below are the implementations the fast paths replaced, kept
 here unchanged: for any text the two must give the same keys, so the
-documented matching rules (docs/traceability.md) are untouched.
+documented matching rules (docs/traceability.md) are untouched. `may_name`,
+which lets JUnit cases be skipped without computing their keys, must never
+skip a case that has one of the keys looked up.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from clearance.evidence.traceability import normalise, title_keys
+from clearance.evidence.traceability import may_name, normalise, squash, title_keys
 
 _SEPARATORS = re.compile("\\s+(?:>|\u203a)\\s+")
 _PARAMS = re.compile(r"(?<=\w)\[[^\]]*\]$")
@@ -93,3 +95,29 @@ def test_normalise_is_the_reference(text: str) -> None:
 @example("test\x1fB")
 def test_title_keys_are_the_reference(title: str) -> None:
     assert title_keys(title) == reference_title_keys(title)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(TEXTS, st.lists(TEXTS, max_size=3))
+@example("test_case_12345", [])
+@example("testSignIn", [])
+@example("test__sign_in", ["other"])
+@example("auth > Successful sign in", [])
+@example("Sign in > Successful sign in", [])
+@example("test_sign_in[admin]", [])
+@example("test_!", [])
+@example("test", [])
+def test_may_name_keeps_every_case_that_has_a_key_looked_up(title: str, others: list[str]) -> None:
+    for key in reference_title_keys(title):
+        wanted = [key, *map(reference_normalise, others)]
+        assert may_name(title, squash(wanted)), key
+
+
+def test_may_name_skips_cases_without_a_key_looked_up() -> None:
+    squashed = squash(["feature 1 case 2", "sign in"])
+    assert not may_name("test_case_12", squashed)
+    assert not may_name("tests.test_m1.test_case_2", squashed)
+    assert may_name("testSignIn", squashed)
+    assert not may_name("Sign in (admin)", squashed)
+    assert may_name("Sign in as admin[x]", squashed)  # kept: the rule does not cover `]`
+    assert may_name("Sessão \u203a x", squashed)  # nor non-ASCII names

@@ -43,6 +43,8 @@ _WHITESPACE = re.compile(r"\s")
 # For `normalise` of ASCII text: A-Z to a-z, letters and digits kept, any other byte a space.
 _ASCII_WORDS = bytes(c + 32 if 65 <= c <= 90 else c if chr(c).isascii() and chr(c).isalnum() else 32
                      for c in range(256))
+_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+_ASCII_NOT_ALNUM = bytes(c for c in range(256) if not (chr(c).isascii() and chr(c).isalnum()))
 
 
 def normalise(text: str) -> str:
@@ -176,37 +178,76 @@ def trace(spec: Spec, titles: Sequence[TestTitle], exclude_tags: Iterable[str] =
     index = _Index()
     for title in titles:
         index.add(title, title_keys(title.name))
-    cases = _CaseIndex(results) if results is not None else None
-    return tuple(_trace(s, index, excluded, cases) for s in spec.scenarios)
+    scenarios = spec.scenarios
+    asked = [_asked(s, excluded) for s in scenarios]
+    cases = None
+    if results is not None:
+        wanted = {key for names in asked if names is not None for key in names.keys}
+        functions = {title.function for title in titles if title.function}
+        cases = _CaseIndex(results, wanted, functions)
+    return tuple(_trace(s, names, index, cases) for s, names in zip(scenarios, asked, strict=True))
 
 
-def _trace(scenario: Scenario, index: _Index, excluded: frozenset[str],
-           cases: _CaseIndex | None) -> Trace:
+@dataclass(frozen=True)
+class _Asked:
+    """The normalised names a scenario is looked up by: its own, then each row's."""
+
+    own: str
+    rows: tuple[Example, ...]  # the rows not excluded by tag
+    row_keys: tuple[str, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.own, *self.row_keys)
+
+
+def _asked(scenario: Scenario, excluded: frozenset[str]) -> _Asked | None:
+    """None for a scenario excluded by tag."""
     if tag_set(scenario.tags) & excluded:
+        return None
+    rows = tuple(r for r in scenario.examples if not tag_set(r.tags) & excluded)
+    return _Asked(normalise(scenario.name), rows, tuple(normalise(r.name) for r in rows))
+
+
+def _trace(scenario: Scenario, asked: _Asked | None, index: _Index,
+           cases: _CaseIndex | None) -> Trace:
+    if asked is None:
         return Trace(scenario, True, ())
-    own = normalise(scenario.name)
-    rows = [r for r in scenario.examples if not tag_set(r.tags) & excluded]
-    named_itself = index.find([own])
-    by_row = {r: index.find([normalise(r.name)]) for r in rows}
+    named_itself = index.find([asked.own])
+    by_row = {r: index.find([key]) for r, key in zip(asked.rows, asked.row_keys, strict=True)}
     tests: list[TestTitle] = list(named_itself)
     for found in by_row.values():
         tests.extend(t for t in found if t not in tests)
     unnamed = () if named_itself else tuple(r for r, found in by_row.items() if not found)
-    keys = [own, *(normalise(r.name) for r in rows)]
-    matched = None if cases is None else cases.find(keys, tests)
+    matched = None if cases is None else cases.find(asked.keys, tests)
     tests.sort(key=lambda t: (t.file, t.line))
     return Trace(scenario, False, tuple(tests), unnamed, matched)
 
 
 class _CaseIndex:
-    """JUnit cases by name, and by the function a test title is bound to."""
+    """JUnit cases by name, and by the function a test title is bound to.
 
-    def __init__(self, results: JUnitResults) -> None:
+    Only what a lookup can ask for is kept: the names in `wanted` (every
+    key of every scenario looked up) and the functions in `functions` (every
+    function a test title is bound to). A case's other keys could never be
+    found, so leaving them out changes no result.
+    """
+
+    def __init__(self, results: JUnitResults, wanted: set[str], functions: set[str]) -> None:
         self.names = _Index()
         self.functions: dict[str, list[TestCase]] = defaultdict(list)
+        squashed = squash(wanted)
         for case in results.cases:
-            self.names.add(case, title_keys(case.name))
-            self.functions[_function_name(case.name)].append(case)
+            if not may_name(case.name, squashed):
+                continue
+            keys = title_keys(case.name) & wanted
+            if keys:
+                self.names.add(case, keys)
+        if functions:
+            for case in results.cases:
+                function = _function_name(case.name)
+                if function in functions:
+                    self.functions[function].append(case)
 
     def find(self, keys: Sequence[str], tests: Sequence[TestTitle]) -> tuple[TestCase, ...]:
         found: list[TestCase] = self.names.find(keys)
@@ -215,6 +256,28 @@ class _CaseIndex:
                 found.extend(c for c in self.functions.get(test.function, ())
                              if c not in found and _same_source(c, test))
         return tuple(found)
+
+
+def squash(keys: Iterable[str]) -> frozenset[bytes]:
+    """Normalised names without their spaces, as `may_name` compares them."""
+    return frozenset(key.replace(" ", "").encode() for key in keys)
+
+
+def may_name(title: str, squashed: frozenset[bytes]) -> bool:
+    """False only when no key of `title_keys(title)` is among the names `squashed` came from.
+
+    For an ASCII title with no `>` or `]`, take S, its letters and digits
+    in lower case. When S is longer than 4, every key holds a letter or
+    digit, so without its spaces it is the letters and digits of the form it
+    was made from: the whole title (S), or one without a `test` prefix and
+    `_`s (S less its first 4), split at camelCase or not (spaces only).
+    So a key among the names has S or S[4:] among the squashed names.
+    Any other title may name anything.
+    """
+    if not title.isascii() or ">" in title or "]" in title:
+        return True
+    letters = title.encode().translate(_ASCII_LOWER, _ASCII_NOT_ALNUM)
+    return len(letters) <= 4 or letters in squashed or letters[4:] in squashed
 
 
 def _function_name(name: str) -> str:
