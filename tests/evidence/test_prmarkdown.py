@@ -6,7 +6,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from clearance.evidence import prmarkdown
 from clearance.evidence.prmarkdown import MAX_INLINE_CHARS, parse_markdown
 
 BODY = """\
@@ -153,3 +156,39 @@ def test_many_items_are_parsed_in_linear_time() -> None:
 def test_an_empty_body_has_nothing() -> None:
     doc = parse_markdown("")
     assert (doc.sections, doc.items, doc.links, doc.text) == ((), (), (), "")
+
+
+# Text made of pieces where inline rules start, or nearly do, and plain prose.
+_PIECES = ["Lorem ipsum", " ", "  ", "\n", "\t", "-", ":", ".", ",", "#", "##", "[", "]", "(", ")",
+           "[x]", "[ ]", "!", "<", ">", "&", "&amp;", "&#1;", "\\", "`", "``", "~", "~~", "*", "**", "_",
+           "https://github.com/o/r/pull/1", "<!-- c -->", "<b>", "\u00e9", "\U0001f483", "- [x] ",
+           "1. ", "> ", "```", "    ", "|", "|---|", "\r", "\r\n", "\x00", "{", "}", "@", "%", "=", "+"]
+_MARKDOWN = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MARKDOWN)
+@example("## Notes\n\nLorem ipsum, dolor: sit.\n")
+@example("- [x] done\n- [ ] not yet\n")
+@example("##\n\n[x]\n")
+@example("_emphasis_ here\n\n*strong* there\n")
+def test_plain_text_skips_the_inline_parser_with_the_same_result(text: str) -> None:
+    fast = parse_markdown(text)
+    with pytest.MonkeyPatch.context() as patch:  # "" is in any text: every paragraph goes to the parser
+        patch.setattr(prmarkdown, "INLINE_MARKS", ("",))
+        assert parse_markdown(text) == fast
+
+
+@given(st.text(st.characters(blacklist_characters="".join(prmarkdown.INLINE_MARKS))))
+@example("")
+@example("Lorem ipsum, dolor: sit amet -- #1 = 100% {x} @me ]")
+def test_text_without_inline_marks_gives_the_tokens_of_the_parser(content: str) -> None:
+    from markdown_it.token import Token
+
+    md = prmarkdown._parser()
+    parsed: list[Token] = []
+    md.inline.parse(content, md, {}, parsed)
+    assert len(parsed) <= 1  # one text token, none for no text
+    children = prmarkdown._Builder(md, {})._children(content)
+    assert [(c.type, c.content, c.level) for c in children] == [
+        (c.type, c.content, c.level) for c in parsed]

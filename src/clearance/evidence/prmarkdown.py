@@ -13,7 +13,10 @@ So HTML comments, fenced and indented code are not items: markdown-it makes
 them `html_block`, `fence` and `code_block` tokens with no list inside.
 Inline content is parsed paragraph by paragraph; a paragraph longer than
 `MAX_INLINE_CHARS` is taken as plain text (markdown-it's inline rules are
-quadratic on some input, such as a long run of `[`).
+quadratic on some input, such as a long run of `[`). Content holding none of
+the characters where an inline rule can start (`INLINE_MARKS`) is one text
+token, as the parser would make it, without running the parser (a test
+compares both).
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ if TYPE_CHECKING:
 MAX_INLINE_CHARS = 20_000
 TASK_MARKERS = ("[ ]", "[x]", "[X]")
 GFM_WHITESPACE = " \t\n\v\f\r"
+# Where the inline rules of the parser start: newline, escape, code span, strikethrough,
+# emphasis, link, image, autolink or inline HTML, entity. Any other text is plain text.
+INLINE_MARKS = ("\n", "\\", "`", "~", "*", "_", "[", "!", "<", "&")
 
 
 def normalise(text: str) -> str:
@@ -169,7 +175,9 @@ class _Builder:
         self._add(body)
 
     def _children(self, content: str) -> list[Token]:
-        if len(content) > MAX_INLINE_CHARS:
+        if not content:
+            return []
+        if len(content) > MAX_INLINE_CHARS or not any(mark in content for mark in INLINE_MARKS):
             from markdown_it.token import Token
 
             return [Token("text", "", 0, content=content)]
