@@ -17,8 +17,9 @@ is marked `suppressed` (§3.27.23); what each result means is in sarif_rules.py.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -31,6 +32,7 @@ from clearance.evidence.sarif_rules import is_suppressed, level_of, message_of, 
 from clearance.evidence.sarif_uri import artifact_path
 
 LEVELS = ("none", "note", "warning", "error")
+STREAM_ABOVE = 8 << 20  # bytes; larger logs are streamed (sarif_stream.py)
 _HINT = "check that the analysis step ran and wrote a SARIF 2.1.0 log"
 
 
@@ -115,9 +117,15 @@ def read_sarif(evidence: Evidence, globs: Sequence[str] | None = None,
 
 
 def _read_report(evidence: Evidence, path: str) -> tuple[SarifResults, InputRecord]:
-    data, record = evidence.files.read(path)
-    evidence.note(record)
-    log = _load_json(data, path)
+    streamed = evidence.files.resolve(path).stat().st_size > STREAM_ABOVE
+    if streamed:  # see sarif_stream.py: memory bounded by the findings, not the log
+        from clearance.evidence import sarif_stream
+
+        log, record = sarif_stream.skeleton(evidence.files, path, evidence.note)
+    else:
+        data, record = evidence.files.read(path)
+        evidence.note(record)
+        log = load_json(data, path)
     if not isinstance(log, dict):
         raise EvidenceError("not a SARIF log: the top level is not an object", path)
     if log.get("version") != "2.1.0":
@@ -127,14 +135,20 @@ def _read_report(evidence: Evidence, path: str) -> tuple[SarifResults, InputReco
     if not runs:
         raise EvidenceError("the log holds no run: no tool reported", path, hint=_HINT)
     roots = _roots(evidence)
+    entries: Generator[Any, None, None] | None = (
+        sarif_stream.results(evidence.files, path, record) if streamed else None)
     try:
-        found = [_run_results(run, f"runs[{i}]", path, roots) for i, run in enumerate(runs)]
+        found = [_run_results(run, f"runs[{i}]", path, roots, entries) for i, run in enumerate(runs)]
     except (AttributeError, TypeError, ValueError) as e:  # a property of an unexpected type
         raise EvidenceError(f"malformed SARIF log: {e}", path, hint=_HINT) from e
+    finally:
+        if entries is not None:
+            entries.close()
     return sum(found, SarifResults((), (path,), ())), record
 
 
-def _load_json(data: bytes, path: str) -> Any:
+def load_json(data: bytes, path: str) -> Any:
+    """A whole log as JSON; an error names the line and column where the JSON breaks."""
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
@@ -145,7 +159,10 @@ def _load_json(data: bytes, path: str) -> Any:
         raise EvidenceError(f"invalid JSON: {e}", path, hint=_HINT) from e
 
 
-def _run_results(run: Any, where: str, path: str, roots: tuple[str, ...]) -> SarifResults:
+def _run_results(run: Any, where: str, path: str, roots: tuple[str, ...],
+                 entries: Iterator[Any] | None = None) -> SarifResults:
+    """The findings of one run; `entries` streams the results of every run in order
+    (the run's own `results` then holds only as many placeholders)."""
     run = _object(run, where, path)
     driver = _object(_object(run.get("tool"), f"{where}.tool", path).get("driver"),
                      f"{where}.tool.driver", path)
@@ -156,9 +173,12 @@ def _run_results(run: Any, where: str, path: str, roots: tuple[str, ...]) -> Sar
     if run.get("results") is None:
         raise EvidenceError(f"{where} ({name}) has no results array: the tool did not complete",
                             path, hint=_HINT)
-    items = _array(run, "results", path, where)
+    listed = _array(run, "results", path, where)
+    items: Iterable[Any] = listed if entries is None else itertools.islice(entries, len(listed))
+    paths: dict[tuple[Any, ...], str | None] = {}  # artifact location -> repository path, per run
     results = tuple(_result(_object(item, f"{where}.results[{i}]", path), run, name,
-                            f"{where}.results[{i}]", path, roots) for i, item in enumerate(items))
+                            f"{where}.results[{i}]", path, roots, paths)
+                    for i, item in enumerate(items))
     return SarifResults(results, (), (name,))
 
 
@@ -170,28 +190,44 @@ def _check_execution(run: dict[str, Any], name: str, path: str) -> None:
 
 
 def _result(result: dict[str, Any], run: dict[str, Any], tool: str, where: str, path: str,
-            roots: tuple[str, ...]) -> SarifResult:
+            roots: tuple[str, ...], paths: dict[tuple[Any, ...], str | None]) -> SarifResult:
     rule_id, descriptor = rule_of(result, run)
     if not rule_id:
         raise EvidenceError(f"{where} names no rule (ruleId, rule.id or ruleIndex)", path)
     level = level_of(result, run, rule_id, descriptor)
     if level not in LEVELS:
         raise EvidenceError(f"{where}.level {level!r} is not one of {', '.join(LEVELS)}", path)
-    file, line, column = _location(result, run, roots)
+    file, line, column = _location(result, run, roots, paths)
     return SarifResult(tool, rule_id, level, message_of(result, descriptor), file, line, column, path,
                        suppressed=is_suppressed(result))
 
 
-def _location(result: dict[str, Any], run: dict[str, Any],
-              roots: tuple[str, ...]) -> tuple[str | None, int | None, int | None]:
+def _location(result: dict[str, Any], run: dict[str, Any], roots: tuple[str, ...],
+              paths: dict[tuple[Any, ...], str | None]) -> tuple[str | None, int | None, int | None]:
     locations = result.get("locations") or []
     first = locations[0] if isinstance(locations, list) and locations else {}
     physical = first.get("physicalLocation") if isinstance(first, dict) else None
     if not isinstance(physical, dict):
         return None, None, None
-    file = artifact_path(physical.get("artifactLocation") or {}, run, roots)
+    artifact = physical.get("artifactLocation") or {}
+    key = _artifact_key(artifact)
+    if key is None or key not in paths:
+        file = artifact_path(artifact, run, roots)
+        if key is not None:
+            paths[key] = file
+    else:
+        file = paths[key]
     region = _dict(physical.get("region"))
     return file, _positive(region.get("startLine")), _positive(region.get("startColumn"))
+
+
+def _artifact_key(artifact: Any) -> tuple[Any, ...] | None:
+    """What an artifact location's path depends on (`uri`, `uriBaseId`, `index`), when it
+    can key a cache: many results point into the same file."""
+    if not isinstance(artifact, dict):
+        return None
+    key = (artifact.get("uri"), artifact.get("uriBaseId"), artifact.get("index"))
+    return key if all(v is None or type(v) in (str, int) for v in key) else None
 
 
 def _positive(value: Any) -> int | None:

@@ -40,11 +40,28 @@ def _descriptors(run: dict[str, Any], component: Any) -> list[Any]:
 
 def _find_descriptor(rules: list[Any], rule_id: str) -> dict[str, Any]:
     """The descriptor with this id; a hierarchical id `A/b` falls back to `A` (§3.27.5)."""
-    for wanted in (rule_id, rule_id.split("/")[0]):
-        for rule in rules:
-            if isinstance(rule, dict) and rule.get("id") == wanted:
-                return rule
-    return {}
+    by_id = _by_id(rules)
+    return by_id.get(rule_id) or by_id.get(rule_id.split("/")[0]) or {}
+
+
+_INDEXES: dict[int, tuple[list[Any], dict[str, dict[str, Any]]]] = {}
+
+
+def _by_id(rules: list[Any]) -> dict[str, dict[str, Any]]:
+    """The first descriptor of each id, for a log's list of rules (tens of thousands of
+    results name a few hundred rules). The list is kept with its index, so its id
+    cannot be reused by another list while the index is cached."""
+    cached = _INDEXES.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    index: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+            index.setdefault(rule["id"], rule)
+    if len(_INDEXES) >= 8:
+        _INDEXES.clear()
+    _INDEXES[id(rules)] = (rules, index)
+    return index
 
 
 def level_of(result: dict[str, Any], run: dict[str, Any], rule_id: str,
