@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from clearance.errors import EvidenceError
-from clearance.evidence.context import Evidence, RunSpec
 from clearance.evidence import sarif
+from clearance.evidence.context import Evidence, RunSpec
 from clearance.evidence.sarif import SarifResults, read_sarif
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reports" / "sarif"
