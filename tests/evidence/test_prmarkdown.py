@@ -192,3 +192,14 @@ def test_text_without_inline_marks_gives_the_tokens_of_the_parser(content: str) 
     children = prmarkdown._Builder(md, {})._children(content)
     assert [(c.type, c.content, c.level) for c in children] == [
         (c.type, c.content, c.level) for c in parsed]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKDOWN)
+@example("a\r\nb\rc\n\r\n\x00d\r")
+@example("- [x] a\r- [ ] b\r\n\r\n## T\x00\r")
+def test_line_ends_are_those_of_the_normalize_rule(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    reference = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    assert prmarkdown._parser().parse(prmarkdown.line_ends(text)) == reference.parse(text)

@@ -118,13 +118,27 @@ def _parser() -> MarkdownIt:
 
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     md.disable("inline")  # run per paragraph below, within MAX_INLINE_CHARS
+    md.disable("normalize")  # done by `line_ends`, which leaves most text as it is
     return md
+
+
+def line_ends(text: str) -> str:
+    """What markdown-it's `normalize` rule makes of the text: CR LF and CR are LF, NUL is U+FFFD.
+
+    The rule runs two regular expressions over the whole body; text with
+    neither CR nor NUL, nearly every body, is returned as it is.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in text:
+        text = text.replace("\0", "\ufffd")
+    return text
 
 
 def parse_markdown(text: str) -> MarkdownDoc:
     md = _parser()
     env: dict[str, Any] = {}
-    tokens = md.parse(text, env)
+    tokens = md.parse(line_ends(text), env)
     builder = _Builder(md, env)
     for index, token in enumerate(tokens):
         builder.feed(tokens, index, token)
