@@ -13,7 +13,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -100,7 +99,8 @@ def cobertura(draw: st.DrawFn) -> str:
 @contextmanager
 def plain() -> Iterator[None]:
     """The reader without runs: every element through `start` and `end`, one at a time."""
-    with mock.patch.object(LeafRun, "connect", lambda self, expat, handler: None):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(xmlstream, "RUNS", False)
         yield
 
 
@@ -110,7 +110,8 @@ def outcome(data: bytes, chunk: int) -> object:
     path.write_bytes(data)
     evidence = Evidence(RunSpec(root=ROOT, stage="pr"), {})
     try:
-        with mock.patch.object(xmlstream, "CHUNK", chunk):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(xmlstream, "CHUNK", chunk)
             report = read_report(evidence, "build/coverage.xml", "cobertura")
     except EvidenceError as e:
         return ("error", str(e))
@@ -144,11 +145,12 @@ def big_report(classes: int, lines: int) -> bytes:
 
 
 @pytest.mark.parametrize("remembered", [1 << 16, 100])
-def test_a_report_over_many_chunks_reads_as_lines_read_alone(remembered: int) -> None:
+def test_a_report_over_many_chunks_reads_as_lines_read_alone(remembered: int,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     data = big_report(3, 20_000)
     assert len(data) > 8 * (1 << 16)
-    with mock.patch.object(cobertura_module, "_KNOWN_NUMBERS", remembered):
-        files, branch_measured = same_either_way(data)  # type: ignore[misc]
+    monkeypatch.setattr(cobertura_module, "_KNOWN_NUMBERS", remembered)
+    files, branch_measured = same_either_way(data)  # type: ignore[misc]
     assert branch_measured
     lines, covered, branches = files["m1.py"]
     assert lines == list(range(1, 20_001))

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,7 +60,8 @@ def events(data: bytes, with_run: bool, chunk: int) -> list[Event] | str:
     (ROOT / "doc.xml").write_bytes(data)
     recorder = Recorder(with_run)
     try:
-        with mock.patch.object(xmlstream, "CHUNK", chunk):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(xmlstream, "CHUNK", chunk)
             stream_xml(Evidence(RunSpec(root=ROOT, stage="pr"), {}), "doc.xml", recorder,
                        ("root",), "test", "")
     except EvidenceError as e:
