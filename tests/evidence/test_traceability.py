@@ -166,3 +166,16 @@ def test_matrix_row_shape() -> None:
         "tests": [{"file": "tests/test_sign_in.py", "line": 9, "name": "Rejected sign in"}],
         "result": "not-run",
     }
+
+
+def test_cases_bound_through_a_function_count_once_each() -> None:
+    # Thousands of parametrised cases of one bound function: each distinct case once,
+    # a case reported twice (the same record in two reports) once.
+    spec = spec_of("sign_in.feature")
+    tests = [title("Rejected sign in", 5, "test_rejected")]
+    params = [case(f"test_rejected[{n}]", "passed") for n in range(3000)]
+    results = JUnitResults((*params, params[7], case("test_rejected[x]", "failed")), ("build/junit.xml",))
+    cases = by_name(trace(spec, tests, results=results))["Rejected sign in"].cases
+    assert len(cases) == 3001
+    assert len(set(cases)) == len(cases)
+    assert cases[-1].outcome == "failed"

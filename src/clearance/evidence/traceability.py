@@ -251,10 +251,13 @@ class _CaseIndex:
 
     def find(self, keys: Sequence[str], tests: Sequence[TestTitle]) -> tuple[TestCase, ...]:
         found: list[TestCase] = self.names.find(keys)
+        seen = set(found)  # cases compare by value: a set keeps this linear in the cases bound
         for test in tests:
             if test.function:
-                found.extend(c for c in self.functions.get(test.function, ())
-                             if c not in found and _same_source(c, test))
+                for case in self.functions.get(test.function, ()):
+                    if case not in seen and _same_source(case, test):
+                        found.append(case)
+                        seen.add(case)
         return tuple(found)
 
 
