@@ -75,10 +75,7 @@ def title_keys(title: str) -> frozenset[str]:
     """
     title = title.strip()
     if title.isascii() and ">" not in title and "]" not in title and len(title.split()) == 1:
-        bare = _without_test_prefix(title)
-        keys = {normalise(title), normalise(bare)}
-        if not bare.islower():
-            keys.add(normalise(_CAMEL.sub(" ", bare)))
+        keys = set(map(normalise, _identifier_forms(title)))
         keys.discard("")
         return frozenset(keys)
     names = {title}
@@ -89,10 +86,7 @@ def title_keys(title: str) -> frozenset[str]:
         names.update({_PARAMS.sub("", name) for name in names})
     for name in list(names):
         if name and _WHITESPACE.search(name) is None:
-            bare = _without_test_prefix(name)
-            names.add(bare)
-            if not bare.islower():
-                names.add(_CAMEL.sub(" ", bare))
+            names.update(_identifier_forms(name))
     keys = set(map(normalise, names))
     keys.discard("")
     return frozenset(keys)
@@ -105,6 +99,12 @@ def _without_test_prefix(name: str) -> str:
     if name.startswith("test_"):
         return name[5:].lstrip("_")
     return name[4:] if name[4:5] in _PREFIX_END else name
+
+
+def _identifier_forms(name: str) -> tuple[str, ...]:
+    """A one-word name, without its `test` prefix, and split at camelCase when it has capitals."""
+    bare = _without_test_prefix(name)
+    return (name, bare) if bare.islower() else (name, bare, _CAMEL.sub(" ", bare))
 
 
 def tag_set(tags: Iterable[str]) -> frozenset[str]:
