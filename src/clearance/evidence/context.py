@@ -104,10 +104,6 @@ class Evidence:
         if record not in self.touched:
             self.touched.append(record)
 
-    def close(self) -> None:
-        """Reap git commands started ahead and never asked for."""
-        self.git.close()
-
     def start_rule(self, rule_id: str | None = None) -> None:
         self.touched = []
         self.rule_id = rule_id

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 DEFAULT_MAX_BYTES = 64 << 20
+TAIL = 64
 SKIP_DIRS = {".git", "node_modules", ".venv", "__pycache__"}
 
 
@@ -143,11 +144,14 @@ class HashingReader:
         import hashlib  # OpenSSL's SHA-256: the fastest on large reports
 
         self._hash = hashlib.sha256()
+        self.tail = b""  # the last TAIL bytes read: what ends the file once it is read
         self._handle = real.open("rb")
 
     def read(self, n: int = -1) -> bytes:
         data = self._handle.read(n)
         self.size += len(data)
+        if data:
+            self.tail = data[-TAIL:] if len(data) >= TAIL else (self.tail + data)[-TAIL:]
         if self.size > self.max_bytes:
             raise EvidenceError(
                 f"file is over the limit of {self.max_bytes} bytes", self.path,

@@ -81,7 +81,8 @@ def skeleton(files: InputFiles, path: str,
     finally:
         reader.close()
     note(record)
-    if len(documents) == 1 and isinstance(documents[0], dict) and not _ends_an_object(files, path):
+    closes_object = reader.tail.rstrip(b" \t\r\n").endswith(b"}")
+    if len(documents) == 1 and isinstance(documents[0], dict) and not closes_object:
         # yajl lets a trailing unterminated string pass (`{...}"`); json does not
         raise _explained(files, path, ValueError("trailing data after the log"))
     if len(documents) != 1:
@@ -104,13 +105,14 @@ def _check_depth(files: InputFiles, path: str, note: Callable[[InputRecord], Non
     try:
         kinds = map(operator.itemgetter(0), ijson.basic_parse(_NoBom(reader), use_float=True))
         deepest = max(itertools.accumulate(map(_DEPTH.get, kinds, itertools.repeat(0))), default=0)
+        if deepest > MAX_DEPTH:
+            note(reader.finish())
     except ijson.JSONError as e:
         note(reader.finish())
         raise _explained(files, path, e) from e
     finally:
         reader.close()
     if deepest > MAX_DEPTH:
-        note(open_stream(files, path).finish())
         raise EvidenceError(f"JSON nested deeper than {MAX_DEPTH} levels; not a SARIF log", path,
                             hint="check that the analysis step ran and wrote a SARIF 2.1.0 log")
 
@@ -129,18 +131,6 @@ def results(files: InputFiles, path: str, record: InputRecord) -> Generator[Any,
         raise _explained(files, path, e) from e
     finally:
         reader.close()
-
-
-def _ends_an_object(files: InputFiles, path: str) -> bool:
-    """Whether the file's last character other than JSON whitespace closes an object."""
-    real = files.resolve(path)
-    try:
-        with open(real, "rb") as handle:
-            handle.seek(max(0, real.stat().st_size - 64))
-            tail = handle.read()
-    except OSError:
-        return False
-    return tail.rstrip(b" \t\r\n").endswith(b"}")
 
 
 def _explained(files: InputFiles, path: str, error: Exception) -> EvidenceError:

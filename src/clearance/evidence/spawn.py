@@ -71,9 +71,9 @@ class Running:
 
     def wait(self) -> tuple[int, bytes, bytes]:
         """(exit code, standard output, standard error), once the program has ended."""
-        if self.done is not None or self.pid is None:
-            assert self.done is not None
+        if self.done is not None:  # asked before, or run by subprocess
             return self.done
+        assert self.pid is not None  # only the subprocess fallback has no pid, and it is done
         import select
 
         readers = {self.out: bytearray(), self.err: bytearray()}
