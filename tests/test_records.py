@@ -17,7 +17,7 @@ def test_a_record_is_a_tuple_with_fields_defaults_and_methods() -> None:
     assert isinstance(rule, tuple)
     assert Rule._fields[:4] == ("id", "kind", "params", "origin")
     assert (rule.title, rule.stages, rule.when) == ("", ("pr",), {})
-    assert rule.blocking is False and rule._replace(severity="error").blocking is True
+    assert rule._replace(severity="error") == (*rule[:8], "error", *rule[9:])
     assert str(origin) == "policy.yaml:4" and origin.column == 1
     assert rule._asdict()["origin"] == ("policy.yaml", 4, 1)
     assert Rule.__doc__ is not None and Rule.__qualname__ == "Rule"

@@ -12,7 +12,7 @@ from clearance import checks
 from clearance.checks import Finding, Outcome
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
-from clearance.pathmatch import filter_paths
+from clearance.pathmatch import as_list, filter_paths
 from clearance.policy.model import Policy, Rule, Waiver
 from clearance.results import RuleResult
 from clearance.waivers import WaiverJudge
@@ -20,7 +20,6 @@ from clearance.waivers import WaiverJudge
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
-    from typing import Any
 
 
 def evaluate(policy: Policy, evidence: Evidence, today: dt.date | str,
@@ -56,11 +55,11 @@ def _applies(rule: Rule, evidence: Evidence) -> Outcome | None:
     when = rule.when
     try:
         if "changed" in when:
-            globs = _as_list(when["changed"])
+            globs = as_list(when["changed"])
             if not filter_paths(globs, [c.path for c in evidence.changes]):
                 return Outcome("not-applicable", f"no changed file matches {', '.join(globs)}")
         if "branch" in when:
-            globs = _as_list(when["branch"])
+            globs = as_list(when["branch"])
             import fnmatch
 
             branch = evidence.branch or ""
@@ -89,10 +88,6 @@ def _error(error: EvidenceError) -> Outcome:
     findings = (Finding(error.path, error.line, error.column, detail),) if error.path else ()
     message = str(error)
     return Outcome("error", message, findings=findings)
-
-
-def _as_list(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
 
 
 __all__ = ["Waiver", "evaluate"]

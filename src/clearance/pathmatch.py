@@ -16,6 +16,15 @@ from functools import lru_cache
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from os import PathLike
+    from typing import Any
+
+
+def as_list(value: Any) -> list[str]:
+    """A glob or a list of globs as policies write them (`paths: x` or `paths: [x, y]`), as a
+    list; nothing (None) is the empty list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _translate_segment(segment: str) -> str:

@@ -15,14 +15,13 @@ from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import InputRecord
 from clearance.policy.model import Policy, Rule
 from clearance.records import NamedTuple
+from clearance.verdicts import VERDICTS, blocks
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 SCHEMA_ID = "https://clearance.dev/schemas/results-v1.json"
-VERDICTS = ("pass", "fail", "waived", "not-applicable", "pending", "error")
-BLOCKING = ("fail", "pending", "error")
 
 
 class RuleResult(NamedTuple):
@@ -37,16 +36,14 @@ class RuleResult(NamedTuple):
     data: dict[str, Any] = {}  # noqa: RUF012 - never mutated
     duration_ms: float | None = None
 
-    @property
-    def blocking(self) -> bool:
-        return self.rule.blocking and self.verdict in BLOCKING
-
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, fail_on: str) -> dict[str, Any]:
+        """The rule's record in the results document; `fail_on` decides whether it blocks."""
         rule = self.rule
         return {
             "id": rule.id, "title": rule.title, "checklist": rule.checklist,
             "kind": rule.kind, "stages": list(rule.stages), "severity": rule.severity,
-            "in_stage": self.in_stage, "verdict": self.verdict, "blocking": self.blocking,
+            "in_stage": self.in_stage, "verdict": self.verdict,
+            "blocking": blocks(self.verdict, rule.severity, fail_on),
             "message": self.message, "figure": self.figure,
             "findings": [f.to_dict() for f in self.findings],
             "evidence": [{"path": r.path, "sha256": r.sha256, "source": r.source}
@@ -61,7 +58,7 @@ class RuleResult(NamedTuple):
 def summarize(rules: list[dict[str, Any]], fail_on: str = "error") -> dict[str, Any]:
     """Counts by verdict and the overall verdict, from rule records."""
     counts = Counter(r["verdict"] for r in rules if r["in_stage"])
-    blocking = sum(1 for r in rules if blocks(r, fail_on))
+    blocking = sum(1 for r in rules if blocks(r["verdict"], r["severity"], fail_on))
     return {
         "verdict": "fail" if blocking else "pass",
         "blocking": blocking,
@@ -71,23 +68,13 @@ def summarize(rules: list[dict[str, Any]], fail_on: str = "error") -> dict[str, 
     }
 
 
-def blocks(rule: dict[str, Any], fail_on: str = "error") -> bool:
-    """Whether a rule record blocks under a fail-on level (error, warning, never)."""
-    if fail_on == "never" or rule["verdict"] not in BLOCKING:
-        return False
-    levels = {"error": ("error",), "warning": ("error", "warning")}[fail_on]
-    return bool(rule["severity"] in levels)
-
-
 def build_document(policy: Policy, results: list[RuleResult], evidence: Evidence,
                    when: str, fail_on: str, repository: str) -> dict[str, Any]:
     """The results document of one run (see schemas/results-v1.json); `when` is
     `YYYY-MM-DDTHH:MM:SSZ`."""
     from clearance import __version__
 
-    rules = [r.to_dict() for r in results]
-    for record in rules:
-        record["blocking"] = blocks(record, fail_on)
+    rules = [r.to_dict(fail_on) for r in results]
     doc: dict[str, Any] = encodable({
         "$schema": SCHEMA_ID,
         "version": 1,

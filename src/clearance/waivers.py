@@ -14,13 +14,12 @@ from clearance.errors import ClearanceError
 from clearance.evidence.context import Evidence
 from clearance.policy.model import Policy, Rule, Waiver
 from clearance.records import NamedTuple
+from clearance.verdicts import PROBLEMS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
     from typing import Any
-
-WAIVABLE = ("fail", "error", "pending")
 
 
 class Judgement(NamedTuple):
@@ -43,7 +42,7 @@ class WaiverJudge:
         described = [self._describe(w) for w in waivers]
         usable = [d for d in described if not d["expired"] and not d["refused"]]
         chosen = usable[0] if usable else described[0]
-        if outcome.verdict not in WAIVABLE:
+        if outcome.verdict not in PROBLEMS:
             return Judgement(outcome.verdict, outcome.message, {**chosen, "applied": False})
         if usable:
             text = f"waived by {chosen['owner']}: {chosen['reason']} ({outcome.message})"
@@ -62,11 +61,8 @@ class WaiverJudge:
         }
 
     def _refuses(self, waiver: Waiver) -> bool:
-        settings = self.policy.settings
-        stage = self.evidence.stage
-        refuse = (settings.get("self_granted_waivers") == "refuse"
-                  or stage in settings.get("refuse_self_granted_in", []))
-        return refuse and waiver.owner not in settings.get("waiver_granters", [])
+        granters = self.policy.settings.get("waiver_granters", [])
+        return self.policy.refuses_self_granted(self.evidence.stage) and waiver.owner not in granters
 
     def _self_granted(self, waiver: Waiver) -> bool:
         if self._base_keys is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from clearance.pathmatch import as_list as as_list  # the check kinds take it from here
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -14,13 +16,6 @@ GLOBS: dict[str, Any] = {
         {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
     ]
 }
-
-
-def as_list(value: Any) -> list[str]:
-    """A glob or a list of globs, as a list."""
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
 
 
 def regex_problems(params: dict[str, Any], *keys: str) -> list[tuple[tuple[str, ...], str]]:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from clearance.errors import EvidenceError
 from clearance.evidence.git import EMPTY_TREE, Change, Git
 from clearance.evidence.inputs import InputFiles, InputRecord, record_for
+from clearance.pathmatch import as_list
 from clearance.policy.model import COMMIT_STAGES
 from clearance.records import NamedTuple
 
@@ -302,8 +303,7 @@ class Evidence:
 
     def input_globs(self, name: str) -> list[str]:
         """The globs configured under `inputs.NAME`, as a list."""
-        value = self.inputs_config.get(name, [])
-        return [value] if isinstance(value, str) else list(value)
+        return as_list(self.inputs_config.get(name))
 
     def find_inputs(self, globs: Iterable[str]) -> list[str]:
         return self.files.find(globs)

@@ -55,6 +55,28 @@ def load_event(path: Path) -> tuple[dict[str, Any], bytes]:
     return data, raw
 
 
+def pull_request_refs(path: Path) -> dict[str, str]:
+    """The base and head shas and the head branch of a `pull_request` event, for the run
+    to take when the command line does not name them; nothing when the payload is
+    unreadable or not of a pull request (the rules that read it say why)."""
+    try:
+        event = read_event(path)
+    except EvidenceError:
+        return {}
+    pr = event.get("pull_request")
+    if not isinstance(pr, dict):
+        return {}
+    refs: dict[str, str] = {}
+    for side in ("base", "head"):
+        part = pr.get(side)
+        if isinstance(part, dict) and isinstance(part.get("sha"), str):
+            refs[side] = part["sha"]
+    head = pr.get("head")
+    if isinstance(head, dict) and isinstance(head.get("ref"), str):
+        refs["branch"] = head["ref"]
+    return refs
+
+
 def _read_limited(path: Path) -> bytes:
     try:
         with path.open("rb") as handle:

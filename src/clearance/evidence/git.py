@@ -66,6 +66,13 @@ class Git:
             except OSError:
                 return  # the call itself will say so
 
+    def start_index_reads(self, staged: bool) -> None:
+        """Start what every run on the index reads: the head and the branch and, when the
+        staged change is under evaluation (not only the message), the changed files."""
+        self.start(*HEAD_AND_BRANCH)
+        if staged:
+            self.start(*self.changes_args())
+
     def close(self) -> None:
         """Reap the commands started and never asked for."""
         for running in self.started.values():

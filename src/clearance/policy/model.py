@@ -40,10 +40,6 @@ class Rule(NamedTuple):
     when: dict[str, Any] = {}  # noqa: RUF012 - never mutated; a tuple field needs a plain default
     fix: str = ""
 
-    @property
-    def blocking(self) -> bool:
-        return self.severity == "error"
-
 
 class Waiver(NamedTuple):
     rule: str
@@ -86,6 +82,13 @@ class Policy(NamedTuple):
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+    def refuses_self_granted(self, stage: str) -> bool:
+        """Whether waivers and sign-offs the change itself adds are refused at this stage
+        (`settings.self_granted_waivers: refuse`, or the stage in `refuse_self_granted_in`)."""
+        settings = self.settings
+        return (settings.get("self_granted_waivers") == "refuse"
+                or stage in settings.get("refuse_self_granted_in", []))
 
     def rules_for(self, stage: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if stage in r.stages)

@@ -10,6 +10,7 @@
     upstream: {files: {...}}                # committed on the base branch after the branch point
     reports: {from: reports}                # written to disk below the repository, not committed
     message: "feat: discount"               # the commit message (commit-msg stage)
+    date: 2026-03-01                        # the day of the run (waivers expire by it)
     pr: {body: body.md, title: "feat: discount", author: ada}
     github: {reviews: [...], check_runs: [...], statuses: [...], mergeable: true}
     programs: {pnpm: {exit: 0, output: ok}} # stand-ins for the commands rules run
@@ -53,6 +54,7 @@ SCHEMA: dict[str, Any] = {
         "patch": {"type": "string", "minLength": 1},
         "branch": {"type": "string", "minLength": 1},
         "message": {"type": "string"},
+        "date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
         "pr": {
             "type": "object", "additionalProperties": False,
             "properties": {
@@ -147,9 +149,22 @@ def read_case(folder: Path, name: str) -> Case:
         case.tree(key)  # refuses folders that do not exist or lead out
     if "patch" in data:
         case.path(data["patch"])
+    if "date" in data:
+        _check_date(data["date"], where, positions)
     if "body" in data.get("pr", {}):
         case.path(data["pr"]["body"])
     return case
+
+
+def _check_date(text: str, where: Path, positions: dict[Any, Any]) -> None:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError as e:
+        line, column = positions.get(("date",), (1, 1))
+        raise PolicyError(f"date: '{text}' is not a day of the calendar", str(where), line, column,
+                          hint="write it as YYYY-MM-DD") from e
 
 
 def find_policy(folder: Path) -> Path | None:

@@ -1,10 +1,8 @@
-"""Run one case: build its repository, evaluate its stage through the code of
-`clearance check`, and compare each expected verdict with the one found."""
+"""Run one case: build its repository, evaluate its stage with `run_stage`, as
+`clearance check` does, and compare each expected verdict with the one found."""
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import hashlib
 import json
 import os
@@ -19,7 +17,7 @@ from clearance.policy.loader import Document, load_policy
 from clearance.policy.model import COMMIT_STAGES, Policy
 from clearance.policytest.case import Case
 from clearance.policytest.workspace import Workspace, build, remove
-from clearance.results import RuleResult
+from clearance.run import run_spec, run_stage, run_time
 
 REPOSITORY = "acme/app"
 TOKEN = "policy-test-token"
@@ -43,38 +41,39 @@ def run_case(case: Case, policies: dict[tuple[str, str], Policy]) -> list[Mismat
     folder = Path(tempfile.mkdtemp(prefix="clearance-test-"))
     try:
         space = build(case, folder)
-        results = evaluate_case(case, policy, space, folder)
+        doc = evaluate_case(case, policy, space, folder)
     finally:
         remove(folder)
-    found = {r.rule.id: r for r in results}
+    found = {r["id"]: r for r in doc["rules"]}
     mismatches = []
     for rule_id, wanted in case.expect.items():
         result = found.get(rule_id)
         if result is None:
             mismatches.append(Mismatch(case.name, rule_id, wanted, "nothing", "no such rule in the policy"))
-        elif result.verdict != wanted:
-            mismatches.append(Mismatch(case.name, rule_id, wanted, result.verdict, result.message))
+        elif result["verdict"] != wanted:
+            mismatches.append(Mismatch(case.name, rule_id, wanted, result["verdict"], result["message"]))
     return mismatches
 
 
-def evaluate_case(case: Case, policy: Policy, space: Workspace, folder: Path) -> list[RuleResult]:
-    from clearance.commands.check import run_spec
-    from clearance.engine import evaluate
-    from clearance.evidence.context import Evidence
-
+def evaluate_case(case: Case, policy: Policy, space: Workspace, folder: Path) -> dict[str, Any]:
+    """The results document of the case's stage, as `clearance check` would write it."""
     event = _event_file(case, space, folder)
     message = _message_file(case, folder)
-    args = argparse.Namespace(event=str(event) if event else None, stage=case.stage,
-                              base=space.base, head=space.head, branch=space.branch, files=[],
-                              message_file=str(message) if message else None, pr_body=None)
     github = case.data.get("github")
     with _api(github, space) as url, _path_first(space.bin):
         env = {"GITHUB_REPOSITORY": REPOSITORY}
         if url is not None:
             env.update(GITHUB_API_URL=url, CLEARANCE_GITHUB_TOKEN=TOKEN)
-        spec = run_spec(args, str(space.root), policy, env)
-        evidence = Evidence(spec, policy.inputs)
-        return evaluate(policy, evidence, dt.date.today(), timings=False)
+        spec = run_spec(str(space.root), case.stage, policy, env, base=space.base, head=space.head,
+                        branch=space.branch, message_file=str(message) if message else None,
+                        event=str(event) if event else None)
+        return run_stage(policy, spec, _when(case), repository=REPOSITORY, timings=False)
+
+
+def _when(case: Case) -> str:
+    """The case's `date` (waivers expire by it), else now as `clearance check` takes it."""
+    day = case.data.get("date")
+    return f"{day}T12:00:00Z" if day else run_time(os.environ)
 
 
 def _policy(case: Case, cache: dict[tuple[str, str], Policy]) -> Policy:

@@ -20,6 +20,19 @@ REPORTERS: dict[str, str] = {
 }
 
 
+def policy_file(doc: Mapping[str, Any]) -> str | None:
+    """The repository's own policy file, the last one applied: where a rule of a built-in
+    pack is pointed at, and where a waiver goes."""
+    own = [f["path"] for f in doc["policy"]["files"] if in_repository(f["path"])]
+    return own[-1] if own else None
+
+
+def in_repository(path: str) -> bool:
+    """A repository-relative path (not `builtin:`, not absolute, no `..`)."""
+    drive = len(path) > 2 and path[1] == ":" and path[2] in "/\\"
+    return not (path.startswith(("builtin:", "/")) or drive or ".." in path.split("/"))
+
+
 def render(name: str, doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
     """The document in one format."""
     module = importlib.import_module(REPORTERS[name])

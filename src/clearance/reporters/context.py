@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clearance.reporters.sections import coverage_tables, pr_checklist, traceability_tables
+from clearance.verdicts import PROBLEMS
 
 SEPARATOR = "\u203a"  # ›, between the parts of a rule's `checklist`
 OTHER_GROUP = "Other rules"
@@ -30,7 +31,6 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "not-applicable": ("\u2013", "not applicable"),
 }
 OTHER_STAGE = ("\u2013", "other stage")
-ATTENTION = ("fail", "error", "pending")
 
 _cache: dict[str, dict[str, Any]] = {}
 
@@ -55,8 +55,8 @@ def _build(doc: Mapping[str, Any], digest: str) -> dict[str, Any]:
         "run": dict(doc["run"]),
         "policy": {**doc["policy"], "files": list(doc["policy"]["files"])},
         "summary": _summary(doc["summary"]),
-        "attention": sorted((r for r in in_stage if r["verdict"] in ATTENTION),
-                            key=lambda r: (not r["blocking"], ATTENTION.index(r["verdict"]))),
+        "attention": sorted((r for r in in_stage if r["verdict"] in PROBLEMS),
+                            key=lambda r: (not r["blocking"], PROBLEMS.index(r["verdict"]))),
         "waivers": [r for r in rules if r["waiver"]],
         "attestations": [r for r in rules if r["attestation"]],
         "groups": _groups(rules),
@@ -102,6 +102,7 @@ def _rule(r: Mapping[str, Any], anchor: str) -> dict[str, Any]:
         "kind": r["kind"], "stages": ", ".join(r["stages"]), "severity": r["severity"],
         "in_stage": r["in_stage"], "verdict": r["verdict"] if r["in_stage"] else "other-stage",
         "symbol": symbol, "label": label, "blocking": r["blocking"],
+        "reported": r["in_stage"] and r["verdict"] in (*PROBLEMS, "waived"),
         "message": r["message"], "figure": r["figure"], "fix": r["fix"],
         "origin": f"{r['origin']['path']}:{r['origin']['line']}",
         "findings": [_finding(f) for f in r["findings"]],

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from clearance.github_actions import command, new_token, stop_commands
-from clearance.reporters import text
+from clearance.reporters import in_repository, policy_file, text
+from clearance.verdicts import PROBLEMS
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
-SHOWN = ("fail", "error", "pending")
 MAX_FINDINGS = 20
 
 
@@ -41,7 +41,7 @@ def rule_commands(rule: Mapping[str, Any], policy: str | None) -> list[str]:
     if rule["verdict"] == "waived":
         where = (rule["waiver"] or {}).get("origin") or rule["origin"]
         return [command("notice", {**_origin(where, policy), "title": title}, _waived(rule))]
-    if rule["verdict"] not in SHOWN:
+    if rule["verdict"] not in PROBLEMS:
         return []
     level = LEVELS[rule["severity"]]
     label = {"fail": "", "error": "evidence error: ", "pending": "pending: "}[rule["verdict"]]
@@ -55,18 +55,6 @@ def rule_commands(rule: Mapping[str, Any], policy: str | None) -> list[str]:
         out.append(command(level, {**_origin(rule["origin"], policy), "title": title},
                            f"{label}{rule['message']}{_fix(rule)}"))
     return out
-
-
-def policy_file(doc: Mapping[str, Any]) -> str | None:
-    """The repository's own policy file: where a rule from a built-in pack is pointed at."""
-    own = [f["path"] for f in doc["policy"]["files"] if in_repository(f["path"])]
-    return own[-1] if own else None
-
-
-def in_repository(path: str) -> bool:
-    """A repository-relative path (not `builtin:`, not absolute, no `..`)."""
-    drive = len(path) > 2 and path[1] == ":" and path[2] in "/\\"
-    return not (path.startswith(("builtin:", "/")) or drive or ".." in path.split("/"))
 
 
 def summary(doc: Mapping[str, Any]) -> str:

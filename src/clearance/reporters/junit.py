@@ -24,6 +24,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
+from clearance.verdicts import PROBLEMS
+
 _INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 SEPARATOR = " › "
 
@@ -50,7 +52,7 @@ def testcase(rule: Mapping[str, Any], stage: str) -> ET.Element:
     case = ET.Element("testcase", {"classname": _xml(section or f"clearance.{stage}"),
                                    "name": _xml(name), "time": _seconds(rule["duration_ms"])})
     verdict = rule["verdict"]
-    if verdict in ("fail", "pending", "error"):
+    if verdict in PROBLEMS:
         tag = "error" if verdict == "error" else "failure"
         outcome = ET.SubElement(case, tag, {"message": _xml(rule["message"]), "type": verdict})
         outcome.text = _xml(details(rule))

@@ -22,11 +22,12 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from clearance.reporters.github import in_repository, policy_file
+from clearance.reporters import in_repository, policy_file
+from clearance.verdicts import PROBLEMS
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-REPORTED = ("fail", "error", "pending", "waived")
+REPORTED = (*PROBLEMS, "waived")
 INFO_URI = "https://clearance.dev"
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from clearance.reporters import policy_file
 from clearance.textsafe import clean
+from clearance.verdicts import PROBLEMS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-SHOWN = ("fail", "error", "pending")
 WORDS = {"pass": "passed", "fail": "failed", "waived": "waived",
          "not-applicable": "not applicable", "pending": "pending", "error": "errors"}
 MAX_FINDINGS = 20
@@ -30,7 +31,7 @@ def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
     for rule in doc["rules"]:
         if not rule["in_stage"]:
             continue
-        if rule["verdict"] in SHOWN:
+        if rule["verdict"] in PROBLEMS:
             lines.extend(_problem(rule, waive_in))
         elif options.get("verbose"):
             lines.append(f"{_paint(rule['verdict'], color)} {rule['id']}: {clean(rule['message'])}")
@@ -66,9 +67,7 @@ def _where(path: str, line: int | None) -> str:
 
 
 def _waiver_file(doc: Mapping[str, Any]) -> str:
-    own = [f["path"] for f in doc["policy"]["files"]
-           if not f["path"].startswith(("builtin:", "/"))]  # not a pack, not a generated file
-    return own[-1] if own else "clearance.yaml"
+    return policy_file(doc) or "clearance.yaml"
 
 
 def _summary(doc: Mapping[str, Any], color: bool) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from clearance.pathmatch import as_list
 from clearance.policy.model import Policy, Rule
 
 PR_STAGES = ("pr", "merge")
@@ -83,8 +84,7 @@ def _when(rule: Rule) -> str:
     changed = rule.when.get("changed")
     if not changed:
         return ""
-    globs = [changed] if isinstance(changed, str) else list(changed)
-    return f"Needed only when the change touches {', '.join(globs)}."
+    return f"Needed only when the change touches {', '.join(as_list(changed))}."
 
 
 def _render(policy: Policy, found: _Template) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from clearance.errors import EvidenceError
 from clearance.evidence.coverage import read_report
 from clearance.evidence.coverage.model import CoverageData
+from clearance.pathmatch import as_list
 
 if TYPE_CHECKING:
     from clearance.evidence.context import Evidence
@@ -23,8 +24,7 @@ def suite_globs(evidence: Evidence, name: str) -> list[str]:
         known = ", ".join(sorted(suites)) or "none"
         raise EvidenceError(f"no coverage suite named '{name}' (suites: {known})",
                             hint="name its report files under inputs.coverage in the policy")
-    value = suites[name]
-    return [value] if isinstance(value, str) else list(value)
+    return as_list(suites[name])
 
 
 def coverage_suite(evidence: Evidence, name: str) -> CoverageData:

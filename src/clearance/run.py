@@ -1,0 +1,99 @@
+"""One run of one stage: the only way a verdict is reached.
+
+    policy + RunSpec + time + fail-on  ->  run_stage  ->  results document
+
+`clearance check`, `clearance test` and the GitHub Action (which runs
+`check`) all go through `run_spec` and `run_stage`, so the same evidence
+gives the same verdicts whichever front end asks. A front end's own work is
+only to say what it was given (its arguments, its environment) and to write
+the document in the formats asked.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+
+from clearance.errors import UsageError
+from clearance.policy.model import COMMIT_STAGES, Policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from clearance.evidence.context import RunSpec
+    from clearance.evidence.git import Git
+
+
+def run_stage(policy: Policy, spec: RunSpec, when: str, fail_on: str = "error", *,
+              repository: str | None = None, git: Git | None = None,
+              timings: bool = True) -> dict[str, Any]:
+    """Evaluate the policy's rules at `spec.stage` and return the results document.
+
+    `when` is the run's time, `YYYY-MM-DDTHH:MM:SSZ` (see `run_time`): its date
+    decides which waivers have expired. `git` may be one whose commands were
+    started ahead (`Git.start_index_reads`); `timings=False` leaves each rule's
+    duration out, for reproducible documents.
+    """
+    from clearance.engine import evaluate
+    from clearance.evidence.context import Evidence
+    from clearance.results import build_document
+
+    evidence = Evidence(spec, policy.inputs, policy.attestors, git=git)
+    results = evaluate(policy, evidence, when[:10], timings=timings)
+    return build_document(policy, results, evidence, when, fail_on,
+                          repository=repository or os.path.basename(os.fspath(spec.root)))
+
+
+def run_spec(root: str, stage: str, policy: Policy, env: Mapping[str, str], *,
+             base: str | None = None, head: str | None = None, branch: str | None = None,
+             files: Sequence[str] = (), message_file: str | None = None,
+             pr_body: str | None = None, pr_body_text: str | None = None,
+             event: str | None = None) -> RunSpec:
+    """What the evidence layer needs: what the caller was given first, the environment
+    (a GitHub workflow's, a pre-commit hook's) second, the event payload last."""
+    from clearance.evidence.context import RunSpec
+
+    event = event or (None if stage in COMMIT_STAGES else env.get("GITHUB_EVENT_PATH")) or None
+    refs = _event_refs(event) if event else {}
+    if stage == "push":
+        base = base or env.get("PRE_COMMIT_FROM_REF")
+        head = head or env.get("PRE_COMMIT_TO_REF")
+    if stage == "commit-msg" and message_file is None and len(files) == 1:
+        message_file, files = files[0], ()  # a commit-msg hook passes the message file as FILES
+    return RunSpec(
+        root=root, stage=stage, base=base or refs.get("base"), head=head or refs.get("head"),
+        branch=branch or refs.get("branch") or env.get("GITHUB_HEAD_REF") or None,
+        files=tuple(files), message_file=message_file or None,
+        pr_body_file=pr_body or None, pr_body_text=pr_body_text, event_file=event,
+        github_token=env.get("CLEARANCE_GITHUB_TOKEN") or env.get("GITHUB_TOKEN"),
+        github_api=env.get("GITHUB_API_URL", "https://api.github.com"),
+        github_repository=env.get("GITHUB_REPOSITORY"),
+        allow_commands=bool(policy.settings.get("commands", False)),
+        refuse_self_granted=policy.refuses_self_granted(stage),
+        max_input_bytes=policy.settings.get("max_input_bytes"),
+    )
+
+
+def _event_refs(event: str) -> dict[str, str]:
+    from pathlib import Path  # only with an event: a commit hook has none
+
+    from clearance.evidence.event import pull_request_refs
+
+    return pull_request_refs(Path(event))
+
+
+def run_time(env: Mapping[str, str]) -> str:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible output), as `YYYY-MM-DDTHH:MM:SSZ` in UTC.
+
+    The `time` module rather than `datetime`: a commit hook does not import it.
+    """
+    epoch = env.get("SOURCE_DATE_EPOCH")
+    try:
+        moment = time.gmtime(None if epoch is None else int(epoch))
+    except (ValueError, OverflowError, OSError) as e:
+        raise UsageError(f"SOURCE_DATE_EPOCH is not a whole number of seconds: {epoch!r}") from e
+    if not 1 <= moment.tm_year <= 9999:
+        raise UsageError(f"SOURCE_DATE_EPOCH is outside the years 1 to 9999: {epoch!r}")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", moment)
