@@ -12,21 +12,12 @@ from typing import Any
 import pytest
 
 from clearance.errors import EvidenceError
-from clearance.evidence import sarif
 from clearance.evidence.context import Evidence, RunSpec
 from clearance.evidence.sarif import SarifResults, read_sarif
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reports" / "sarif"
 RUFF = Path(sys.executable).parent / "ruff"
 FIXTURE_ROOT = "file:///tmp/clearance-fixture-sarif/"
-
-
-@pytest.fixture(autouse=True, params=["read whole", "streamed"])
-def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test here runs twice: logs read whole (json) and streamed (ijson, for large logs)."""
-    if request.param == "streamed":
-        monkeypatch.setattr(sarif, "STREAM_ABOVE", -1)
-    return str(request.param)
 
 
 def evidence_in(root: Path, sarif: object = None) -> Evidence:

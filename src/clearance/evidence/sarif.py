@@ -13,13 +13,16 @@ configuration override, then the rule's `defaultConfiguration.level`, then
 `originalUriBaseIds`, %-decoded, and made relative to the repository root
 (sarif_uri.py). A result with accepted suppressions (in source or external)
 is marked `suppressed` (§3.27.23); what each result means is in sarif_rules.py.
+
+Every log, whatever its size, is read as a stream (sarif_stream.py): each
+result becomes a finding as it is read, with the members of its run read so
+far; a run whose rules, invocations, base URIs or artifacts come after its
+results has its results read again, once the whole log is known.
 """
 
 from __future__ import annotations
 
-import itertools
-import json
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -29,11 +32,10 @@ from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import InputRecord
 from clearance.evidence.sarif_rules import is_suppressed, level_of, message_of, rule_of
+from clearance.evidence.sarif_stream import CHUNK_BYTES, HINT, RunRecord, read_file
 from clearance.evidence.sarif_uri import artifact_path
 
 LEVELS = ("none", "note", "warning", "error")
-STREAM_ABOVE = 8 << 20  # bytes; larger logs are streamed (sarif_stream.py)
-_HINT = "check that the analysis step ran and wrote a SARIF 2.1.0 log"
 
 
 @dataclass(frozen=True)
@@ -96,18 +98,19 @@ def sarif_globs(evidence: Evidence, tool: str | None = None) -> tuple[list[str],
 
 
 def read_sarif(evidence: Evidence, globs: Sequence[str] | None = None,
-               tool: str | None = None) -> SarifResults:
-    """The results of every log the globs name (default: `inputs.sarif`)."""
+               tool: str | None = None, chunk_bytes: int = CHUNK_BYTES) -> SarifResults:
+    """The results of every log the globs name (default: `inputs.sarif`); each log is
+    read `chunk_bytes` at a time (sarif_stream.py)."""
     patterns, driver = (list(globs), tool) if globs is not None else sarif_globs(evidence, tool)
     if not patterns:
         raise EvidenceError("no SARIF reports configured",
                             hint="set inputs.sarif in the policy or `reports` in the rule")
     paths = evidence.find_inputs(patterns)
     if not paths:
-        raise EvidenceError(f"no SARIF report matches {', '.join(patterns)}", hint=_HINT)
+        raise EvidenceError(f"no SARIF report matches {', '.join(patterns)}", hint=HINT)
     found = SarifResults((), (), ())
     for path in paths:
-        log, record = evidence.memo(f"sarif:{path}", partial(_read_report, evidence, path))
+        log, record = evidence.memo(f"sarif:{path}", partial(_read_report, evidence, path, chunk_bytes))
         evidence.note(record)
         found += log if driver is None else log.of_tool(driver)
     if driver is not None and not found.tools:
@@ -116,16 +119,20 @@ def read_sarif(evidence: Evidence, globs: Sequence[str] | None = None,
     return found
 
 
-def _read_report(evidence: Evidence, path: str) -> tuple[SarifResults, InputRecord]:
-    streamed = evidence.files.resolve(path).stat().st_size > STREAM_ABOVE
-    if streamed:  # see sarif_stream.py: memory bounded by the findings, not the log
-        from clearance.evidence import sarif_stream
+def _read_report(evidence: Evidence, path: str, chunk_bytes: int) -> tuple[SarifResults, InputRecord]:
+    """One log, read once; twice when a run's rules or base URIs come after its results."""
+    reading = _Resolver(path, _roots(evidence))
+    log, record = read_file(evidence.files, path, reading.as_read, evidence.note, chunk_bytes)
+    evidence.note(record)
+    runs = _runs_of(log, path)
+    late = {run.serial: run for run in runs if isinstance(run, RunRecord) and run.late}
+    if late:
+        read_file(evidence.files, path, partial(reading.again, late), evidence.note, chunk_bytes, record)
+    found = [_run_results(run, f"runs[{i}]", path) for i, run in enumerate(runs)]
+    return sum(found, SarifResults((), (path,), ())), record
 
-        log, record = sarif_stream.skeleton(evidence.files, path, evidence.note)
-    else:
-        data, record = evidence.files.read(path)
-        evidence.note(record)
-        log = load_json(data, path)
+
+def _runs_of(log: Any, path: str) -> list[Any]:
     if not isinstance(log, dict):
         raise EvidenceError("not a SARIF log: the top level is not an object", path)
     if log.get("version") != "2.1.0":
@@ -133,60 +140,74 @@ def _read_report(evidence: Evidence, path: str) -> tuple[SarifResults, InputReco
                             path, hint="have the tool write SARIF 2.1.0")
     runs = _array(log, "runs", path, "")
     if not runs:
-        raise EvidenceError("the log holds no run: no tool reported", path, hint=_HINT)
-    roots = _roots(evidence)
-    entries: Generator[Any, None, None] | None = (
-        sarif_stream.results(evidence.files, path, record) if streamed else None)
-    try:
-        found = [_run_results(run, f"runs[{i}]", path, roots, entries) for i, run in enumerate(runs)]
-    except (AttributeError, TypeError, ValueError) as e:  # a property of an unexpected type
-        raise EvidenceError(f"malformed SARIF log: {e}", path, hint=_HINT) from e
-    finally:
-        if entries is not None:
-            entries.close()
-    return sum(found, SarifResults((), (path,), ())), record
+        raise EvidenceError("the log holds no run: no tool reported", path, hint=HINT)
+    return runs
 
 
-def load_json(data: bytes, path: str) -> Any:
-    """A whole log as JSON; an error names the line and column where the JSON breaks."""
-    try:
-        return json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as e:
-        raise EvidenceError("not UTF-8 text, so not a SARIF log", path) from e
-    except json.JSONDecodeError as e:
-        raise EvidenceError(f"invalid JSON: {e.msg}", path, e.lineno, e.colno, hint=_HINT) from e
-    except (ValueError, RecursionError) as e:
-        raise EvidenceError(f"invalid JSON: {e}", path, hint=_HINT) from e
+class _Resolver:
+    """Turns results into findings as they are read, with the members of their run."""
+
+    def __init__(self, path: str, roots: tuple[str, ...]) -> None:
+        self.path = path
+        self.roots = roots
+
+    def as_read(self, run: RunRecord, index: int, item: Any) -> None:
+        """First reading: with what the run has shown so far (a late run is read again)."""
+        self.resolve(run, index, item, run)
+
+    def again(self, late: dict[int, RunRecord], run: RunRecord, index: int, item: Any) -> None:
+        """Second reading: the results of late runs, with all of their first reading's members."""
+        if run.serial in late:
+            self.resolve(late[run.serial], index, item, late[run.serial])
+
+    def resolve(self, run: RunRecord, index: int, item: Any, into: RunRecord) -> None:
+        if index == 0:  # a run may hold `results` twice: the last one counts, as for json
+            into.findings, into.error, into.paths = [], None, {}
+        name = _driver_name(run.context)
+        if into.error is not None or name is None:  # a run without a tool is refused as a whole
+            return
+        where = f"runs[{run.index}].results[{index}]"
+        try:
+            into.findings.append(_result(_object(item, where, self.path), run.context, name, where,
+                                         self.path, self.roots, into.paths))
+        except EvidenceError as e:
+            into.error = e
+        except (AttributeError, TypeError, ValueError) as e:  # a property of an unexpected type
+            into.error = EvidenceError(f"malformed SARIF log: {e}", self.path, hint=HINT)
+            into.error.__cause__ = e
 
 
-def _run_results(run: Any, where: str, path: str, roots: tuple[str, ...],
-                 entries: Iterator[Any] | None = None) -> SarifResults:
-    """The findings of one run; `entries` streams the results of every run in order
-    (the run's own `results` then holds only as many placeholders)."""
-    run = _object(run, where, path)
-    driver = _object(_object(run.get("tool"), f"{where}.tool", path).get("driver"),
+def _driver_name(context: dict[str, Any]) -> str | None:
+    driver = _dict(_dict(context.get("tool")).get("driver"))
+    name = driver.get("name")
+    return name if isinstance(name, str) and name else None
+
+
+def _run_results(run: Any, where: str, path: str) -> SarifResults:
+    """The findings of one run, or the first thing wrong with it."""
+    if not isinstance(run, RunRecord):
+        raise EvidenceError(f"{where} is not an object", path, hint=HINT)
+    driver = _object(_object(run.context.get("tool"), f"{where}.tool", path).get("driver"),
                      f"{where}.tool.driver", path)
     name = driver.get("name")
     if not isinstance(name, str) or not name:
         raise EvidenceError(f"{where}.tool.driver.name is missing", path)
-    _check_execution(run, name, path)
-    if run.get("results") is None:
+    _check_execution(run.context, name, path)
+    if run.results is None:
         raise EvidenceError(f"{where} ({name}) has no results array: the tool did not complete",
-                            path, hint=_HINT)
-    listed = _array(run, "results", path, where)
-    items: Iterable[Any] = listed if entries is None else itertools.islice(entries, len(listed))
-    paths: dict[tuple[Any, ...], str | None] = {}  # artifact location -> repository path, per run
-    results = tuple(_result(_object(item, f"{where}.results[{i}]", path), run, name,
-                            f"{where}.results[{i}]", path, roots, paths)
-                    for i, item in enumerate(items))
-    return SarifResults(results, (), (name,))
+                            path, hint=HINT)
+    if not run.is_array:
+        raise EvidenceError(f"{where}.results is missing or not an array", path, hint=HINT)
+    if run.error is not None:
+        raise run.error
+    return SarifResults(tuple(run.findings), (), (name,))
 
 
 def _check_execution(run: dict[str, Any], name: str, path: str) -> None:
     for invocation in run.get("invocations") or []:
         if isinstance(invocation, dict) and invocation.get("executionSuccessful") is False:
             raise EvidenceError(f"{name} reports that its execution failed "
-                                "(invocations[].executionSuccessful is false)", path, hint=_HINT)
+                                "(invocations[].executionSuccessful is false)", path, hint=HINT)
 
 
 def _result(result: dict[str, Any], run: dict[str, Any], tool: str, where: str, path: str,
@@ -246,7 +267,7 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def _object(value: Any, where: str, path: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise EvidenceError(f"{where or 'the log'} is not an object", path, hint=_HINT)
+        raise EvidenceError(f"{where or 'the log'} is not an object", path, hint=HINT)
     return value
 
 
@@ -254,7 +275,7 @@ def _array(value: dict[str, Any], key: str, path: str, where: str) -> list[Any]:
     items = value.get(key)
     if not isinstance(items, list):
         name = f"{where}.{key}" if where else key
-        raise EvidenceError(f"{name} is missing or not an array", path, hint=_HINT)
+        raise EvidenceError(f"{name} is missing or not an array", path, hint=HINT)
     return items
 
 

@@ -1,150 +1,251 @@
-"""Large SARIF logs read as a stream: memory bounded by the findings kept, not the log.
+"""SARIF logs read as a stream of text: one reader at every size, memory bounded by the findings.
 
-`json.loads` on a 50 MB log builds about 400 MB of Python objects; most of it is
-the `results` arrays, whose entries carry code flows, related locations, fixes
-and fingerprints that no verdict reads. A log over `sarif.STREAM_ABOVE` bytes is
-read with ijson (yajl's C parser) in two passes over the file:
+`json.loads` on a 50 MB log builds about 400 MB of Python objects, most of
+them in the `results` arrays, whose entries carry code flows, related
+locations, fixes and fingerprints that no verdict reads. Here the log is
+decoded in chunks, the four levels that lead to the results (the log object,
+`runs`, each run, its `results`) are walked by hand, and every other value,
+each result included, is parsed whole by the json module's own scanner
+(`JSONDecoder.raw_decode`). So the grammar, the numbers and the messages of
+invalid JSON are json's at every size, and a result is turned into a finding
+(by `on_result`) and dropped before the next is read.
 
-1. the whole log except the content of each result: every event under
-   `runs.item.results.item.` is dropped by C-level iterator filters before the
-   events reach ijson's object builder, so each result becomes `{}` and each
-   run keeps its tool, invocations, base URIs and artifacts, and the number of
-   its results;
-2. the results alone (`runs.item.results.item`), one object at a time, each
-   turned into a finding with its run's metadata before the next is built.
-
-A first, cheaper pass checks the nesting depth (see `_check_depth`). All passes
-go through `HashingReader` (size limit, digest); a file that changes between
-them is an error rather than a mix of two logs.
+Of a run, only the members a result's meaning depends on are kept
+(`RESULT_CONTEXT`); when one of them comes after the run's results, those
+results could not be resolved as they were read, the run is marked `late`, and
+the caller reads the file a second time for them. Nesting depth is bounded by
+the json scanner's recursion guard; the size limit and the digest are
+`HashingReader`'s.
 """
 
 from __future__ import annotations
 
-import itertools
-import operator
-from collections.abc import Callable, Generator
+import codecs
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from clearance.errors import EvidenceError
 from clearance.evidence.inputs import HashingReader, InputFiles, InputRecord, open_stream
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+CHUNK_BYTES = 1 << 20  # read at a time; a value longer than what is held doubles it
+RESULT_CONTEXT = ("tool", "invocations", "originalUriBaseIds", "artifacts")
+HINT = "check that the analysis step ran and wrote a SARIF 2.1.0 log"
+_SPACE = re.compile(r"[ \t\n\r]*")  # json's whitespace
+# How far from the end of the text read so far a parse error can be caused by
+# the text stopping there: a cut literal (`-Infinit`) or number (`1.5e`). An
+# unterminated string is the other such error, wherever it started.
+_CUT_REACH = 16
+_UNTERMINATED = "Unterminated string"
 
-# The prefix of every event the first pass drops: anything inside a result. (A
-# result's own keys still arrive, without values: they build nothing.)
-_INSIDE_RESULT = "runs.item.results.item."
-_BOM = b"\xef\xbb\xbf"
-MAX_DEPTH = 64  # SARIF logs nest about 12 levels deep; properties bags a few more
-_DEPTH = {"start_map": 1, "start_array": 1, "end_map": -1, "end_array": -1}
 
+class JsonText:
+    """The decoded text of a file, read a chunk at a time, and a position in it."""
 
-class _NoBom:
-    """A binary reader that skips a leading UTF-8 byte order mark (as utf-8-sig does)."""
-
-    def __init__(self, reader: HashingReader) -> None:
+    def __init__(self, reader: HashingReader, chunk_bytes: int = CHUNK_BYTES) -> None:
         self.reader = reader
-        self.first = True
+        self.path = reader.path
+        self.chunk_bytes = chunk_bytes
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")()  # a leading BOM is skipped
+        self._scan = json.JSONDecoder().raw_decode
+        self.text = ""
+        self.pos = 0
+        self.at_end = False
+        self.dropped = 0  # characters read and dropped before `text`
+        self._lines = 0  # newlines among them
+        self._line_start = 0  # where the line holding text[0] starts
 
-    def read(self, n: int = -1) -> bytes:
-        data = self.reader.read(n)
-        if self.first and data:  # ijson first reads 0 bytes, to learn bytes from text
-            self.first = False
-            if data.startswith(_BOM):
-                return data[len(_BOM):]
-        return data
-
-
-def skeleton(files: InputFiles, path: str,
-             note: Callable[[InputRecord], None]) -> tuple[Any, InputRecord]:
-    """The log with every result reduced to `{}` (their number kept), and the file's record.
-
-    `note` gets the record as soon as the file is read, also when it is not JSON:
-    what was refused is still on the record.
-    """
-    import ijson
-
-    _check_depth(files, path, note)
-    reader = open_stream(files, path)
-    try:
-        events = ijson.parse(_NoBom(reader), use_float=True)
-        kept, probe = itertools.tee(events)
-        prefixes = map(operator.itemgetter(0), probe)
-        inside = map(str.startswith, prefixes, itertools.repeat(_INSIDE_RESULT))
-        wanted = map(operator.not_, inside)
+    def _more(self) -> bool:
+        """Read more text after what is held, dropping what lies before `pos`; False at the end."""
+        if self.at_end:
+            return False
+        data = self.reader.read(max(self.chunk_bytes, len(self.text) - self.pos))
         try:
-            documents = list(ijson.items(itertools.compress(kept, wanted), ""))
-        except ijson.JSONError as e:
-            note(reader.finish())
-            raise _explained(files, path, e) from e
+            new = self._decoder.decode(data, final=not data)
+        except UnicodeDecodeError as e:
+            raise EvidenceError("not UTF-8 text, so not a SARIF log", self.path) from e
+        if not data:
+            self.at_end = True
+            return False
+        cut = self.pos
+        if (newlines := self.text.count("\n", 0, cut)) > 0:
+            self._lines += newlines
+            self._line_start = self.dropped + self.text.rfind("\n", 0, cut) + 1
+        self.dropped += cut
+        self.text = self.text[cut:] + new
+        self.pos = 0
+        return True
+
+    def peek(self) -> str:
+        """The next character after whitespace ("" at the end of the file)."""
+        while True:
+            match = _SPACE.match(self.text, self.pos)
+            assert match is not None  # the pattern matches the empty string
+            self.pos = match.end()
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self._more():
+                return ""
+
+    def value(self) -> Any:
+        """The JSON value that starts here, parsed whole by the json module."""
+        self.peek()
+        while True:
+            try:
+                found, end = self._scan(self.text, self.pos)
+            except json.JSONDecodeError as e:
+                if self._cut_short(e) and self._more():
+                    continue
+                raise self.invalid(e.msg, e.pos) from e
+            except RecursionError as e:
+                raise self.refused("invalid JSON: nested too deeply") from e
+            except ValueError as e:  # an integer of more digits than Python converts
+                raise self.refused(f"invalid JSON: {e}") from e
+            if end < len(self.text) or not self._more():  # a number at the end may go on
+                self.pos = end
+                return found
+
+    def _cut_short(self, error: json.JSONDecodeError) -> bool:
+        """Whether the error may come from the text read so far stopping where it does."""
+        return error.msg.startswith(_UNTERMINATED) or error.pos + _CUT_REACH >= len(self.text)
+
+    def expect(self, char: str, message: str) -> None:
+        if self.peek() != char:
+            raise self.invalid(message, self.pos)
+        self.pos += 1
+
+    def invalid(self, message: str, pos: int) -> EvidenceError:
+        """Invalid JSON at a position of the text held, with json's line and column."""
+        line = self._lines + self.text.count("\n", 0, pos) + 1
+        before = self.text.rfind("\n", 0, pos)
+        column = pos - before if before >= 0 else self.dropped + pos - self._line_start + 1
+        return self.refused(f"invalid JSON: {message}", line, column)
+
+    def refused(self, message: str, line: int | None = None, column: int | None = None) -> EvidenceError:
+        """The error of a file that is not JSON, once the rest of it is known to be UTF-8:
+        a file that is not UTF-8 is refused as such wherever the JSON breaks, as
+        decoding it whole would."""
+        while self._more():
+            self.pos = len(self.text)
+        return EvidenceError(message, self.path, line, column, hint=HINT)
+
+
+class RunRecord:
+    """One run as read: the members results depend on, and what its results gave."""
+
+    def __init__(self, index: int, serial: int) -> None:
+        self.index = index  # in `runs`
+        self.serial = serial  # among every run object of the file, in file order
+        self.context: dict[str, Any] = {}
+        self.results: Any = None  # a non-array `results` as it is; an array's length
+        self.is_array = False
+        self.late = False  # a member of RESULT_CONTEXT came after results were read
+        self.findings: list[Any] = []
+        self.error: EvidenceError | None = None
+        self.paths: dict[Any, Any] = {}  # artifact location -> repository path
+
+
+OnResult = Callable[[RunRecord, int, Any], None]
+
+
+def read_file(files: InputFiles, path: str, on_result: OnResult, note: Callable[[InputRecord], None],
+              chunk_bytes: int = CHUNK_BYTES, earlier: InputRecord | None = None) -> tuple[Any, InputRecord]:
+    """`read_log` over one file, and the file's record. A file that is not JSON is still
+    given to `note`; with the record of an `earlier` reading, the file must not have changed."""
+    reader = open_stream(files, path)
+    try:
+        log = read_log(JsonText(reader, chunk_bytes), on_result)
         record = reader.finish()
-    finally:
-        reader.close()
-    note(record)
-    closes_object = reader.tail.rstrip(b" \t\r\n").endswith(b"}")
-    if len(documents) == 1 and isinstance(documents[0], dict) and not closes_object:
-        # yajl lets a trailing unterminated string pass (`{...}"`); json does not
-        raise _explained(files, path, ValueError("trailing data after the log"))
-    if len(documents) != 1:
-        raise EvidenceError("invalid JSON: no value" if not documents else "invalid JSON: extra data",
-                            path, hint="check that the analysis step ran and wrote a SARIF 2.1.0 log")
-    return documents[0], record
+    except EvidenceError:
+        _note_rest(reader, note)
+        raise
+    if earlier is not None and record.sha256 != earlier.sha256:
+        raise EvidenceError("the file changed while it was read", path,
+                            hint="read the log after the step that writes it has finished")
+    return log, record
 
 
-def _check_depth(files: InputFiles, path: str, note: Callable[[InputRecord], None]) -> None:
-    """Refuse a log nested deeper than MAX_DEPTH before ijson builds its prefixes.
-
-    ijson names every event by the path to it (`runs.item.results.item...`), so
-    a hostile log of 100,000 nested arrays would make strings of quadratic total
-    size. This pass reads structure events only (no prefixes) through C-level
-    iterators and keeps the deepest level reached.
-    """
-    import ijson
-
-    reader = open_stream(files, path)
+def _note_rest(reader: HashingReader, note: Callable[[InputRecord], None]) -> None:
     try:
-        kinds = map(operator.itemgetter(0), ijson.basic_parse(_NoBom(reader), use_float=True))
-        deepest = max(itertools.accumulate(map(_DEPTH.get, kinds, itertools.repeat(0))), default=0)
-        if deepest > MAX_DEPTH:
-            note(reader.finish())
-    except ijson.JSONError as e:
         note(reader.finish())
-        raise _explained(files, path, e) from e
-    finally:
-        reader.close()
-    if deepest > MAX_DEPTH:
-        raise EvidenceError(f"JSON nested deeper than {MAX_DEPTH} levels; not a SARIF log", path,
-                            hint="check that the analysis step ran and wrote a SARIF 2.1.0 log")
-
-
-def results(files: InputFiles, path: str, record: InputRecord) -> Generator[Any, None, None]:
-    """Every entry of every run's `results`, in log order, from a second read of the file."""
-    import ijson
-
-    reader = open_stream(files, path)
-    try:
-        yield from ijson.items(_NoBom(reader), "runs.item.results.item", use_float=True)
-        if reader.finish().sha256 != record.sha256:
-            raise EvidenceError("the file changed while it was read", path,
-                                hint="read the log after the step that writes it has finished")
-    except ijson.JSONError as e:
-        raise _explained(files, path, e) from e
-    finally:
+    except EvidenceError:  # over the size limit
         reader.close()
 
 
-def _explained(files: InputFiles, path: str, error: Exception) -> EvidenceError:
-    """The error of a log that is not JSON, as a whole read names it (line and column).
+def read_log(text: JsonText, on_result: OnResult) -> Any:
+    """The log, whose runs are `RunRecord`s, with `on_result(run, index, result)` called
+    for each result as it is read. Any other shape is returned as json reads it."""
+    first = text.peek()
+    if first == "\ufeff" and text.pos + text.dropped == 0:  # a second byte order mark
+        raise text.invalid("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0)
+    if first != "{":
+        log = text.value()
+    else:
+        log = {}
+        serials = iter(range(1 << 62))
+        for key in _members(text):
+            log[key] = _runs(text, on_result, serials) if key == "runs" and text.peek() == "[" \
+                else text.value()
+        log = {key: log[key] for key in ("version", "runs") if key in log}
+    if text.peek() != "":
+        raise text.invalid("Extra data", text.pos)
+    return log
 
-    yajl says what broke but not where; a broken log is read once more, whole,
-    so that both ways of reading it give the same message.
-    """
-    from clearance.evidence.sarif import load_json
 
-    try:
-        load_json(files.read(path)[0], path)
-    except EvidenceError as explained:
-        return explained
-    detail = str(error).strip().splitlines()  # JSON to Python, not to yajl (NaN, say)
-    return EvidenceError(f"invalid JSON: {detail[0] if detail else type(error).__name__}", path,
-                         hint="check that the analysis step ran and wrote a SARIF 2.1.0 log")
+def _members(text: JsonText) -> Iterator[str]:
+    """The keys of the object that starts here; the caller reads each value."""
+    text.pos += 1  # {
+    if text.peek() == "}":
+        text.pos += 1
+        return
+    while True:
+        if text.peek() != '"':
+            raise text.invalid("Expecting property name enclosed in double quotes", text.pos)
+        key = text.value()
+        text.expect(":", "Expecting ':' delimiter")
+        yield key
+        if text.peek() == "}":
+            text.pos += 1
+            return
+        text.expect(",", "Expecting ',' delimiter")
+
+
+def _elements(text: JsonText) -> Iterator[int]:
+    """The index of each element of the array that starts here; the caller reads each."""
+    text.pos += 1  # [
+    if text.peek() == "]":
+        text.pos += 1
+        return
+    index = 0
+    while True:
+        yield index
+        index += 1
+        if text.peek() == "]":
+            text.pos += 1
+            return
+        text.expect(",", "Expecting ',' delimiter")
+
+
+def _runs(text: JsonText, on_result: OnResult, serials: Iterator[int]) -> list[Any]:
+    runs: list[Any] = []
+    for index in _elements(text):
+        if text.peek() != "{":
+            runs.append(text.value())
+            continue
+        run = RunRecord(index, next(serials))
+        for key in _members(text):
+            if key == "results" and text.peek() == "[":
+                run.is_array, run.results = True, 0
+                for item in _elements(text):
+                    on_result(run, item, text.value())
+                    run.results = item + 1
+            elif key == "results":
+                run.is_array, run.results = False, text.value()
+            elif key in RESULT_CONTEXT:
+                run.late = run.late or (run.is_array and run.results > 0)
+                run.context[key] = text.value()
+            else:
+                text.value()  # read, so checked, and dropped
+        runs.append(run)
+    return runs
