@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -22,9 +21,9 @@ from clearance.github_actions import (
 from clearance.reporters import render
 from frontends.support import outside_stop_blocks, parse_github_output, scrub, stop_token, write_policy
 from helpers import Repo, Run
+from regold import compare
 
 GOLDEN = Path(__file__).parent / "golden"
-REGOLD = os.environ.get("CLEARANCE_REGOLD") == "1"  # read before the fixtures clear CLEARANCE_*
 COMMAND_LINE = re.compile(r"::(error|warning|notice) (file|title)=|::group::|::endgroup::$")
 
 
@@ -83,7 +82,7 @@ def test_github_format_matches_its_golden_file(sample_repo: Repo, cli: Callable[
     assert result.code == 1
     token = stop_token(result.out)
     assert token is not None and re.fullmatch(r"[0-9a-f]{32}", token)
-    check_golden("github-commit.txt", scrub(result.out, token))
+    compare(scrub(result.out, token), GOLDEN / "github-commit.txt")
 
 
 def test_github_format_keeps_forged_commands_inside_the_stop_block(
@@ -101,15 +100,6 @@ def test_github_format_of_a_passing_stage_is_one_summary_line(repo: Repo, cli: C
     repo.stage()
     result = cli("check", "--repo", repo.path, "--stage", "commit", "--format", "github")
     assert (result.code, result.out) == (0, "clearance: commit stage passed: 1 passed\n")
-
-
-def check_golden(name: str, actual: str) -> None:
-    """Compare with tests/frontends/golden/NAME; CLEARANCE_REGOLD=1 rewrites it (see README)."""
-    path = GOLDEN / name
-    if REGOLD:
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert path.is_file(), f"{path} is missing: run with CLEARANCE_REGOLD=1 once"
-    assert actual == path.read_text("utf-8")
 
 
 def test_annotations_stop_at_twenty_per_rule_and_builtin_rules_point_at_no_file(
