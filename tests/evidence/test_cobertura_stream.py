@@ -3,15 +3,13 @@
 `LeafRun` hands the `<line>`s of a `<lines>` element to the reader in batches,
 without end events; the reader converts the usual shapes in bulk. Whatever the
 document, the result must be the one of the plain path, where every element
-comes through `start` and `end` one at a time (the run never connected): the
+comes through `start` and `end` one at a time (`leaf_runs=False`): the
 same files, lines, covered lines and branches, or the same error.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,9 +19,9 @@ from hypothesis import strategies as st
 from clearance.errors import EvidenceError
 from clearance.evidence import xmlstream
 from clearance.evidence.context import Evidence, RunSpec
-from clearance.evidence.coverage import cobertura as cobertura_module
-from clearance.evidence.coverage import read_report
-from clearance.evidence.xmlstream import LeafRun
+from clearance.evidence.coverage import cobertura as cobertura_reader
+from clearance.evidence.coverage.paths import PathMapper
+from clearance.evidence.xmlstream import CHUNK_BYTES, LeafRun
 from examples_count import counted
 
 ROOT = Path(tempfile.mkdtemp(prefix="clearance-cobertura-"))
@@ -96,34 +94,23 @@ def cobertura(draw: st.DrawFn) -> str:
             f"{stray}</{p}package></{p}packages></{p}coverage>\n")
 
 
-@contextmanager
-def plain() -> Iterator[None]:
-    """The reader without runs: every element through `start` and `end`, one at a time."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(xmlstream, "RUNS", False)
-        yield
-
-
-def outcome(data: bytes, chunk: int) -> object:
+def outcome(data: bytes, chunk: int, leaf_runs: bool) -> object:
     path = ROOT / "build" / "coverage.xml"
     path.parent.mkdir(exist_ok=True)
     path.write_bytes(data)
     evidence = Evidence(RunSpec(root=ROOT, stage="pr"), {})
     try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(xmlstream, "CHUNK", chunk)
-            report = read_report(evidence, "build/coverage.xml", "cobertura")
+        report = cobertura_reader.read(evidence, "build/coverage.xml", PathMapper.at(evidence.files.root),
+                                chunk_bytes=chunk, leaf_runs=leaf_runs)
     except EvidenceError as e:
         return ("error", str(e))
     return ({p: (sorted(f.lines), sorted(f.covered_lines), dict(f.line_branches))
              for p, f in report.files.items()}, report.branch_measured)
 
 
-def same_either_way(data: bytes, chunk: int = 1 << 16) -> object:
-    batched = outcome(data, chunk)
-    with plain():
-        alone = outcome(data, chunk)
-    assert batched == alone
+def same_either_way(data: bytes, chunk: int = CHUNK_BYTES) -> object:
+    batched = outcome(data, chunk, leaf_runs=True)
+    assert batched == outcome(data, chunk, leaf_runs=False)
     return batched
 
 
@@ -144,18 +131,26 @@ def big_report(classes: int, lines: int) -> bytes:
             f'<package name="p"><classes>{body}</classes></package></packages></coverage>').encode()
 
 
-@pytest.mark.parametrize("remembered", [1 << 16, 100])
-def test_a_report_over_many_chunks_reads_as_lines_read_alone(remembered: int,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_report_over_many_chunks_reads_as_lines_read_alone() -> None:
     data = big_report(3, 20_000)
-    assert len(data) > 8 * (1 << 16)
-    monkeypatch.setattr(cobertura_module, "_KNOWN_NUMBERS", remembered)
+    assert len(data) > 8 * CHUNK_BYTES
     files, branch_measured = same_either_way(data)  # type: ignore[misc]
     assert branch_measured
     lines, covered, branches = files["m1.py"]
     assert lines == list(range(1, 20_001))
     assert covered == [n for n in lines if (n % 3 and n % 5) or n % 7 == 0]
     assert branches == {n: (2, 1) for n in lines if n % 7 == 0}
+
+
+def test_more_line_numbers_than_are_remembered_read_as_lines_read_alone() -> None:
+    """Conversions of line numbers are remembered up to a bound; past it, lines still count."""
+    count = cobertura_reader.MAX_REMEMBERED_NUMBERS + 3000
+    files, _ = same_either_way(big_report(2, count))  # type: ignore[misc]
+    lines, covered, branches = files["m1.py"]
+    assert lines == list(range(1, count + 1))
+    assert covered == [n for n in lines if (n % 3 and n % 5) or n % 7 == 0]
+    assert branches == {n: (2, 1) for n in lines if n % 7 == 0}
+    assert files["m0.py"] == files["m1.py"]
 
 
 def test_batches_stay_small_on_one_huge_class() -> None:

@@ -8,12 +8,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clearance.errors import EvidenceError
-from clearance.evidence import xmlstream
 from clearance.evidence.context import Evidence, RunSpec
 from clearance.evidence.xmlstream import LeafRun, attributes, stream_xml
 from examples_count import counted
@@ -60,10 +58,8 @@ def events(data: bytes, with_run: bool, chunk: int) -> list[Event] | str:
     (ROOT / "doc.xml").write_bytes(data)
     recorder = Recorder(with_run)
     try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(xmlstream, "CHUNK", chunk)
-            stream_xml(Evidence(RunSpec(root=ROOT, stage="pr"), {}), "doc.xml", recorder,
-                       ("root",), "test", "")
+        stream_xml(Evidence(RunSpec(root=ROOT, stage="pr"), {}), "doc.xml", recorder,
+                   ("root",), "test", "", chunk_bytes=chunk)
     except EvidenceError as e:
         return str(e)
     return [e for e in recorder.events if e[1] != "skip" and e[:2] != ("end", "leaf")]

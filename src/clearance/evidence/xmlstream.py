@@ -26,9 +26,7 @@ from clearance.evidence.inputs import HashingReader, InputRecord, open_stream
 if TYPE_CHECKING:
     from clearance.evidence.context import Evidence
 
-CHUNK = 1 << 16  # bytes handed to expat at a time
-RUNS = True  # False: every element through `start` and `end` one at a time (the reference the
-#              tests compare `LeafRun` batches with)
+CHUNK_BYTES = 1 << 16  # handed to expat at a time
 # Text outside the elements a handler asks for goes to a C builtin that does
 # nothing with it: cheaper than a Python no-op, and it does not fall through to
 # ElementTree's Python default handler.
@@ -90,8 +88,6 @@ class LeafRun:
 
     def connect(self, expat: Any, handler: XmlHandler) -> None:
         """Called by the driver once the root shows that tags come without namespaces."""
-        if not RUNS:
-            return
         self._expat = expat
         self._handler = handler
         self._start = self._start_function()
@@ -219,7 +215,8 @@ class _Driver:
     callbacks directly; with them, a thin wrapper strips the namespace.
     """
 
-    def __init__(self, handler: XmlHandler, roots: tuple[str, ...], kind: str, path: str) -> None:
+    def __init__(self, handler: XmlHandler, roots: tuple[str, ...], kind: str, path: str,
+                 leaf_runs: bool) -> None:
         self.handler = handler
         self.roots = roots
         self.kind = kind
@@ -229,7 +226,7 @@ class _Driver:
         if isinstance(capture, TextCapture):
             capture.expat = self.expat
         run = getattr(handler, "run", None)
-        self.run = run if isinstance(run, LeafRun) else None
+        self.run = run if leaf_runs and isinstance(run, LeafRun) else None
         self.expat.StartElementHandler = self._first
 
     def _first(self, tag: str, attrs: dict[str, str]) -> None:
@@ -252,11 +249,11 @@ class _Driver:
     def _end_local(self, tag: str) -> None:
         self.handler.end(local(tag))
 
-    def feed(self, stream: HashingReader) -> None:
+    def feed(self, stream: HashingReader, chunk_bytes: int) -> None:
         parse: Callable[[bytes, bool], Any] = self.expat.Parse
         run = self.run
         if run is None:
-            while chunk := stream.read(CHUNK):
+            while chunk := stream.read(chunk_bytes):
                 parse(chunk, False)
             parse(b"", True)
             return
@@ -264,7 +261,7 @@ class _Driver:
         # flat, and before an error in the chunk is raised, so that a bad
         # attribute read before the error is reported first, as it would be
         # without the batching.
-        while chunk := stream.read(CHUNK):
+        while chunk := stream.read(chunk_bytes):
             try:
                 parse(chunk, False)
             finally:
@@ -276,11 +273,14 @@ class _Driver:
 
 
 def stream_xml(evidence: Evidence, path: str, handler: XmlHandler, roots: tuple[str, ...],
-               kind: str, hint: str) -> InputRecord:
-    """Feed one report to a handler; return its input record (also noted as evidence)."""
+               kind: str, hint: str, *, chunk_bytes: int = CHUNK_BYTES,
+               leaf_runs: bool = True) -> InputRecord:
+    """Feed one report to a handler, `chunk_bytes` at a time; return its input record (also
+    noted as evidence). With `leaf_runs` False, a handler's `LeafRun` is never connected:
+    every element comes through `start` and `end`, one at a time."""
     stream = open_stream(evidence.files, path)
     try:
-        _Driver(handler, roots, kind, path).feed(stream)
+        _Driver(handler, roots, kind, path, leaf_runs).feed(stream, chunk_bytes)
     except EvidenceError:
         _note_rest(evidence, stream)
         raise

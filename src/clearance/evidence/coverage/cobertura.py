@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, build
 from clearance.evidence.coverage.paths import PathMapper
-from clearance.evidence.xmlstream import LeafRun, TextCapture, attributes, stream_xml
+from clearance.evidence.xmlstream import CHUNK_BYTES, LeafRun, TextCapture, attributes, stream_xml
 
 if TYPE_CHECKING:
     from clearance.evidence.context import Evidence
@@ -29,7 +29,7 @@ _CONDITION = re.compile(r"\((\d+)/(\d+)\)")
 # expat's flat [name, value, ...] list: `branch` alone (no condition-coverage)
 # adds nothing.
 _PLAIN = {4: ("number", "hits"), 6: ("number", "hits", "branch")}
-_KNOWN_NUMBERS = 1 << 16
+MAX_REMEMBERED_NUMBERS = 1 << 16  # line numbers whose int() is kept for the next files
 
 
 class _ClassLines:
@@ -149,13 +149,17 @@ class _Reader:
             return list(map(known.__getitem__, values))
         except KeyError:
             numbers = list(map(int, values))
-        if len(known) < _KNOWN_NUMBERS:
+        if len(known) < MAX_REMEMBERED_NUMBERS:
             known.update(zip(values, numbers, strict=True))
         return numbers
 
 
-def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:
+def read(evidence: Evidence, path: str, mapper: PathMapper, *, chunk_bytes: int = CHUNK_BYTES,
+         leaf_runs: bool = True) -> CoverageData:
+    """One report, streamed `chunk_bytes` at a time; `leaf_runs` False reads each
+    `<line>` alone, through `start` and `end` (see `stream_xml`)."""
     reader = _Reader(mapper)
     record = stream_xml(evidence, path, reader, ("coverage",), "Cobertura",
-                        "check that the step writing the coverage report succeeded")
+                        "check that the step writing the coverage report succeeded",
+                        chunk_bytes=chunk_bytes, leaf_runs=leaf_runs)
     return build(reader.files, reader.branch_measured, record)
