@@ -85,29 +85,70 @@ def test_a_full_disk_leaves_no_partial_output(repo: Repo, tmp_path) -> None:
     assert list(out.iterdir()) == []
 
 
+# The policy's command: it says it is running (its pid, written whole by a rename), then waits.
+STAND_IN = ("import os, sys, time; ready = sys.argv[1]; "
+            "open(ready + '.tmp', 'w').write(str(os.getpid())); os.replace(ready + '.tmp', ready); "
+            "time.sleep(60)")
+
+
 def test_an_interrupted_run_exits_130_and_leaves_no_partial_output(repo: Repo, tmp_path) -> None:
+    ready = tmp_path / "command-started"
     rules = (f"  - id: slow\n    stages: [commit]\n"
-             f"    check: {{command: {{argv: ['{sys.executable}', '-c', 'import time; time.sleep(30)']}}}}\n")
+             f"    check: {{command: {{argv: ['{sys.executable}', '-c', \"{STAND_IN}\", '{ready}']}}}}\n")
     policy(repo, rules, "settings: {commands: true}\n")
     repo.commit("initial")
+    before = repo.snapshot()
     out = tmp_path / "out"
     out.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "clearance", "check", "--repo", str(repo.path),
                              "-f", f"json={out / 'results.json'}"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not _has_child(proc.pid):
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130
+    try:
+        stand_in = _wait_inside_the_command(proc, ready)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+        proc.communicate()
+    assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert list(out.iterdir()) == []
+    assert repo.snapshot() == before
+    assert _ends(stand_in), "the interrupted run left its command running"
 
 
-def _has_child(pid: int) -> bool:
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    return children.exists() and bool(children.read_text().strip())
+def _wait_inside_the_command(proc: subprocess.Popen[str], ready: Path) -> int:
+    """The pid of the policy's command, once clearance sleeps waiting for it.
+
+    Interrupting any earlier could land in clearance's own git commands or imports
+    (a KeyboardInterrupt raised in an import lock's weakref callback is printed and
+    dropped by Python), which is not the step this test is about.
+    """
+    deadline = time.monotonic() + 60
+    while not (ready.exists() and _state(proc.pid) == "S"):
+        assert proc.poll() is None, f"clearance ended before its command ran: {proc.communicate()}"
+        assert time.monotonic() < deadline, "the policy's command did not start within 60 s"
+        time.sleep(0.02)
+    return int(ready.read_text())
+
+
+def _state(pid: int) -> str:
+    """The scheduler state of a process (R running, S sleeping, Z zombie...); '' once reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return ""
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def _ends(pid: int) -> bool:
+    deadline = time.monotonic() + 10
+    while _state(pid) not in ("", "Z", "X"):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def test_environment_is_not_needed_to_locate_the_repository(repo: Repo, tmp_path) -> None:
