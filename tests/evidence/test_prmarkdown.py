@@ -172,11 +172,18 @@ _MARKDOWN = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
 @example("- [x] done\n- [ ] not yet\n")
 @example("##\n\n[x]\n")
 @example("_emphasis_ here\n\n*strong* there\n")
-def test_plain_text_skips_the_inline_parser_with_the_same_result(text: str) -> None:
-    fast = parse_markdown(text)
-    with pytest.MonkeyPatch.context() as patch:  # "" is in any text: every paragraph goes to the parser
-        patch.setattr(prmarkdown, "INLINE_MARKS", ("",))
-        assert parse_markdown(text) == fast
+def test_inline_content_gives_the_tokens_of_markdown_it_s_full_parse(text: str) -> None:
+    """Each paragraph's inline tokens are the ones markdown-it's own parse makes (its inline
+    rule on), whether the content went to the inline parser or was plain text. (The
+    `text_join` rule, which merges the inline parser's text tokens afterwards, is off.)"""
+    from markdown_it import MarkdownIt
+
+    full = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("text_join")
+    env: dict[str, object] = {}
+    inline = [t for t in full.parse(text, env) if t.type == "inline"]
+    builder = prmarkdown._Builder(prmarkdown._parser(), env)
+    for token in inline:
+        assert builder._children(token.content) == token.children
 
 
 @given(st.text(st.characters(blacklist_characters="".join(prmarkdown.INLINE_MARKS))))
