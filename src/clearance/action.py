@@ -29,9 +29,8 @@ from typing import Any
 
 from clearance.errors import ClearanceError, UsageError
 from clearance.github_actions import write_outputs
+from clearance.reporters import file_names
 
-FILES = {"json": "results.json", "sarif": "clearance.sarif", "junit": "junit.xml",
-         "markdown": "report.md", "html": "report.html", "text": "report.txt"}
 SUMMARY_LIMIT = 1 << 20  # GitHub's limit for one step's summary
 SUMMARY_MARGIN = 4096
 
@@ -61,7 +60,8 @@ def check_arguments(env: Mapping[str, str], root: Path) -> tuple[list[str], dict
     """The `clearance check` command line and the report files it writes."""
     stage = env.get("INPUT_STAGE") or "pr"
     out_dir = Path(env.get("INPUT_OUTPUT_DIR") or Path(_runner_temp(env)) / f"clearance-{stage}")
-    reports = {name: out_dir / FILES[name] for name in ["json", *formats(env.get("INPUT_FORMATS", ""))]}
+    files = file_names()
+    reports = {name: out_dir / files[name] for name in ["json", *formats(env.get("INPUT_FORMATS", ""))]}
     argv = ["check", "--stage", stage, "--fail-on", env.get("INPUT_FAIL_ON") or "error"]
     for policy in policies(env, root):
         argv += ["--policy", policy]
@@ -77,9 +77,10 @@ def check_arguments(env: Mapping[str, str], root: Path) -> tuple[list[str], dict
 def formats(text: str) -> list[str]:
     """Format names from a list separated by spaces, commas or new lines."""
     names = [n for n in text.replace(",", " ").split() if n != "json"]
-    unknown = [n for n in names if n not in FILES]
+    known = file_names()
+    unknown = [n for n in names if n not in known]
     if unknown:
-        raise UsageError(f"formats: unknown format '{unknown[0]}'", hint=f"use {', '.join(FILES)}")
+        raise UsageError(f"formats: unknown format '{unknown[0]}'", hint=f"use {', '.join(known)}")
     return list(dict.fromkeys(names))
 
 

@@ -18,6 +18,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from clearance.commands.contract import Command
+
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("clearance.commands.check", "evaluate the rules of one stage"),
     "validate": ("clearance.commands.validate", "check policy files: schema and meaning"),
@@ -59,9 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.command = argv[0]
         else:
             args = build_parser(_chosen(argv)).parse_args(argv)
-    module = importlib.import_module(COMMANDS[args.command][0])
+    module: Command = importlib.import_module(COMMANDS[args.command][0])
     try:
-        code: int = module.run(args)
+        code = module.run(args)
     except ClearanceError as e:
         for line in str(e).splitlines():
             print(f"clearance: {clean(line)}", file=sys.stderr)

@@ -29,7 +29,8 @@ def evaluate(policy: Policy, evidence: Evidence, today: dt.date | str,
     `today` (a date, or `YYYY-MM-DD`) decides which waivers have expired.
     """
     judge = WaiverJudge(policy, evidence, today)
-    evidence.prefetch(r.kind for r in policy.rules if evidence.stage in r.stages)
+    kinds = {r.kind for r in policy.rules if evidence.stage in r.stages}
+    evidence.prefetch(need for module in map(checks.load, kinds) if module for need in module.EVIDENCE)
     return [_evaluate_rule(rule, evidence, judge, timings) for rule in policy.rules]
 
 

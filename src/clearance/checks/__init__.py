@@ -9,21 +9,23 @@ Each kind is one module with:
 - optionally `problems(params) -> list[tuple[path, message]]` for checks of
   its parameters beyond the schema (a regular expression that will not compile).
 
-Third-party kinds register a module under the entry point group
-`clearance.checks` (`"team.kind" = "package.module"`).
+The contract is `checks/contract.py`'s `CheckKind` protocol, which mypy
+checks on every built-in kind. Third-party kinds register a module under the
+entry point group `clearance.checks` (`"team.kind" = "package.module"`).
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from types import ModuleType
 
 from clearance.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from clearance.checks.contract import CheckKind
 
 CHECKS: dict[str, str] = {
     "files.exist": "clearance.checks.files_exist",
@@ -105,9 +107,10 @@ def available(kind: str) -> bool:
     return target is not None and importlib.util.find_spec(target.split(":")[0]) is not None
 
 
-def load(kind: str) -> ModuleType | None:
+def load(kind: str) -> CheckKind | None:
     """The module of a check kind, or None when no module provides it."""
     target = CHECKS.get(kind) or _entry_points().get(kind)
     if target is None:
         return None
-    return importlib.import_module(target.split(":")[0])
+    module: CheckKind = importlib.import_module(target.split(":")[0])
+    return module  # the built-in kinds meet the contract (contract.py); a plug-in must too

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import plural
-from clearance.evidence.context import Evidence
+from clearance.evidence.context import CHANGED_LINES, Evidence
 from clearance.evidence.coverage.patch import PatchCoverage, patch_coverage
 from clearance.evidence.coverage.suites import coverage_suite
 from clearance.evidence.coverage.threshold import Threshold, display, number
@@ -24,7 +24,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-EVIDENCE = ("coverage reports of the suite", "changed lines")
+EVIDENCE = ("coverage reports of the suite", CHANGED_LINES)
 SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False, "required": ["suite"],
     "properties": {

@@ -7,7 +7,7 @@ with a message that names the key and says what is expected.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -80,7 +80,7 @@ def _types(expected: Any) -> str:
 
 
 def schema_errors(
-    data: Any, schema: dict[str, Any], positions: Positions, path: str, base: NodePath = (),
+    data: Any, schema: Mapping[str, Any], positions: Positions, path: str, base: NodePath = (),
     partial: bool = False,
 ) -> Iterator[PolicyError]:
     """Errors of `data` against `schema`, in document order.

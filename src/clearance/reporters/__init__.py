@@ -1,4 +1,8 @@
-"""Output formats, one module each; every one renders the results document alone."""
+"""Output formats, one module each; every one renders the results document alone.
+
+The contract of a format's module is `reporters/contract.py`'s `Reporter`
+protocol, which mypy checks on every member of `REPORTERS`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from collections.abc import Mapping
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from clearance.reporters.contract import Reporter
 
 REPORTERS: dict[str, str] = {
     "text": "clearance.reporters.text",
@@ -33,8 +39,19 @@ def in_repository(path: str) -> bool:
     return not (path.startswith(("builtin:", "/")) or drive or ".." in path.split("/"))
 
 
+def load(name: str) -> Reporter:
+    """The module of a format named in `REPORTERS`."""
+    module: Reporter = importlib.import_module(REPORTERS[name])
+    return module
+
+
 def render(name: str, doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
     """The document in one format."""
-    module = importlib.import_module(REPORTERS[name])
-    text: str = module.render(doc, options)
-    return text
+    return load(name).render(doc, options)
+
+
+def file_names() -> dict[str, str]:
+    """The file each format is written to where a front end picks the name (the Action's
+    output folder); formats that belong in a log have none."""
+    names = {name: load(name).FILE_NAME for name in REPORTERS}
+    return {name: file for name, file in names.items() if file}

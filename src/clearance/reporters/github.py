@@ -21,6 +21,8 @@ from clearance.verdicts import PROBLEMS
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 MAX_FINDINGS = 20
 
+FILE_NAME: str | None = None  # workflow commands belong in the job's log, not in a file
+
 
 def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
     token = str(options.get("token") or new_token())

@@ -16,6 +16,8 @@ from typing import Any
 TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css"
 
+FILE_NAME: str | None = "report.html"
+
 
 def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
     from markupsafe import Markup

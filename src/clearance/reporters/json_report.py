@@ -16,6 +16,8 @@ from typing import Any
 def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
+FILE_NAME: str | None = "results.json"
+
 
 def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
     lines = []

@@ -29,6 +29,8 @@ from clearance.verdicts import PROBLEMS
 _INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 SEPARATOR = " › "
 
+FILE_NAME: str | None = "junit.xml"
+
 
 def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
     rules = [r for r in doc["rules"] if r["in_stage"]]

@@ -14,6 +14,8 @@ from typing import Any
 
 TEMPLATE = "report.md.j2"
 
+FILE_NAME: str | None = "report.md"
+
 
 def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
     from clearance.reporters.context import build_context

@@ -30,6 +30,8 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 REPORTED = (*PROBLEMS, "waived")
 INFO_URI = "https://clearance.dev"
 
+FILE_NAME: str | None = "clearance.sarif"
+
 
 def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
     return json.dumps(sarif_log(doc), indent=2, ensure_ascii=False) + "\n"

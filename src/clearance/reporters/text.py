@@ -23,6 +23,8 @@ MAX_FINDINGS = 20
 COLORS = {"pass": "32", "fail": "31", "error": "31", "pending": "33", "waived": "36",
           "not-applicable": "2"}
 
+FILE_NAME: str | None = "report.txt"  # the file a front end writes this format to when it picks the name
+
 
 def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
     color = bool(options.get("color"))
