@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,21 +37,6 @@ SAMPLES = {
     "junit": REPORTS / "junit" / "junit-pytest.xml",
     "sarif": REPORTS / "sarif" / "ruff.sarif",
 }
-ROOT = Path(tempfile.mkdtemp(prefix="clearance-props-"))
-subprocess.run(["git", "init", "-q", str(ROOT)], check=True, env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull})
-
-
-def _coverage_py_outputs() -> dict[str, bytes]:
-    """coverage.py's JSON and data file for a tiny module, made by coverage.py itself."""
-    work = ROOT / "src"
-    work.mkdir()
-    (work / "m.py").write_text("def f(x):\n    if x:\n        return 1\n    return 2\n\n\nf(1)\n")
-    for argv in (["run", "--branch", "src/m.py"], ["json", "-o", "build/coverage.json"]):
-        subprocess.run([sys.executable, "-m", "coverage", *argv], cwd=ROOT, check=True, capture_output=True)
-    return {"json": (ROOT / "build" / "coverage.json").read_bytes(), "data": (ROOT / ".coverage").read_bytes()}
-
-
-COVERAGE_PY = _coverage_py_outputs()
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -76,17 +60,36 @@ def mutated(draw: st.DrawFn, sample: bytes) -> bytes:
     return bytes(data)
 
 
-def evidence(**spec: Any) -> Evidence:
-    return Evidence(RunSpec(root=ROOT, stage="pr", **spec), {})
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One git repository for the module's examples: each writes its input under build/."""
+    made = tmp_path_factory.mktemp("props")
+    subprocess.run(["git", "init", "-q", str(made)], check=True,
+                   env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull})
+    (made / "build").mkdir()
+    return made
 
 
-def survives(name: str, data: bytes, read: Callable[[Evidence, str], object], **spec: Any) -> None:
+@pytest.fixture(scope="module")
+def coverage_py(root: Path) -> dict[str, bytes]:
+    """coverage.py's JSON and data file for a tiny module of `root`, made by coverage.py itself."""
+    (root / "src").mkdir()
+    (root / "src" / "m.py").write_text("def f(x):\n    if x:\n        return 1\n    return 2\n\n\nf(1)\n")
+    for argv in (["run", "--branch", "src/m.py"], ["json", "-o", "build/coverage.json"]):
+        subprocess.run([sys.executable, "-m", "coverage", *argv], cwd=root, check=True, capture_output=True)
+    return {"json": (root / "build" / "coverage.json").read_bytes(), "data": (root / ".coverage").read_bytes()}
+
+
+def evidence(root: Path, **spec: Any) -> Evidence:
+    return Evidence(RunSpec(root=root, stage="pr", **spec), {})
+
+
+def survives(root: Path, name: str, data: bytes, read: Callable[[Evidence, str], object],
+             **spec: Any) -> None:
     """Read `data` as `name`: evidence, or an EvidenceError that names the file."""
-    path = ROOT / "build" / name
-    path.parent.mkdir(exist_ok=True)
-    path.write_bytes(data)
+    (root / "build" / name).write_bytes(data)
     try:
-        read(evidence(**spec), f"build/{name}")
+        read(evidence(root, **spec), f"build/{name}")
     except EvidenceError as e:
         assert e.path == f"build/{name}" or f"build/{name}" in str(e), str(e)
 
@@ -96,10 +99,10 @@ def coverage_property(kind: str) -> Callable[..., None]:
     suffix = SAMPLES[kind].name
 
     @FAST
-    @given(mutated(sample))
-    def prop(data: bytes) -> None:
+    @given(data=mutated(sample))
+    def prop(root: Path, data: bytes) -> None:
         counted(f"coverage: {kind}")
-        survives(suffix, data, read_report)
+        survives(root, suffix, data, read_report)
 
     return prop
 
@@ -112,31 +115,31 @@ test_istanbul_final = coverage_property("istanbul-final")
 
 
 @FAST
-@given(mutated(COVERAGE_PY["json"]))
-def test_coverage_py_json(data: bytes) -> None:
+@given(draw=st.data())
+def test_coverage_py_json(root: Path, coverage_py: dict[str, bytes], draw: st.DataObject) -> None:
     counted("coverage: coverage.py JSON")
-    survives("coverage.json", data, read_report)
+    survives(root, "coverage.json", draw.draw(mutated(coverage_py["json"])), read_report)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated(COVERAGE_PY["data"]))
-def test_coverage_py_data_file(data: bytes) -> None:
+@given(draw=st.data())
+def test_coverage_py_data_file(root: Path, coverage_py: dict[str, bytes], draw: st.DataObject) -> None:
     counted("coverage: .coverage data file")
-    survives(".coverage", data, read_report)
+    survives(root, ".coverage", draw.draw(mutated(coverage_py["data"])), read_report)
 
 
 @FAST
-@given(mutated(SAMPLES["junit"].read_bytes()))
-def test_junit(data: bytes) -> None:
+@given(data=mutated(SAMPLES["junit"].read_bytes()))
+def test_junit(root: Path, data: bytes) -> None:
     counted("junit")
-    survives("junit.xml", data, lambda ev, p: read_junit(ev, [p]))
+    survives(root, "junit.xml", data, lambda ev, p: read_junit(ev, [p]))
 
 
 @FAST
-@given(mutated(SAMPLES["sarif"].read_bytes()))
-def test_sarif(data: bytes) -> None:
+@given(data=mutated(SAMPLES["sarif"].read_bytes()))
+def test_sarif(root: Path, data: bytes) -> None:
     counted("sarif")
-    survives("lint.sarif", data, lambda ev, p: read_sarif(ev, [p]))
+    survives(root, "lint.sarif", data, lambda ev, p: read_sarif(ev, [p]))
 
 
 FEATURES = sorted(GHERKIN.glob("*.feature"))
@@ -157,13 +160,13 @@ BODY = b"## Summary\n\nDone.\n\n## Testing\n\n- [x] unit\n- [ ] ~~e2e~~\n<!-- - 
 
 
 @FAST
-@given(mutated(BODY))
-def test_pr_body(data: bytes) -> None:
+@given(data=mutated(BODY))
+def test_pr_body(root: Path, data: bytes) -> None:
     counted("PR body")
     parse_markdown(data.decode("utf-8", "replace"))
-    path = ROOT / "build" / "body.md"
+    path = root / "build" / "body.md"
     path.write_bytes(data)
-    found = pull_request(evidence(pr_body_file=path))
+    found = pull_request(evidence(root, pr_body_file=path))
     assert found.body is not None
 
 
@@ -174,39 +177,38 @@ EVENT = json.dumps({"action": "opened", "number": 7, "pull_request": {
 
 
 @FAST
-@given(mutated(EVENT))
-def test_event_payload(data: bytes) -> None:
+@given(data=mutated(EVENT))
+def test_event_payload(root: Path, data: bytes) -> None:
     counted("event payload")
-    path = ROOT / "build" / "event.json"
-    path.parent.mkdir(exist_ok=True)
+    path = root / "build" / "event.json"
     path.write_bytes(data)
     try:
         load_event(path)
-        pull_request(evidence(event_file=path))
+        pull_request(evidence(root, event_file=path))
     except EvidenceError as e:
         assert "event.json" in str(e) or e.path is not None or "no PR body" in str(e) or "PR" in str(e)
 
 
-def test_the_unmutated_samples_read_cleanly() -> None:
+def test_the_unmutated_samples_read_cleanly(root: Path, coverage_py: dict[str, bytes]) -> None:
     """The properties start from inputs that read: a mutation is what makes them fail."""
     for kind in ("cobertura", "jacoco", "lcov", "istanbul-summary", "istanbul-final"):
-        target = ROOT / "build" / SAMPLES[kind].name
+        target = root / "build" / SAMPLES[kind].name
         target.write_bytes(SAMPLES[kind].read_bytes())
-        assert read_report(evidence(), f"build/{SAMPLES[kind].name}").files
-    for name, data in (("coverage.json", COVERAGE_PY["json"]), (".coverage", COVERAGE_PY["data"])):
-        (ROOT / "build" / name).write_bytes(data)
-        assert read_report(evidence(), f"build/{name}").files
-    (ROOT / "build" / "junit.xml").write_bytes(SAMPLES["junit"].read_bytes())
-    assert read_junit(evidence(), ["build/junit.xml"]).total == 4
+        assert read_report(evidence(root), f"build/{SAMPLES[kind].name}").files
+    for name, data in (("coverage.json", coverage_py["json"]), (".coverage", coverage_py["data"])):
+        (root / "build" / name).write_bytes(data)
+        assert read_report(evidence(root), f"build/{name}").files
+    (root / "build" / "junit.xml").write_bytes(SAMPLES["junit"].read_bytes())
+    assert read_junit(evidence(root), ["build/junit.xml"]).total == 4
 
 
 @pytest.mark.parametrize("name", [b"coverage_schema", b"meta"])
-def test_a_coverage_data_file_with_a_table_name_that_is_not_utf8(name: bytes) -> None:
+def test_a_coverage_data_file_with_a_table_name_that_is_not_utf8(
+        root: Path, coverage_py: dict[str, bytes], name: bytes) -> None:
     # Found by test_coverage_py_data_file: sqlite hands Python a name it cannot decode.
-    data = COVERAGE_PY["data"]
+    data = coverage_py["data"]
     assert name in data
-    path = ROOT / "build" / ".coverage"
-    path.parent.mkdir(exist_ok=True)
+    path = root / "build" / ".coverage"
     path.write_bytes(data.replace(name, b"\x80" + name[1:], 1))
     with pytest.raises(EvidenceError, match=r"not a coverage\.py data file"):
-        read_report(evidence(), "build/.coverage")
+        read_report(evidence(root), "build/.coverage")
