@@ -15,6 +15,8 @@ import pytest
 from clearance import checks, cli, reporters
 from clearance.checks import contract as check_contract
 from clearance.commands import contract as command_contract
+from clearance.evidence import coverage
+from clearance.evidence.coverage import contract as coverage_contract
 from clearance.reporters import contract as reporter_contract
 
 
@@ -34,6 +36,10 @@ def test_the_kinds_that_check_their_parameters_are_under_that_contract() -> None
 
 def test_every_output_format_is_under_the_contract() -> None:
     assert _names(dict(reporter_contract.FORMATS)) == reporters.REPORTERS
+
+
+def test_every_coverage_reader_is_under_the_contract() -> None:
+    assert _names(dict(coverage_contract.FORMATS)) == coverage.READERS
 
 
 def test_every_command_is_under_the_contract() -> None:

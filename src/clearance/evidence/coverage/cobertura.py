@@ -163,3 +163,11 @@ def read(evidence: Evidence, path: str, mapper: PathMapper, *, chunk_bytes: int 
                         "check that the step writing the coverage report succeeded",
                         chunk_bytes=chunk_bytes, leaf_runs=leaf_runs)
     return build(reader.files, reader.branch_measured, record)
+
+
+def sniff(head: bytes) -> str | None:
+    """`cobertura` for an XML report whose root is <coverage>, or whose root lies past the
+    first bytes (the parser then says what it is)."""
+    from clearance.evidence.coverage.sniff import is_xml, xml_root
+
+    return "cobertura" if is_xml(head) and xml_root(head) in (b"coverage", None) else None

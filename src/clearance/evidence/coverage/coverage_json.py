@@ -14,11 +14,17 @@ from clearance.errors import EvidenceError
 from clearance.evidence.coverage.jsonfile import load_json, shaped
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, build
 from clearance.evidence.coverage.paths import PathMapper
+from clearance.evidence.coverage.sniff import first_json_key
 
 if TYPE_CHECKING:
     from clearance.evidence.context import Evidence
 
 KIND = "coverage.py JSON"
+
+
+def sniff(head: bytes) -> str | None:
+    """`coverage-json` for a JSON object whose first key is `meta`, as `coverage json` writes."""
+    return "coverage-json" if first_json_key(head) == b"meta" else None
 
 
 def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:

@@ -38,6 +38,11 @@ CONFIG_FILES = (".coveragerc", ".coveragerc.toml", "setup.cfg", "tox.ini", "pypr
 Measured = dict[str, list[Any]]
 
 
+def sniff(head: bytes) -> str | None:
+    """`coverage-sqlite` for an SQLite database: coverage.py's `.coverage` data file."""
+    return "coverage-sqlite" if head.startswith(b"SQLite format 3\0") else None
+
+
 def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:
     raw = evidence.read_input(path)
     arcs, measured = _measured(raw, path)

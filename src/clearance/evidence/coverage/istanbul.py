@@ -19,9 +19,19 @@ from clearance.errors import EvidenceError
 from clearance.evidence.coverage.jsonfile import load_json, shaped
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, Numbers, build
 from clearance.evidence.coverage.paths import PathMapper
+from clearance.evidence.coverage.sniff import first_json_key
 
 if TYPE_CHECKING:
     from clearance.evidence.context import Evidence
+
+
+def sniff(head: bytes) -> str | None:
+    """`istanbul-summary` for a JSON object that starts with `total`; `istanbul-final` for any
+    other JSON object (coverage.py's JSON, which starts with `meta`, is sniffed first)."""
+    key = first_json_key(head)
+    if key is None:
+        return None
+    return "istanbul-summary" if key == b"total" else "istanbul-final"
 
 
 def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from clearance.errors import EvidenceError
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, build
 from clearance.evidence.coverage.paths import PathMapper
+from clearance.evidence.coverage.sniff import xml_root
 from clearance.evidence.xmlstream import stream_xml
 
 if TYPE_CHECKING:
@@ -64,6 +65,11 @@ class _Reader:
             return int(value)
         except ValueError as e:
             raise EvidenceError(f"<line> attribute {name}={value!r} is not a number", self.path) from e
+
+
+def sniff(head: bytes) -> str | None:
+    """`jacoco` for an XML report whose root is <report> (JaCoCo and Kover write the same)."""
+    return "jacoco" if xml_root(head) == b"report" else None
 
 
 def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from clearance.errors import EvidenceError
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, build
 from clearance.evidence.coverage.paths import PathMapper
+from clearance.evidence.coverage.sniff import content
 from clearance.evidence.inputs import HashingReader, open_stream
 
 if TYPE_CHECKING:
@@ -47,6 +48,11 @@ class _SourceFile:
         lines = frozenset(self.hits)
         covered = frozenset(n for n, c in self.hits.items() if c > 0)
         return FileCoverage(path, lines, covered, per_line)
+
+
+def sniff(head: bytes) -> str | None:
+    """`lcov` for a tracefile: its first record line is `TN:`, `SF:` or `VER:`."""
+    return "lcov" if content(head).startswith((b"TN:", b"SF:", b"VER:")) else None
 
 
 def read(evidence: Evidence, path: str, mapper: PathMapper) -> CoverageData:
