@@ -155,3 +155,35 @@ expect: {old.gone: pass, legacy.ci: fail, title: fail, commits.conventional: not
     run = cli("test", tmp_path / "cases")
     assert run.code == 0, run.out + run.err
     assert run.out.splitlines() == ["2 cases, 5 verdicts checked: 0 mismatches"]
+
+
+def _waived_case(folder: Path, date: str) -> None:
+    """A commit-clean case whose conflict-marker rule fails and is waived until 2026-02-01."""
+    (folder / "policy.yaml").write_text(
+        "extends: [builtin:spec-driven]\n"
+        "waivers:\n"
+        "  - {rule: code.no-conflict-markers, reason: vendored file, owner: '@lead', expires: 2026-02-01}\n",
+        encoding="utf-8")
+    case = folder / "case"
+    case.mkdir()
+    (case / "case.yaml").write_text(
+        "stage: commit\n"
+        f"date: {date}\n"
+        "change: {files: {src/a.ts: \"<<<<<<< ours\\nx\\n=======\\ny\\n>>>>>>> theirs\\n\"}}\n"
+        "expect: {code.no-conflict-markers: waived}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(("date", "code"), [("2026-02-01", 0), ("2026-02-02", 1)])
+def test_a_case_judges_waivers_on_its_own_date(tmp_path: Path, cli, date: str, code: int) -> None:
+    _waived_case(tmp_path, date)
+    run = cli("test", tmp_path)
+    assert run.code == code, run.out
+    if code:
+        assert "code.no-conflict-markers expected waived, got fail" in run.out
+
+
+def test_a_case_date_must_be_a_day_of_the_calendar(tmp_path: Path, cli) -> None:
+    _waived_case(tmp_path, "2026-02-30")
+    run = cli("test", tmp_path)
+    assert run.code == 2
+    assert "case/case.yaml:2:7: date: '2026-02-30' is not a day of the calendar" in run.out
