@@ -137,7 +137,8 @@ class Evidence:
             return self.git.rev(self.spec.base)
         return self.memo("base", compute)
 
-    def _spec(self) -> tuple[str, ...]:
+    def _diff_range(self) -> tuple[str, ...]:
+        """The revisions `git diff` compares: none for the index (`--cached`), else base...head."""
         if self.in_commit:
             return ()
         if self.base == EMPTY_TREE:  # everything in head is new
@@ -149,7 +150,7 @@ class Evidence:
     @property
     def changes(self) -> list[Change]:
         def compute() -> list[Change]:
-            found = self.git.changes(*self._spec())
+            found = self.git.changes(*self._diff_range())
             if self.spec.files:
                 wanted = set(self.spec.files)
                 found = [c for c in found if c.path in wanted]
@@ -166,7 +167,7 @@ class Evidence:
         def compute() -> dict[str, set[int]]:
             pending = self._pending.pop("changed_lines", None)
             if pending is None:
-                return self.git.changed_lines(*self._spec())
+                return self.git.changed_lines(*self._diff_range())
             thread, box = pending
             thread.join()
             if isinstance(box.get("error"), EvidenceError):
@@ -184,14 +185,14 @@ class Evidence:
         import threading
 
         try:
-            spec = self._spec()
+            revisions = self._diff_range()
         except EvidenceError:
             return  # the rule that needs it reports the error
         box: dict[str, Any] = {}
 
         def work() -> None:
             try:
-                box["value"] = self.git.changed_lines(*spec)
+                box["value"] = self.git.changed_lines(*revisions)
             except EvidenceError as e:
                 box["error"] = e
 
