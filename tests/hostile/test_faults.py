@@ -102,23 +102,32 @@ def test_an_interrupted_run_exits_130_and_leaves_no_partial_output(repo: Repo, t
     out.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "clearance", "check", "--repo", str(repo.path),
                              "-f", f"json={out / 'results.json'}"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_interruptible)
     try:
-        stand_in = _wait_inside_the_command(proc, ready)
+        _wait_inside_the_command(proc, ready)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     finally:
         proc.kill()
         proc.communicate()
+        left_running = ready.exists() and not _ends(int(ready.read_text()))
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert list(out.iterdir()) == []
     assert repo.snapshot() == before
-    assert _ends(stand_in), "the interrupted run left its command running"
+    assert not left_running, "the interrupted run left its command running"
 
 
-def _wait_inside_the_command(proc: subprocess.Popen[str], ready: Path) -> int:
-    """The pid of the policy's command, once clearance sleeps waiting for it.
+def _interruptible() -> None:
+    """SIGINT at its default in clearance, even when pytest was started with it ignored
+    (a background job of a shell without job control), so that Python turns it into
+    KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _wait_inside_the_command(proc: subprocess.Popen[str], ready: Path) -> None:
+    """Return once the policy's command has started and clearance sleeps waiting for it.
 
     Interrupting any earlier could land in clearance's own git commands or imports
     (a KeyboardInterrupt raised in an import lock's weakref callback is printed and
@@ -129,7 +138,6 @@ def _wait_inside_the_command(proc: subprocess.Popen[str], ready: Path) -> int:
         assert proc.poll() is None, f"clearance ended before its command ran: {proc.communicate()}"
         assert time.monotonic() < deadline, "the policy's command did not start within 60 s"
         time.sleep(0.02)
-    return int(ready.read_text())
 
 
 def _state(pid: int) -> str:
@@ -142,6 +150,7 @@ def _state(pid: int) -> str:
 
 
 def _ends(pid: int) -> bool:
+    """Whether the process ends within 10 s; it is killed if it does not."""
     deadline = time.monotonic() + 10
     while _state(pid) not in ("", "Z", "X"):
         if time.monotonic() > deadline:
