@@ -30,5 +30,16 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
+# Mutation testing of the core with mutmut, on the modules and tests named in
+# [tool.mutmut] (pyproject.toml); not part of `make test`. See docs/mutation.md.
+.PHONY: mutation
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'mutmut>=3.8,<4'
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); print(s); assert s['killed'] >= 0.9 * s['total'], 'fewer than 90% of mutants killed'"
+
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
