@@ -190,7 +190,7 @@ def test_mutated_logs_get_json_s_verdict_in_every_chunking(tmp_path: Path, data:
     assert isinstance(answer, str) and answer.startswith(f"error: {expected_error}"), answer
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(EDGES), max_size=3), st.lists(st.sampled_from(EDGES), max_size=3))
 @example([b"\x0b"], [])
 @example([], [b"\x00"])

@@ -193,11 +193,13 @@ def _run_results(run: Any, where: str, path: str) -> SarifResults:
     if not isinstance(name, str) or not name:
         raise EvidenceError(f"{where}.tool.driver.name is missing", path)
     _check_execution(run.context, name, path)
-    if run.results is None:
+    if run.results_missing:
         raise EvidenceError(f"{where} ({name}) has no results array: the tool did not complete",
                             path, hint=HINT)
-    if not run.is_array:
+    if run.result_count is None:
         raise EvidenceError(f"{where}.results is missing or not an array", path, hint=HINT)
+    if run.result_count == 0:  # the last `results` counts: an earlier one left nothing
+        return SarifResults((), (), (name,))
     if run.error is not None:
         raise run.error
     return SarifResults(tuple(run.findings), (), (name,))

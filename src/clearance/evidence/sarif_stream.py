@@ -21,6 +21,7 @@ the json scanner's recursion guard; the size limit and the digest are
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -138,8 +139,8 @@ class RunRecord:
         self.index = index  # in `runs`
         self.serial = serial  # among every run object of the file, in file order
         self.context: dict[str, Any] = {}
-        self.results: Any = None  # a non-array `results` as it is; an array's length
-        self.is_array = False
+        self.results_missing = True  # no `results`, or null: the tool did not complete
+        self.result_count: int | None = None  # None: `results` is not an array
         self.late = False  # a member of RESULT_CONTEXT came after results were read
         self.findings: list[Any] = []
         self.error: EvidenceError | None = None
@@ -179,17 +180,23 @@ def read_log(text: JsonText, on_result: OnResult) -> Any:
     first = text.peek()
     if first == "\ufeff" and text.pos + text.dropped == 0:  # a second byte order mark
         raise text.invalid("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0)
-    if first != "{":
-        log = text.value()
-    else:
-        log = {}
-        serials = iter(range(1 << 62))
-        for key in _members(text):
-            log[key] = _runs(text, on_result, serials) if key == "runs" and text.peek() == "[" \
-                else text.value()
-        log = {key: log[key] for key in ("version", "runs") if key in log}
+    log = _log(text, on_result) if first == "{" else text.value()
     if text.peek() != "":
         raise text.invalid("Extra data", text.pos)
+    return log
+
+
+def _log(text: JsonText, on_result: OnResult) -> dict[str, Any]:
+    """The log object's `version` and `runs`; its other members are read (so checked) and dropped."""
+    log: dict[str, Any] = {}
+    serials = itertools.count()
+    for key in _members(text):
+        if key == "runs" and text.peek() == "[":
+            log[key] = _runs(text, on_result, serials)
+        elif key in ("version", "runs"):
+            log[key] = text.value()
+        else:
+            text.value()
     return log
 
 
@@ -236,14 +243,14 @@ def _runs(text: JsonText, on_result: OnResult, serials: Iterator[int]) -> list[A
         run = RunRecord(index, next(serials))
         for key in _members(text):
             if key == "results" and text.peek() == "[":
-                run.is_array, run.results = True, 0
+                run.results_missing, run.result_count = False, 0
                 for item in _elements(text):
                     on_result(run, item, text.value())
-                    run.results = item + 1
+                    run.result_count = item + 1
             elif key == "results":
-                run.is_array, run.results = False, text.value()
+                run.results_missing, run.result_count = text.value() is None, None
             elif key in RESULT_CONTEXT:
-                run.late = run.late or (run.is_array and run.results > 0)
+                run.late = run.late or bool(run.result_count)
                 run.context[key] = text.value()
             else:
                 text.value()  # read, so checked, and dropped
