@@ -67,3 +67,23 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for name, count in sorted(COUNTS.items()):
             terminalreporter.write_line(f"{count:6d}  {name}")
         terminalreporter.write_line(f"{sum(COUNTS.values()):6d}  in all")
+
+
+def _devnull_intact() -> bool:
+    import stat
+
+    return stat.S_ISCHR(os.lstat(os.devnull).st_mode)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when /dev/null is no longer a device at its end: as root, a tool that
+    renames a file over its output path destroys it for every later process."""
+    if not _devnull_intact():
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = (f"{os.devnull} is no longer a character device: a test or the code it ran "
+                   "replaced it (restore it: rm -f /dev/null; mknod -m 666 /dev/null c 1 3)")
+        if reporter is not None:
+            reporter.write_line(message, red=True)
+        else:
+            print(message)

@@ -1,9 +1,10 @@
 """Render the results document in the formats asked and write each atomically.
 
 `--format FMT` prints to standard output; `--format FMT=PATH` writes a file;
-`--output PATH` gives the path of a single `--format`. Files are written to a
-temporary file beside the target and renamed, so a failed or interrupted run
-never leaves a partial file behind.
+`--output PATH` gives the path of a single `--format`. Regular files are
+written to a temporary file beside the target and renamed, so a failed or
+interrupted run never leaves a partial file behind; a device, a FIFO or a
+symbolic link is written through and stays what it is.
 """
 
 from __future__ import annotations
@@ -70,7 +71,12 @@ def _umask() -> int:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write a file whole or not at all."""
+    """Write a report: a regular file (or a new one) whole or not at all; anything else the
+    path names (a device such as /dev/null or /dev/stdout, a FIFO, a symbolic link) is
+    written through as it is, never replaced by a regular file."""
+    if _written_through(path):
+        _write_through(path, text)
+        return
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -92,3 +98,22 @@ def write_atomic(path: Path, text: str) -> None:
         if isinstance(e, OSError):
             raise ClearanceError(f"cannot write output: {e.strerror}", str(path)) from e
         raise
+
+
+def _written_through(path: Path) -> bool:
+    """Whether the path exists as something other than a regular file."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False  # missing (or unreadable: the atomic write says why)
+    import stat
+
+    return not stat.S_ISREG(mode)
+
+
+def _write_through(path: Path, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as e:
+        raise ClearanceError(f"cannot write output: {e.strerror}", str(path)) from e
