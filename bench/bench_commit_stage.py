@@ -2,7 +2,7 @@
 
 Prints the median wall time of `clearance check --stage commit` with a warm
 and a cold policy cache, and their ratios to `python -c pass` measured in the
-same run on the same machine. Target (DESIGN.md): warm <= 4x.
+same run on the same machine. Target (docs/design.md): warm <= 4x.
 """
 
 from __future__ import annotations

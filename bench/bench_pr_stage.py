@@ -1,6 +1,6 @@
 """The PR stage on large inputs, patch coverage against diff-cover, and growth with size.
 
-Inputs at scale 10 (the budget of DESIGN.md): a 200,000-line Cobertura report
+Inputs at scale 10 (the budget of docs/design.md): a 200,000-line Cobertura report
 over 500 files, a 500-file diff, 20,000 JUnit cases, 100 feature files with
 their tests, and a 1 MB PR body. Prints wall time and peak memory of one
 `clearance check --stage pr`, the time of the patch-coverage rule alone against
