@@ -34,8 +34,11 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
-def text_lines(data: bytes) -> list[str] | None:
-    """The lines of a text file, or None for a binary one (it holds a NUL byte)."""
-    if b"\0" in data[:8192]:
-        return None
-    return data.decode("utf-8", "replace").splitlines()
+def file_lines(data: bytes) -> list[str]:
+    """A file's lines as git numbers them: split at `\n` only (a form feed, a vertical tab,
+    NEL or U+2028 ends no line), a CR before the `\n` dropped, no empty line after the last
+    `\n`."""
+    lines = data.decode("utf-8", "replace").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from clearance.checks import Finding, Outcome
-from clearance.checks._common import GLOBS, as_list, plural, regex_problems
+from clearance.checks._common import GLOBS, as_list, file_lines, plural, regex_problems
 from clearance.evidence.context import Evidence
 from clearance.pathmatch import filter_paths
 
@@ -56,7 +56,7 @@ def _absent(regex: re.Pattern[str], contents: dict[str, bytes | None]) -> Outcom
     findings = []
     for path, data in contents.items():
         # binary files are searched too: a secret in a binary file is still a secret
-        for number, line in enumerate((data or b"").decode("utf-8", "replace").splitlines(), start=1):
+        for number, line in enumerate(file_lines(data or b""), start=1):
             if regex.search(line):
                 findings.append(Finding(path, number, message=f"matches /{regex.pattern}/"))
     if findings:

@@ -285,6 +285,12 @@ class Evidence:
             return self.git.messages(self.base, self.head or "HEAD")
         return self.memo("messages", compute)
 
+    def attribute(self, name: str, paths: Iterable[str]) -> dict[str, str]:
+        """A gitattributes value for each path (`unspecified` when none is set): from the
+        index's .gitattributes at the commit stages, else the checked-out tree's (CI checks
+        out the head under evaluation)."""
+        return self.git.attribute(name, paths, cached=self.in_commit)
+
     def merge_conflicts(self) -> list[str] | None:
         return self.memo("merge", lambda: self.git.merge_conflicts(self.base, self.head or "HEAD"))
 

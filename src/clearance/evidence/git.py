@@ -191,6 +191,18 @@ class Git:
         out = self.run("cat-file", "--batch", stdin="".join(n + "\n" for n in names).encode())
         return dict(zip(names, _batch(out, len(names)), strict=True))
 
+    def attribute(self, name: str, paths: Iterable[str], cached: bool) -> dict[str, str]:
+        """A gitattributes value for each path: the value, or `set`, `unset`, `unspecified`.
+        `cached`: the .gitattributes of the index, else those of the working tree."""
+        wanted = list(paths)
+        if not wanted:
+            return {}
+        args = ("check-attr", "-z", "--stdin", *(("--cached",) if cached else ()), name)
+        out = self.run(*args, stdin=b"".join(p.encode("utf-8", "surrogateescape") + b"\0"
+                                              for p in wanted))
+        values = out.split(b"\0")[2::3]  # PATH NUL ATTRIBUTE NUL VALUE NUL, in the order asked
+        return {path: value.decode("utf-8", "replace") for path, value in zip(wanted, values, strict=False)}
+
     def origin_repository(self) -> str | None:
         """OWNER/REPO of a GitHub `origin` remote, or None (no remote, another host)."""
         code, out = self.call("config", "--get", "remote.origin.url", ok=(0, 1))
