@@ -34,6 +34,7 @@ from clearance.evidence.inputs import InputRecord
 from clearance.evidence.sarif_rules import is_suppressed, level_of, message_of, rule_of
 from clearance.evidence.sarif_stream import CHUNK_BYTES, HINT, RunRecord, read_file
 from clearance.evidence.sarif_uri import artifact_path
+from clearance.pathmatch import as_list
 
 LEVELS = ("none", "note", "warning", "error")
 
@@ -89,12 +90,12 @@ def sarif_globs(evidence: Evidence, tool: str | None = None) -> tuple[list[str],
     if not isinstance(config, Mapping):
         return evidence.input_globs("sarif"), tool
     if tool is None:
-        return [g for value in config.values() for g in _as_list(value)], None
+        return [g for value in config.values() for g in as_list(value)], None
     if tool not in config:
         known = ", ".join(sorted(config)) or "none"
         raise EvidenceError(f"inputs.sarif names no tool '{tool}' (known: {known})",
                             hint="add the tool under inputs.sarif or fix the rule's `tool`")
-    return _as_list(config[tool]), None
+    return as_list(config[tool]), None
 
 
 def read_sarif(evidence: Evidence, globs: Sequence[str] | None = None,
@@ -279,7 +280,3 @@ def _array(value: dict[str, Any], key: str, path: str, where: str) -> list[Any]:
         name = f"{where}.{key}" if where else key
         raise EvidenceError(f"{name} is missing or not an array", path, hint=HINT)
     return items
-
-
-def _as_list(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else list(value or [])
