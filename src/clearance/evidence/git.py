@@ -137,8 +137,14 @@ class Git:
         return changes
 
     def changed_lines(self, *spec: str) -> dict[str, set[int]]:
-        """Added or modified line numbers (new side) per changed file."""
-        args = ["diff", "-U0", "--no-color", "--no-renames", "--no-ext-diff", "--no-textconv",
+        """Added or modified line numbers (new side) per changed file.
+
+        Renames are followed as git follows them by default (`--find-renames`, 50%
+        similarity), as diff-cover sees them: a file moved unchanged has no changed line,
+        a moved and edited one only its edited lines. `changes` lists a rename as a
+        deletion and an addition, so rules on changed files still see it.
+        """
+        args = ["diff", "-U0", "--no-color", "--find-renames", "--no-ext-diff", "--no-textconv",
                 "--src-prefix=a/", "--dst-prefix=b/"]
         args += list(spec) if spec else ["--cached"]
         out: dict[str, set[int]] = {}

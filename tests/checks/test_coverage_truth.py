@@ -1,0 +1,99 @@
+"""Coverage verdicts that must match the truth of the repository (issue 15): report
+paths that name no file, branch coverage asked of a report without branches, files
+with nothing to measure, and renamed files, each against the real tools' view."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clearance.checks import Outcome, coverage_min, coverage_patch
+from clearance.errors import EvidenceError
+from clearance.evidence.context import Evidence, RunSpec
+from coverage_helpers import CART, RUNNER, coverage, measure, write_package
+from helpers import Repo
+
+REPORTS = Path(__file__).parent.parent / "fixtures" / "reports"
+
+
+def diff_cover(cwd: Path, report: str, base: str, out: Path, *extra: str) -> dict[str, Any]:
+    """diff-cover's JSON report of the change base...HEAD, run in `cwd`."""
+    tool = Path(sys.executable).parent / "diff-cover"
+    proc = subprocess.run([str(tool), report, f"--compare-branch={base}", f"--format=json:{out}",
+                           "--total-percent-float", *extra],
+                          cwd=cwd, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return result
+
+
+def evidence(root: Path, base: str, suites: dict[str, Any]) -> Evidence:
+    return Evidence(RunSpec(root=root, stage="pr", base=base), {"coverage": suites})
+
+
+def patch(root: Path, base: str, suites: dict[str, Any], **params: Any) -> Outcome:
+    return coverage_patch.run({"suite": "unit", **params}, evidence(root, base, suites))
+
+
+def minimum(root: Path, base: str, suites: dict[str, Any], **params: Any) -> Outcome:
+    return coverage_min.run({"suite": "unit", **params}, evidence(root, base, suites))
+
+
+# -- renames ------------------------------------------------------------------------
+
+
+def test_a_pure_rename_of_a_covered_module_has_no_changed_line_as_with_diff_cover(
+        repo: Repo, tmp_path: Path) -> None:
+    """shop/cart.py becomes shop/basket.py unchanged (the script importing it follows):
+    diff-cover finds no line with coverage information; the whole module is not new."""
+    write_package(repo.path)
+    repo.write(".gitignore", "build/\n__pycache__/\n")
+    base = repo.commit("base")
+    repo.git("mv", "shop/cart.py", "shop/basket.py")
+    repo.write("run_tests.py", RUNNER.replace("shop.cart", "shop.basket"))
+    repo.commit("rename")
+    (repo.path / "build").mkdir()
+    measure(repo.path, branch=False, out="build")
+    expected = diff_cover(repo.path, "build/coverage.xml", base, tmp_path / "dc.json")
+    assert expected["total_num_lines"] == 0 and expected["src_stats"] == {}
+    for report in ("build/coverage.xml", "build/coverage.json", "build/.coverage"):
+        outcome = patch(repo.path, base, {"unit": report}, mode="all")
+        assert outcome.data["coverage"]["measured"] == 0, report
+        assert outcome.verdict == "pass", (report, outcome.message)
+
+
+def test_a_renamed_and_edited_module_counts_only_the_edited_lines(repo: Repo, tmp_path: Path) -> None:
+    write_package(repo.path)
+    repo.write(".gitignore", "build/\n__pycache__/\n")
+    base = repo.commit("base")
+    repo.git("mv", "shop/cart.py", "shop/basket.py")
+    repo.write("shop/basket.py", CART.replace("if cents <= 0:", "if cents < 1:"))
+    repo.write("run_tests.py", RUNNER.replace("shop.cart", "shop.basket"))
+    repo.commit("rename and edit")
+    (repo.path / "build").mkdir()
+    measure(repo.path, branch=False, out="build")
+    expected = diff_cover(repo.path, "build/coverage.xml", base, tmp_path / "dc.json")
+    assert expected["total_num_lines"] == 1
+    outcome = patch(repo.path, base, {"unit": "build/coverage.xml"}, mode="all")
+    data = outcome.data["coverage"]
+    assert data["measured"] == expected["total_num_lines"]
+    assert [(u["file"], u["line"]) for u in data["uncovered"]] == [
+        (path, n) for path, stats in expected["src_stats"].items() for n in stats["violation_lines"]]
+
+
+def test_a_renamed_file_is_still_a_changed_file(repo: Repo) -> None:
+    """Only patch coverage follows renames: the changed files keep the new path (and the
+    old one as deleted), so rules on changed files see a rename as they did."""
+    write_package(repo.path)
+    base = repo.commit("base")
+    repo.git("mv", "shop/cart.py", "shop/basket.py")
+    repo.commit("rename")
+    seen = evidence(repo.path, base, {})
+    assert seen.changed_files == ["shop/basket.py"]
+    assert [(c.status, c.path) for c in seen.changes] == [("A", "shop/basket.py"), ("D", "shop/cart.py")]
+    assert seen.changed_lines.get("shop/basket.py", set()) == set()
