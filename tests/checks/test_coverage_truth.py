@@ -15,6 +15,7 @@ import pytest
 from clearance.checks import Outcome, coverage_min, coverage_patch
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence, RunSpec
+from conftest import PINNED
 from coverage_helpers import CART, RUNNER, coverage, measure, write_package
 from helpers import Repo
 
@@ -97,3 +98,37 @@ def test_a_renamed_file_is_still_a_changed_file(repo: Repo) -> None:
     assert seen.changed_files == ["shop/basket.py"]
     assert [(c.status, c.path) for c in seen.changes] == [("A", "shop/basket.py"), ("D", "shop/cart.py")]
     assert seen.changed_lines.get("shop/basket.py", set()) == set()
+
+
+# -- branch coverage asked of a report without branches ------------------------------
+
+
+@pytest.fixture(scope="module")
+def line_only(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A change to a branching line, measured by coverage.py without --branch
+    (XML, JSON, LCOV and the data file)."""
+    repo = Repo(tmp_path_factory.mktemp("line-only") / "repo")
+    repo.path.mkdir()
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in PINNED.items():
+            env.setenv(name, value)
+        repo.git("init", "-q", "-b", "main")
+        write_package(repo.path)
+        repo.write(".gitignore", "build/\n__pycache__/\n")
+        base = repo.commit("base")
+        repo.write("shop/cart.py", CART.replace("if cents <= 0:", "if cents < 1:"))
+        repo.commit("change")
+    (repo.path / "build").mkdir()
+    measure(repo.path, branch=False, out="build")
+    coverage(repo.path, "lcov", "--data-file=build/.coverage", "-o", "build/coverage.lcov")
+    return repo.path, base
+
+
+@pytest.mark.parametrize("report", ["build/coverage.xml", "build/coverage.json", "build/.coverage",
+                                    "build/coverage.lcov"])
+def test_patch_branch_coverage_of_a_report_without_branch_data_is_an_error(
+        line_only: tuple[Path, str], report: str) -> None:
+    root, base = line_only
+    assert patch(root, base, {"unit": report}).verdict in ("pass", "fail")  # line coverage is fine
+    with pytest.raises(EvidenceError, match="suite 'unit' has no branch data"):
+        patch(root, base, {"unit": report}, branch=True)

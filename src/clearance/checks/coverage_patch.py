@@ -9,12 +9,14 @@ compared as coverage.py compares `fail_under` at `precision` decimals
 (default 1); `mode: all` needs every one covered, so that one uncovered line
 cannot hide behind an average: each is reported as file:line. With
 `branch: true` a line counts as covered only when all its branches were
-taken (diff-cover's `--branch-coverage`)."""
+taken (diff-cover's `--branch-coverage`); a suite whose reports hold no
+branch data is then an error, not line coverage."""
 
 from __future__ import annotations
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import plural
+from clearance.errors import EvidenceError
 from clearance.evidence.context import CHANGED_LINES, Evidence
 from clearance.evidence.coverage.patch import PatchCoverage, patch_coverage
 from clearance.evidence.coverage.suites import coverage_suite
@@ -43,6 +45,9 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     suite = params["suite"]
     data = coverage_suite(evidence, suite)
     branch = bool(params.get("branch", False))
+    if branch and not data.branch_measured:
+        raise EvidenceError(f"suite '{suite}' has no branch data: branch: true cannot be judged",
+                            hint="measure branches (coverage run --branch) or drop branch: true")
     patch = patch_coverage(data, evidence.changed_lines, branch)
     report = {"coverage": _report(suite, params, patch)}
     if patch.measured == 0:
