@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from clearance.errors import UsageError
 from clearance.policy.model import COMMIT_STAGES, Policy
 
+CHANGE_STAGES = ("push", "pr", "merge")  # stages that judge a change against its base
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -62,8 +64,13 @@ def run_spec(root: str, stage: str, policy: Policy, env: Mapping[str, str], *,
         head = head or env.get("PRE_COMMIT_TO_REF")
     if stage == "commit-msg" and message_file is None and len(files) == 1:
         message_file, files = files[0], ()  # a commit-msg hook passes the message file as FILES
+    base = base or refs.get("base")
+    if not base and stage in CHANGE_STAGES:
+        raise UsageError(f"no base revision for stage '{stage}': the change is measured against it",
+                         hint="pass --base REF (in a pull request, the base branch), or --event "
+                              "with a pull_request payload")
     return RunSpec(
-        root=root, stage=stage, base=base or refs.get("base"), head=head or refs.get("head"),
+        root=root, stage=stage, base=base, head=head or refs.get("head"),
         branch=branch or refs.get("branch") or env.get("GITHUB_HEAD_REF") or None,
         files=tuple(files), message_file=message_file or None,
         pr_body_file=pr_body or None, pr_body_text=pr_body_text, event_file=event,

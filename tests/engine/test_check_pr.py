@@ -128,15 +128,13 @@ def test_commit_msg_stage_reads_the_message_file(pr, cli, tmp_path) -> None:
     assert cli("check", "--repo", repo.path, "--stage", "commit-msg", "--message-file", message).code == 0
 
 
-def test_missing_base_is_an_error_verdict_not_a_pass(pr, cli) -> None:
+@pytest.mark.parametrize("stage", ["push", "pr", "merge"])
+def test_missing_base_is_one_usage_error_not_an_error_per_rule(pr, cli, stage: str) -> None:
     repo, _ = pr
-    run = cli("check", "--repo", repo.path, "--stage", "pr", "-f", "json")
-    assert run.code == 1
-    found = verdicts(run.out)
-    assert found["docs.with-code"] == "error"
-    assert found["git.mergeable"] == "error"
-    rule = next(r for r in json.loads(run.out)["rules"] if r["id"] == "docs.with-code")
-    assert "pass --base REF" in rule["message"]
+    run = cli("check", "--repo", repo.path, "--stage", stage, "-f", "json")
+    assert run.code == 2
+    assert run.out == ""
+    assert run.err.count("no base revision") == 1 and "pass --base REF" in run.err
 
 
 def test_unknown_base_is_an_error_naming_the_revision(pr, cli) -> None:
