@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearance.pathmatch import compile_glob, filter_paths, matcher
+from clearance.pathmatch import compile_glob, expand_braces, filter_paths, matcher
 from examples_count import counted
 
 # Segments of repository paths as git writes them: never empty, never holding "/".
@@ -56,3 +57,36 @@ def test_classes_follow_shell_globs_and_never_break() -> None:
         }
         for glob, (yes, no) in cases.items():
             assert filter_paths([glob], yes + no) == yes, glob
+
+
+BRACES = ["**/*.{pem,key}", "a{b,c{d,e}}f", "{x}", "a{,b}c", "{a,b", "src/{app,lib}/**/*.{ts,tsx}",
+          "x{a,b}y{1,2}z", "{}", "a{b}c{d,e}"]
+
+
+@pytest.mark.parametrize("pattern", BRACES)
+def test_brace_alternatives_expand_as_bash_expands_them(pattern: str) -> None:
+    """bash is the oracle; quoting keeps it from also expanding the globs themselves."""
+    import shlex
+    import subprocess
+
+    escaped = "".join(c if c in "{}," else shlex.quote(c) if c not in "abcdefghijklmnopqrstuvwxyz"
+                      "0123456789" else c for c in pattern)
+    out = subprocess.run(["bash", "-c", f"printf '%s\\n' {escaped}"], capture_output=True, text=True,
+                         check=True).stdout
+    assert expand_braces(pattern) == out.splitlines()
+
+
+def test_a_brace_glob_matches_either_alternative_at_any_depth() -> None:
+    paths = ["certs/server.key", "ca.pem", "notes/key.md", "pem", "a/b.pems"]
+    assert filter_paths(["**/*.{pem,key}"], paths) == ["certs/server.key", "ca.pem"]
+    assert filter_paths(["*.{pem,key}"], paths) == ["certs/server.key", "ca.pem"]
+
+
+def test_files_absent_with_a_brace_glob_finds_the_secret(repo, cli) -> None:
+    repo.write("certs/server.key", "-----BEGIN PRIVATE KEY-----\n")
+    repo.write("policy.yaml", "rules:\n  - id: no-keys\n    stages: [commit]\n"
+                              "    check: {files.absent: {paths: ['**/*.{pem,key}']}}\n")
+    repo.commit("keys")
+    run = cli("check", "--repo", repo.path, "--stage", "commit", "--policy", repo.path / "policy.yaml")
+    assert run.code == 1
+    assert "certs/server.key" in run.out

@@ -4,7 +4,9 @@ The rules, documented in docs/policy.md:
 - paths use `/` and are relative to the repository root;
 - `*` matches within one path segment, `?` one character, `[abc]` a class;
 - `**` as a whole segment matches zero or more segments (`docs/**`, `**/test_*.py`);
-- a pattern with no `/` matches the file name at any depth (`*.md`), as in .gitignore.
+- a pattern with no `/` matches the file name at any depth (`*.md`), as in .gitignore;
+- `{a,b}` matches either alternative (`**/*.{pem,key}`), as in the shell; groups may
+  nest, and a `{` without a `,` inside its group stands for itself.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import pairwise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,6 +28,34 @@ def as_list(value: Any) -> list[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else list(value)
+
+
+def expand_braces(pattern: str) -> list[str]:
+    """The globs a pattern stands for once its `{a,b}` groups are expanded, in order."""
+    group = _brace_group(pattern)
+    if group is None:
+        return [pattern]
+    start, end, choices = group
+    head, tail = pattern[:start], pattern[end + 1:]
+    return [expanded for choice in choices for expanded in expand_braces(head + choice + tail)]
+
+
+def _brace_group(pattern: str) -> tuple[int, int, list[str]] | None:
+    """The first `{...}` group holding a top-level `,`: its start, end and alternatives."""
+    for start, char in enumerate(pattern):
+        if char != "{":
+            continue
+        depth, commas = 0, [start]
+        for end in range(start, len(pattern)):
+            depth += {"{": 1, "}": -1}.get(pattern[end], 0)
+            if depth == 1 and pattern[end] == ",":
+                commas.append(end)
+            if depth == 0:
+                if len(commas) > 1:
+                    cuts = [*commas, end]
+                    return start, end, [pattern[a + 1:b] for a, b in pairwise(cuts)]
+                break
+    return None
 
 
 def _translate_segment(segment: str) -> str:
@@ -102,6 +133,9 @@ def matcher(pattern: str) -> Callable[[str], bool]:
     git writes them; tests/test_pathmatch.py checks the shortcut against the
     regular expression.
     """
+    if "{" in pattern and len(alternatives := expand_braces(pattern)) > 1:
+        tests = [matcher(p) for p in alternatives]
+        return lambda path: any(test(path) for test in tests)
     segments = _segments(pattern)
     if not any(has_magic(s) for s in segments):
         literal = "/".join(segments)
@@ -130,7 +164,8 @@ def filter_paths(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
 
 
 def has_magic(pattern: str) -> bool:
-    """Whether a pattern holds glob characters rather than naming one path."""
+    """Whether a pattern holds glob characters rather than naming one path (braces are
+    expanded before this is asked)."""
     return any(c in pattern for c in "*?[")
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from clearance.digest import hexdigest
 from clearance.errors import EvidenceError
-from clearance.pathmatch import compile_glob, has_magic
+from clearance.pathmatch import compile_glob, expand_braces, has_magic
 from clearance.records import NamedTuple
 
 TYPE_CHECKING = False
@@ -72,7 +72,7 @@ class InputFiles:
     def find(self, patterns: Iterable[str]) -> list[str]:
         """Repository paths of the files that the globs name, sorted."""
         found: set[str] = set()
-        for pattern in patterns:
+        for pattern in (alternative for given in patterns for alternative in expand_braces(given)):
             check_relative(pattern)
             pattern = pattern.removeprefix("./")
             if not has_magic(pattern):
