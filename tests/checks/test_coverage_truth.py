@@ -132,3 +132,58 @@ def test_patch_branch_coverage_of_a_report_without_branch_data_is_an_error(
     assert patch(root, base, {"unit": report}).verdict in ("pass", "fail")  # line coverage is fine
     with pytest.raises(EvidenceError, match="suite 'unit' has no branch data"):
         patch(root, base, {"unit": report}, branch=True)
+
+
+# -- files the report lists with nothing to measure -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def empty_module(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """An edited measured line of shop/price.py, then a comment added to shop/__init__.py
+    (coverage.py lists the file with no statement); measured in branch mode."""
+    repo = Repo(tmp_path_factory.mktemp("empty-module") / "repo")
+    repo.path.mkdir()
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in PINNED.items():
+            env.setenv(name, value)
+        repo.git("init", "-q", "-b", "main")
+        write_package(repo.path)
+        repo.write(".gitignore", "build/\n__pycache__/\n")
+        base = repo.commit("base")
+        price = (repo.path / "shop/price.py").read_text(encoding="utf-8")
+        repo.write("shop/price.py", price.replace('return "large"', 'return "big"'))
+        middle = repo.commit("price")
+        repo.write("shop/__init__.py", "# the shop package\n")
+        repo.commit("package comment")
+    (repo.path / "build").mkdir()
+    measure(repo.path, branch=True, out="build")
+    return repo.path, base, middle
+
+
+def statements(root: Path) -> dict[str, int]:
+    """Statements per file, from coverage.py's own JSON report."""
+    files = json.loads((root / "build/coverage.json").read_text(encoding="utf-8"))["files"]
+    return {path: entry["summary"]["num_statements"] for path, entry in files.items()}
+
+
+@pytest.mark.parametrize("report", ["build/coverage.xml", "build/coverage.json", "build/.coverage"])
+def test_a_changed_file_with_no_statement_is_unmeasured_not_at_100_percent(
+        empty_module: tuple[Path, str, str], report: str) -> None:
+    root, base, _ = empty_module
+    counts = statements(root)
+    assert counts["shop/__init__.py"] == 0 and counts["shop/price.py"] > 0
+    outcome = minimum(root, base, {"unit": report}, scope="changed", min=10)
+    assert outcome.verdict == "pass"
+    assert outcome.message == "1 file at or above 10% combined coverage", outcome.message
+    assert outcome.figure is not None and outcome.figure.endswith("(shop/price.py)")
+    assert outcome.data["coverage"]["unmeasured_files"] == ["shop/__init__.py"]
+    lines = patch(root, base, {"unit": report}, mode="all")
+    assert lines.data["coverage"]["unmeasured_files"] == ["shop/__init__.py"]
+
+
+def test_a_change_only_to_files_with_no_statement_judges_no_file(
+        empty_module: tuple[Path, str, str]) -> None:
+    root, _, middle = empty_module
+    outcome = minimum(root, middle, {"unit": "build/coverage.json"}, scope="changed", min=90)
+    assert (outcome.verdict, outcome.figure) == ("pass", None)
+    assert outcome.message == "no changed file is measured by suite 'unit'"

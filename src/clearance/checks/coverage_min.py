@@ -6,13 +6,13 @@ detected from content) are read and merged. `metric`: `line`, `branch` or
 by default `combined` when the reports measured branches, `line` otherwise,
 which is the figure `coverage report` prints. `scope`: `total` (default), `file`
 (every file must reach `min`) or `changed` (every changed file in the report
-must). The comparison is coverage.py's `fail_under`: it fails when
-`round(percent, precision) < min`, at `precision` decimals (default 0, raised
-to the decimals `min` is written with), and `min: 100` needs a true 100%."""
+must); a file with nothing to measure for the metric (no statement, or no
+branch for `branch`) is not judged and is listed as unmeasured. The
+comparison is coverage.py's `fail_under`: it fails when `round(percent,
+precision) < min`, at `precision` decimals (default 0, raised to the decimals
+`min` is written with), and `min: 100` needs a true 100%."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import plural
@@ -70,11 +70,16 @@ def _total(data: CoverageData, metric: str, threshold: Threshold, suite: str,
     return Outcome.passed(f"{what} is {shown}", figure=threshold.figure(percent), data=report)
 
 
-def _per_file(files: Iterable[FileCoverage], metric: str, threshold: Threshold,
+def _per_file(files: list[FileCoverage], metric: str, threshold: Threshold,
               report: dict[str, Any]) -> Outcome:
-    rows = sorted(files, key=lambda f: (f.numbers.percent(metric), f.path))
+    """Each file with something to measure against the minimum; the others listed apart."""
+    judged = [f for f in files if f.numbers.counted(metric)]
+    rows = sorted(judged, key=lambda f: (f.numbers.percent(metric), f.path))
+    cov = report["coverage"]
+    cov["unmeasured_files"] = sorted({f.path for f in files} - {f.path for f in judged})
     if not rows:
-        return Outcome.passed("no changed file is in the coverage report", data=report)
+        what = "changed file" if cov["scope"] == "changed" else "file"
+        return Outcome.passed(f"no {what} is measured by suite '{cov['suite']}'", data=report)
     low = [f for f in rows if threshold.below(f.numbers.percent(metric))]
     worst = rows[0].numbers.percent(metric)
     figure = f"{threshold.figure(worst)} ({rows[0].path})"

@@ -53,6 +53,11 @@ class Numbers:
         return {"line": self.line_percent, "branch": self.branch_percent,
                 "combined": self.combined_percent}[metric]
 
+    def counted(self, metric: str) -> int:
+        """What the metric's percentage is a share of (0: nothing to measure)."""
+        return {"line": self.statements, "branch": self.branches,
+                "combined": self.statements + self.branches}[metric]
+
     def to_dict(self) -> dict[str, object]:
         return {"statements": self.statements, "covered": self.covered,
                 "branches": self.branches, "covered_branches": self.covered_branches,

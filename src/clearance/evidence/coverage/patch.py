@@ -59,7 +59,7 @@ def patch_coverage(data: CoverageData, changed: Mapping[str, set[int]],
     unmeasured: list[str] = []
     for path in sorted(changed):
         cov = data.files.get(path)
-        if cov is None:
+        if cov is None or not _measured(cov):  # absent, or listed with no measured line
             unmeasured.append(path)
             continue
         lines = sorted(changed[path] & _measured(cov))
