@@ -21,9 +21,14 @@ from clearance.pathmatch import filter_paths
 
 Node = Mapping[str, Any]
 _PREFIX = re.compile(r"^\(\d+:\d+\): ")
-_GOT = re.compile(r"got '([^']*)'$")
+_GOT = re.compile(r"got '(.*)'$")
 _LANGUAGE = re.compile(r"^\s*#\s*language\s*:\s*([a-zA-Z\-_]+)\s*$", re.MULTILINE)
 _ONE_BACKGROUND = " (a Feature or Rule has at most one Background, before its scenarios)"
+_TAGGED_BACKGROUND = ("Gherkin takes no tags on a Background (behave accepts them); move the tags "
+                      "to the Feature or to the scenarios")
+_SINGLE_QUOTES = ("docstring fenced with ''' (behave accepts it); Gherkin fences docstrings with "
+                  '\"\"\" or ```, so write \"\"\" instead')
+MAX_REPAIRS = 50
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,16 @@ class Example:
     name: str  # the outline's name with this row's values put in for <placeholders>
     line: int
     tags: tuple[str, ...]  # the tags of its Examples block
+    block: int = 1  # 1-based index of its Examples block in the outline (behave's and cucumber's E)
+    index: int = 1  # 1-based index of the row in that block's table body (R)
+    block_name: str = ""  # the Examples block's name, as written
+    values: tuple[str, ...] = ()  # the row's cells, in column order
+    keys: tuple[str, ...] = ()  # the table header's cells
+
+    @property
+    def number(self) -> str:
+        """`E.R`, as behave (`-- @E.R`) and cucumber-js (`#E.R`) number rows."""
+        return f"{self.block}.{self.index}"
 
 
 @dataclass(frozen=True)
@@ -140,12 +155,28 @@ def feature_globs(evidence: Evidence, globs: Sequence[str] | None = None) -> lis
     return found
 
 
+def select_paths(patterns: Sequence[str], paths: Sequence[str],
+                 exclude: Sequence[str] = ()) -> list[str]:
+    """The paths some glob names and no `!glob` (nor `exclude` glob) names, in their order.
+
+    A leading `!` takes away what the other globs name, wherever it stands in
+    the list (order does not matter, unlike .gitignore).
+    """
+    wanted = [p for p in patterns if not p.startswith("!")]
+    unwanted = [p[1:] for p in patterns if p.startswith("!")] + list(exclude)
+    found = filter_paths(wanted, paths)
+    if unwanted:
+        dropped = set(filter_paths(unwanted, found))
+        found = [p for p in found if p not in dropped]
+    return found
+
+
 def read_spec(evidence: Evidence, globs: Sequence[str] | None = None) -> Spec:
     """Parse the committed feature files that the globs name, once per run."""
     patterns = feature_globs(evidence, globs)
 
     def compute() -> Spec:
-        paths = filter_paths(patterns, evidence.tracked_files)
+        paths = select_paths(patterns, evidence.tracked_files)
         if not paths:
             raise EvidenceError(f"no committed file matches {', '.join(patterns)}",
                                 hint="commit the feature files or fix inputs.features")
@@ -188,26 +219,69 @@ def decode(data: bytes) -> str:
 
 
 def _parse(path: str, text: str) -> tuple[Node | None, list[ParseError]]:
+    """The document, or one error per root cause.
+
+    Gherkin's parser reports every line after a misplaced Background or an
+    unknown docstring fence as an error of its own. When the first error has
+    a known cause, it is reported once with its hint, the cause is mended in
+    a copy of the text (line numbers kept) and the copy parsed again, so that
+    an independent error further down is still found. An error of another
+    kind is reported as the parser gives it, with the errors after it.
+    """
+    errors: list[ParseError] = []
+    for _ in range(MAX_REPAIRS):
+        document, found = _parse_once(path, text)
+        if not found:
+            return (document if not errors else None), errors
+        mended = _mend(path, text, found[0])
+        if mended is None:
+            return None, errors + found
+        error, text = mended
+        errors.append(error)
+    return None, errors
+
+
+def _parse_once(path: str, text: str) -> tuple[Node | None, list[ParseError]]:
     from gherkin.errors import CompositeParserException, ParserException
     from gherkin.parser import Parser
 
     try:
         return Parser().parse(text), []
     except CompositeParserException as e:
-        return None, [_error(path, err, text) for err in e.errors]
+        return None, [_error(path, err) for err in e.errors]
     except ParserException as e:
-        return None, [_error(path, e, text)]
+        return None, [_error(path, e)]
     except Exception as e:  # a fault inside the parser is still a finding, not a crash
         return None, [ParseError(path, None, None, f"gherkin parser failed: {type(e).__name__}: {e}")]
 
 
-def _error(path: str, error: Exception, text: str) -> ParseError:
+def _error(path: str, error: Exception) -> ParseError:
     location = getattr(error, "location", None) or {}
     message = _PREFIX.sub("", str(error.args[0]) if error.args else str(error))
-    got = _GOT.search(message)
-    if got and _is_background(got.group(1), text):
-        message += _ONE_BACKGROUND
     return ParseError(path, location.get("line"), location.get("column") or None, message)
+
+
+def _mend(path: str, text: str, error: ParseError) -> tuple[ParseError, str] | None:
+    """The error with its cause named, and the text with that cause mended; None if unknown."""
+    got = _GOT.search(error.message)
+    if got is None or error.line is None:
+        return None
+    lines = text.split("\n")
+    number = error.line
+    if got.group(1).startswith(("'''", "\u2018\u2018\u2018")):
+        return _single_quoted_docstring(path, lines, number)
+    if not _is_background(got.group(1), text):
+        return None
+    tags = _tag_lines_before(lines, number)
+    if tags:
+        written = " ".join(lines[index - 1].strip() for index in tags)
+        for index in tags:
+            lines[index - 1] = ""
+        return (ParseError(path, tags[0], None, f"'{written}' before '{got.group(1)}': "
+                           f"{_TAGGED_BACKGROUND}"), "\n".join(lines))
+    lines[number - 1] = ""  # its steps then continue the scenario before it
+    return ParseError(path, number, error.column, f"a second Background: got '{got.group(1)}'{_ONE_BACKGROUND}"), \
+        "\n".join(lines)
 
 
 def _is_background(line: str, text: str) -> bool:
@@ -218,6 +292,28 @@ def _is_background(line: str, text: str) -> bool:
     dialect = Dialect.for_name(header.group(1) if header else "en")
     keyword = line.split(":", 1)[0].strip()
     return dialect is not None and ":" in line and keyword in dialect.background_keywords
+
+
+def _tag_lines_before(lines: list[str], number: int) -> list[int]:
+    """The 1-based numbers of the tag lines right above line `number` (comments and blanks skipped)."""
+    found: list[int] = []
+    index = number - 2
+    while index >= 0:
+        stripped = lines[index].strip()
+        if stripped.startswith("@"):
+            found.insert(0, index + 1)
+        elif stripped and not stripped.startswith("#"):
+            break
+        index -= 1
+    return found
+
+
+def _single_quoted_docstring(path: str, lines: list[str], number: int) -> tuple[ParseError, str]:
+    """behave's `'''` docstring fences, made Gherkin's `\"\"\"` in the copy."""
+    for index, line in enumerate(lines):
+        if line.strip().startswith("'''"):
+            lines[index] = line.replace("'''", '"""', 1)
+    return ParseError(path, number, None, _SINGLE_QUOTES), "\n".join(lines)
 
 
 def build_feature(path: str, node: Node) -> Feature:
@@ -255,23 +351,25 @@ def _background(node: Node) -> Background:
 def _scenario(context: tuple[str, str, str | None, tuple[str, ...]], node: Node) -> Scenario:
     path, feature, rule, inherited = context
     location = node["location"]
-    examples = tuple(row for block in node["examples"] for row in _rows(node["name"], block))
+    examples = tuple(row for number, block in enumerate(node["examples"], start=1)
+                     for row in _rows(node["name"], block, number))
     return Scenario(node["name"], node["keyword"], path, location["line"], location["column"],
                     feature, rule, inherited + _tags(node), len(node["steps"]),
                     bool(node["examples"]), examples)
 
 
-def _rows(name: str, block: Node) -> list[Example]:
+def _rows(name: str, block: Node, number: int) -> list[Example]:
     """One Example per body row, named as the pickle compiler names it."""
     header = block.get("tableHeader")
     if not header:
         return []
-    keys = [cell["value"] for cell in header["cells"]]
+    keys = tuple(cell["value"] for cell in header["cells"])
     tags = _tags(block)
     rows = []
-    for row in block["tableBody"]:
-        values = [cell["value"] for cell in row["cells"]]
-        rows.append(Example(fill(name, dict(zip(keys, values, strict=False))), row["location"]["line"], tags))
+    for index, row in enumerate(block["tableBody"], start=1):
+        values = tuple(cell["value"] for cell in row["cells"])
+        rows.append(Example(fill(name, dict(zip(keys, values, strict=False))), row["location"]["line"],
+                            tags, number, index, block["name"], values, keys))
     return rows
 
 

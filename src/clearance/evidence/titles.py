@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
-from clearance.pathmatch import filter_paths
+from clearance.evidence.spec import select_paths
 
 PYTHON = (".py",)
 SCRIPT = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts")
@@ -126,7 +126,7 @@ def read_titles(evidence: Evidence, globs: Sequence[str] | None = None,
             extra = custom_patterns(patterns)
         except (re.error, ValueError) as e:
             raise EvidenceError(f"bad title pattern: {e}", hint="fix the check's patterns") from e
-        paths = filter_paths(found, evidence.tracked_files)
+        paths = select_paths(found, evidence.tracked_files)
         titles: list[TestTitle] = []
         for path, data in evidence.read_many(paths).items():
             titles.extend(scan_source(path, data or b"", extra))
