@@ -280,8 +280,8 @@ def _mend(path: str, text: str, error: ParseError) -> tuple[ParseError, str] | N
         return (ParseError(path, tags[0], None, f"'{written}' before '{got.group(1)}': "
                            f"{_TAGGED_BACKGROUND}"), "\n".join(lines))
     lines[number - 1] = ""  # its steps then continue the scenario before it
-    return ParseError(path, number, error.column, f"a second Background: got '{got.group(1)}'{_ONE_BACKGROUND}"), \
-        "\n".join(lines)
+    message = f"a second Background: got '{got.group(1)}'{_ONE_BACKGROUND}"
+    return ParseError(path, number, error.column, message), "\n".join(lines)
 
 
 def _is_background(line: str, text: str) -> bool:
