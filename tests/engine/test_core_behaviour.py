@@ -33,13 +33,16 @@ CHECK_MODULE = '''\
 """A check kind from another package."""
 from clearance.errors import EvidenceError
 
-SCHEMA = {"type": "object", "properties": {"raise": {"enum": ["runtime", "evidence"]}}}
+SCHEMA = {"type": "object", "properties": {"raise": {"enum": ["runtime", "evidence", "bare"]}}}
 EVIDENCE = ()
 
 
 def run(params, evidence):
     if params.get("raise") == "evidence":
-        raise EvidenceError("the gauge is unreadable", path="gauge.txt", line=3, hint="recalibrate it")
+        raise EvidenceError("the gauge is unreadable", path="gauge.txt", line=3, column=7,
+                            hint="recalibrate it")
+    if params.get("raise") == "bare":
+        raise EvidenceError("the gauge is unreadable", path="gauge.txt")
     raise RuntimeError("disk on fire")
 '''
 
@@ -90,9 +93,22 @@ def test_an_evidence_error_in_a_check_is_an_error_naming_the_place(repo: Repo, c
     assert run.code == 1
     rule = rules(run.out)["gauge"]
     assert rule["verdict"] == "error"
-    assert rule["message"] == "gauge.txt:3: the gauge is unreadable (recalibrate it)"
-    assert rule["findings"] == [{"file": "gauge.txt", "line": 3, "column": None,
+    assert rule["message"] == "gauge.txt:3:7: the gauge is unreadable (recalibrate it)"
+    assert rule["findings"] == [{"file": "gauge.txt", "line": 3, "column": 7,
                                  "message": "the gauge is unreadable (recalibrate it)"}]
+
+
+def test_an_evidence_error_without_a_hint_or_line_names_the_file_alone(repo: Repo, cli, third_party_kind) -> None:
+    policy(repo, f"""\
+      - id: gauge
+        stages: [commit]
+        check: {{{third_party_kind}: {{raise: bare}}}}
+    """)
+    rule = rules(cli("check", "--repo", repo.path, "-f", "json").out)["gauge"]
+    assert rule["verdict"] == "error"
+    assert rule["message"] == "gauge.txt: the gauge is unreadable"
+    assert rule["findings"] == [{"file": "gauge.txt", "line": None, "column": None,
+                                 "message": "the gauge is unreadable"}]
 
 
 def test_an_evidence_error_without_a_place_has_no_finding(repo: Repo, cli) -> None:
