@@ -162,7 +162,8 @@ class _Reader:
 
 
 def _message(attribute: str | None, text: str) -> str:
-    if attribute:
+    """The message attribute, else the first line of the text (behave 1.3.3 writes "None")."""
+    if attribute and attribute.strip() != "None":
         return attribute.strip()
     for line in text.splitlines():
         if line.strip():

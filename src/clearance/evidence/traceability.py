@@ -113,6 +113,19 @@ def tag_set(tags: Iterable[str]) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
+class RowTrace:
+    """One example row of an outline, judged on its own from a runner's cases."""
+
+    example: Example
+    cases: tuple[TestCase, ...]
+    result: str  # passed, failed, not-run or not-implemented
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.example.name, "line": self.example.line,
+                "number": self.example.number, "result": self.result}
+
+
+@dataclass(frozen=True)
 class Trace:
     """One scenario, the tests that name it and, when consulted, its JUnit cases."""
 
@@ -121,9 +134,14 @@ class Trace:
     tests: tuple[TestTitle, ...]
     unnamed_rows: tuple[Example, ...] = ()  # outline rows no test names
     cases: tuple[TestCase, ...] | None = None  # None: results not consulted
+    runner: str = "titles"  # the convention that bound it (docs/traceability.md)
+    rows: tuple[RowTrace, ...] = ()  # outline rows judged one by one (runner conventions)
+    judged: str | None = None  # the result a runner convention decided
 
     @property
     def implemented(self) -> bool:
+        if self.judged is not None:
+            return not self.excluded and self.judged != "not-implemented"
         return not self.excluded and bool(self.tests) and not self.unnamed_rows
 
     @property
@@ -131,6 +149,8 @@ class Trace:
         """excluded, failed, passed, not-implemented or not-run."""
         if self.excluded:
             return "excluded"
+        if self.judged is not None:
+            return self.judged
         outcomes = {case.outcome for case in self.cases or ()}
         if outcomes & set(FAILED):
             return "failed"
@@ -145,6 +165,12 @@ class Trace:
             "scenario": s.name, "tags": list(s.tags),
             "tests": [t.to_dict() for t in self.tests], "result": self.result,
         }
+        if self.runner != "titles":
+            row["runner"] = self.runner
+        if not s.name:
+            row["unnamed"] = True  # a scenario without a name, reported as such
+        if self.rows:
+            row["examples"] = [r.to_dict() for r in self.rows]
         if self.unnamed_rows:
             row["unnamed_examples"] = [{"name": r.name, "line": r.line} for r in self.unnamed_rows]
         if self.cases is not None:
