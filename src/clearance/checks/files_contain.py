@@ -10,6 +10,7 @@ from clearance.checks import Finding, Outcome
 from clearance.checks._common import GLOBS, as_list, file_lines, plural, regex_problems
 from clearance.evidence.context import Evidence
 from clearance.pathmatch import filter_paths
+from clearance.patterns import searching
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -44,7 +45,11 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     contents = evidence.read_many(paths)
     if params.get("absent"):
         return _absent(regex, contents)
-    lacking = [p for p, data in contents.items() if not regex.search(_text(data))]
+    lacking = []
+    for path, data in contents.items():
+        with searching(path, regex.pattern):
+            if not regex.search(_text(data)):
+                lacking.append(path)
     if lacking:
         findings = tuple(Finding(p, message=f"does not contain /{regex.pattern}/") for p in lacking)
         return Outcome.failed(f"{plural(len(lacking), 'file')} lack /{regex.pattern}/",
@@ -56,9 +61,9 @@ def _absent(regex: re.Pattern[str], contents: dict[str, bytes | None]) -> Outcom
     findings = []
     for path, data in contents.items():
         # binary files are searched too: a secret in a binary file is still a secret
-        for number, line in enumerate(file_lines(data or b""), start=1):
-            if regex.search(line):
-                findings.append(Finding(path, number, message=f"matches /{regex.pattern}/"))
+        with searching(path, regex.pattern):
+            numbers = [n for n, line in enumerate(file_lines(data or b""), start=1) if regex.search(line)]
+        findings += [Finding(path, n, message=f"matches /{regex.pattern}/") for n in numbers]
     if findings:
         return Outcome.failed(f"{plural(len(findings), 'line')} match /{regex.pattern}/",
                               findings=tuple(findings[:MAX_FINDINGS]))

@@ -1,0 +1,51 @@
+"""A policy pattern cannot hang a run or pass by giving up: a search over its time budget is
+an `error` naming the file, and the packs' own patterns finish on large files (#15)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import Repo
+
+
+def _results(cli, repo: Repo, tmp_path: Path, *args: str) -> dict[str, dict]:
+    out = tmp_path / "results.json"
+    run = cli("check", "--repo", repo.path, *args, "--format", f"json={out}")
+    assert run.code in (0, 1), run.err
+    return {r["id"]: r for r in json.loads(out.read_text("utf-8"))["rules"]}
+
+
+def test_a_pattern_that_backtracks_without_end_is_an_error_naming_the_file(repo: Repo, cli,
+                                                                          tmp_path: Path) -> None:
+    repo.write("policy.yaml", "rules:\n  - id: catastrophic\n    stages: [commit]\n"
+                              "    check: {files.contain: {paths: ['*.txt'], pattern: '^(a+)+$'}}\n")
+    repo.write("big.txt", "a" * 64 + "b\n")  # 2**64 ways to split the a's before failing
+    repo.commit("data")
+    rule = _results(cli, repo, tmp_path, "--stage", "commit", "--policy", repo.path / "policy.yaml")["catastrophic"]
+    assert rule["verdict"] == "error"
+    assert rule["findings"][0]["file"] == "big.txt"
+    assert "took over" in rule["message"] and "anchor lookaheads" in rule["findings"][0]["message"]
+
+
+def _dashboard(size: int, categories: list[str]) -> str:
+    panels = [{"title": f"{c} panel", "expr": f"{c}_metric"} for c in categories]
+    filler = [{"title": f"panel {i}", "expr": "rate(x[5m])"} for i in range(size // 40)]
+    return json.dumps({"panels": filler + panels})
+
+
+def test_the_fullstack_dashboard_rule_judges_large_dashboards(repo: Repo, cli, tmp_path: Path) -> None:
+    repo.write("README.md", "# shop\n")
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "feature")
+    folder = "infra/observability/grafana/dashboards"
+    for name in ("orders", "payments"):
+        repo.write(f"{folder}/{name}-metrics.json",
+                   _dashboard(120_000, ["jvm", "http", "hikari", "environment"]))
+    repo.write(f"{folder}/stock-metrics.json", _dashboard(120_000, ["jvm", "http", "hikari"]))
+    repo.commit("dashboards")
+    rules = _results(cli, repo, tmp_path, "--stage", "pr", "--base", "main",
+                     "--policy", "builtin:spec-driven-fullstack")
+    rule = rules["observability.grafana-dashboard"]
+    assert rule["verdict"] == "fail", rule["message"]
+    assert [f["file"] for f in rule["findings"]] == [f"{folder}/stock-metrics.json"]
