@@ -156,3 +156,21 @@ def test_reasons_in_branch_mode_say_how_many_branches_ran(mixed: tuple[Repo, str
         without = run_patch(cli, repo, base, report, mode="all")
         assert ("shop/price.py", half) not in {(u["file"], u["line"]) for u in without["data"]["coverage"]["uncovered"]}
         assert {u["reason"] for u in without["data"]["coverage"]["uncovered"]} == {"changed line not run by the tests"}
+
+
+def test_a_summary_report_is_refused_for_patch_coverage_naming_the_file(repo: Repo, cli) -> None:
+    """c8's json-summary has totals per file but no lines (tests/fixtures/reports/istanbul)."""
+    fixtures = Path(__file__).parent.parent / "fixtures" / "reports" / "istanbul"
+    repo.write("src/discount.js", "// discount\n")
+    repo.write("src/shipping.js", "// shipping\n")
+    base = repo.commit("sources")
+    repo.write("src/shipping.js", "// shipping, free above 50\n")
+    repo.write("reports/coverage-summary.json", (fixtures / "coverage-summary.json").read_bytes())
+    repo.commit("change and report")
+    policy_file = repo.path.parent / "summary.yaml"
+    policy_file.write_text(policy("reports/coverage-summary.json", mode="all"), encoding="utf-8")
+    run = cli("check", "--repo", repo.path, "--policy", policy_file, "--stage", "pr", "--base", base, "-f", "json")
+    rule = next(r for r in json.loads(run.out)["rules"] if r["id"] == "patch")
+    assert (run.code, rule["verdict"]) == (1, "error")
+    assert "'src/shipping.js'" in rule["message"]
+    assert "LCOV" in rule["message"]  # the hint names a report with lines
