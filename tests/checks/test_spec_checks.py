@@ -275,9 +275,9 @@ def test_broken_feature_files_fail_valid_and_error_the_rest(repo: Repo, cli: Any
     assert "at most one Background" in rules["spec.valid"]["findings"][0]["message"]
     assert "UTF-8" in rules["spec.valid"]["findings"][1]["message"]
     for rule_id in ("spec.implemented", "spec.passing", "spec.rules"):
-        assert where(rules[rule_id]) == expected, rules[rule_id]["message"]
-        assert rules[rule_id]["message"].startswith("2 feature files could not be parsed")
-        assert "features/b_two_backgrounds.feature, features/c_latin1.feature" in rules[rule_id]["message"]
+        # said once, not repeated: the errors are spec.valid's findings
+        assert where(rules[rule_id]) == [], rules[rule_id]["message"]
+        assert rules[rule_id]["message"].startswith("2 feature files could not be parsed (see spec.valid)")
     # the file that parses is still traced
     assert {r["file"] for r in rules["spec.implemented"]["data"]["traceability"]} == {"features/a_good.feature"}
 

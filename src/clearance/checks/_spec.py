@@ -2,9 +2,12 @@
 
 A feature file that does not parse is reported by `spec.valid` as a `fail`
 with each error at file:line. The other spec kinds cannot judge scenarios
-they could not read, so they give `error` naming the broken files (their
-findings are the parse errors), and still carry the matrix of the files that
-did parse.
+they could not read, so they give one `error` saying how many files could
+not be parsed (the errors themselves are spec.valid's findings), and still
+carry the matrix of the files that did parse.
+
+The scenarios are traced by a runner convention (`runner`, else
+`inputs.runner`, else `auto`: evidence/runners/__init__.py).
 """
 
 from __future__ import annotations
@@ -16,8 +19,12 @@ from clearance.checks import Finding, Outcome
 from clearance.checks._common import GLOBS, as_list, plural
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
+from clearance.evidence.runners import RUN_EVIDENCE, RUNNERS, Sources, bind, detect
+from clearance.evidence.runners.binding import Binding
 from clearance.evidence.spec import ParseError, Spec, read_spec
+from clearance.evidence.titles import TestTitle
 from clearance.evidence.traceability import EXCLUDE_TAGS, Trace, trace
+from clearance.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,8 +33,10 @@ if TYPE_CHECKING:
 TAGS: dict[str, Any] = {"type": "array", "items": {"type": "string", "minLength": 1}}
 PATTERNS: dict[str, Any] = {"type": "array", "items": {"type": "string", "minLength": 1}}
 SPEC_PARAMS: dict[str, Any] = {"features": GLOBS}
+RUNNER: dict[str, Any] = {"enum": list(RUNNERS)}
 TRACE_PARAMS: dict[str, Any] = {
     "features": GLOBS, "tests": GLOBS, "patterns": PATTERNS, "exclude_tags": TAGS,
+    "runner": RUNNER, "junit": GLOBS, "messages": GLOBS, "cucumber_json": GLOBS,
 }
 MAX_FINDINGS = 200
 Problems = list[tuple[tuple[str | int, ...], str]]
@@ -57,25 +66,51 @@ def spec_of(params: dict[str, Any], evidence: Evidence) -> Spec:
     return read_spec(evidence, as_list(params.get("features")) or None)
 
 
+def sources(params: dict[str, Any], evidence: Evidence) -> Sources:
+    """The globs of each kind of evidence: the rule's, else the policy's inputs."""
+    def globs(name: str) -> list[str]:
+        return as_list(params.get(name)) or evidence.input_globs(name)
+    return Sources(globs("junit"), globs("messages"), globs("cucumber_json"), globs("tests"))
+
+
+def runner_of(params: dict[str, Any], evidence: Evidence, given: Sources) -> str:
+    runner = str(params.get("runner") or evidence.inputs_config.get("runner") or "auto")
+    return detect(evidence, given) if runner == "auto" else runner
+
+
+class Traced(NamedTuple):
+    spec: Spec
+    traces: tuple[Trace, ...]
+    binding: Binding | None  # None: test titles (the `titles` runner)
+
+
 def traces(params: dict[str, Any], evidence: Evidence, spec: Spec,
-           with_results: bool = False) -> tuple[Trace, ...]:
-    """The traces of every scenario; JUnit results are read only when asked."""
+           with_results: bool = False) -> tuple[tuple[Trace, ...], Binding | None]:
+    """The traces of every scenario; test results are read only when asked or needed."""
+    given = sources(params, evidence)
+    runner = runner_of(params, evidence, given)
+    exclude = params.get("exclude_tags", EXCLUDE_TAGS)
+    if runner != "titles":
+        from clearance.evidence.runners.judge import trace_bound
+
+        binding = bind(runner, spec, evidence, given, with_results or runner in RUN_EVIDENCE)
+        return trace_bound(spec, binding, exclude), binding
     from clearance.evidence.titles import read_titles
 
-    titles = read_titles(evidence, as_list(params.get("tests")) or None,
-                         list(params.get("patterns") or ()))
+    titles: tuple[TestTitle, ...] = ()
+    if given.tests or not with_results:  # results alone judge passing (names of the cases)
+        titles = read_titles(evidence, given.tests, list(params.get("patterns") or ())).titles
     results = None
     if with_results:
         from clearance.evidence.junit import read_junit
 
-        results = read_junit(evidence, as_list(params.get("junit")) or None)
-    exclude = params.get("exclude_tags", EXCLUDE_TAGS)
-    return trace(spec, titles.titles, exclude, results)
+        results = read_junit(evidence, given.junit or None)
+    return trace(spec, titles, exclude, results), None
 
 
 def traced(params: dict[str, Any], evidence: Evidence,
-           with_results: bool = False) -> tuple[Spec, tuple[Trace, ...]] | Outcome:
-    """The spec and its traces, or the `error` outcome of a spec that did not parse."""
+           with_results: bool = False) -> Traced | Outcome:
+    """The spec and its traces, or the `error` outcome of what cannot be judged."""
     spec = spec_of(params, evidence)
     failure = broken(params, evidence, spec)
     if failure is not None:
@@ -84,7 +119,23 @@ def traced(params: dict[str, Any], evidence: Evidence,
         findings = tuple(Finding(f, None, None, "no scenario") for f in spec.files[:MAX_FINDINGS])
         return Outcome("error", f"the feature files hold no scenario ({len(spec.files)} read)",
                        findings=findings)
-    return spec, traces(params, evidence, spec, with_results)
+    found, binding = traces(params, evidence, spec, with_results)
+    if all(t.excluded for t in found):
+        return Outcome("error", f"exclude_tags leave out every scenario ({len(found)}): nothing "
+                       "was judged", data=matrix(found))
+    if binding is not None and binding.unbound:
+        return unbound(binding, found)
+    return Traced(spec, found, binding)
+
+
+def unbound(binding: Binding, found: Sequence[Trace]) -> Outcome:
+    """`error`: cases of the runner's report that name no scenario of the spec."""
+    findings = tuple(Finding(case.report, case.line, None,
+                             f"case '{case.name}' (classname '{case.classname}'): {why}")
+                     for case, why in binding.unbound[:MAX_FINDINGS])
+    return Outcome("error", f"{plural(len(binding.unbound), 'case')} of the {binding.runner} "
+                   "report name no scenario of the spec, so the report and the spec do not "
+                   "match", findings=findings, data=matrix(found))
 
 
 def error_findings(errors: Sequence[ParseError]) -> tuple[Finding, ...]:
@@ -100,13 +151,13 @@ def broken(params: dict[str, Any], evidence: Evidence, spec: Spec) -> Outcome | 
     files = spec.broken_files
     if not files:
         return None
-    message = (f"{plural(len(files), 'feature file')} could not be parsed, so the scenarios "
-               f"cannot all be judged: {', '.join(files)}")
+    message = (f"{plural(len(files), 'feature file')} could not be parsed (see spec.valid), so "
+               "the scenarios cannot all be judged")
     try:
-        data = matrix(traces(params, evidence, spec))
+        data = matrix(traces(params, evidence, spec)[0])
     except EvidenceError:
         data = {}
-    return Outcome("error", message, findings=error_findings(spec.errors), data=data)
+    return Outcome("error", message, data=data)
 
 
 def matrix(found: Sequence[Trace]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     traced_spec = traced(params, evidence)
     if isinstance(traced_spec, Outcome):
         return traced_spec
-    spec, found = traced_spec
+    spec, found = traced_spec.spec, traced_spec.traces
     excluded = tag_set(params.get("exclude_tags", EXCLUDE_TAGS))
     rules = [r for r in spec.rules if not tag_set(r.tags) & excluded]
     rows = [_row(rule, found) for rule in rules]

@@ -39,7 +39,7 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     traced_spec = traced(params, evidence)
     if isinstance(traced_spec, Outcome):
         return traced_spec
-    _, found = traced_spec
+    found = traced_spec.traces
     data = matrix(found)
     missing = [t for t in found if not t.excluded and not t.implemented]
     judged = sum(1 for t in found if not t.excluded)

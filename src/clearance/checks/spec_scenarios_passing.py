@@ -13,7 +13,6 @@ feature files make the verdict `error`, never a pass.
 from __future__ import annotations
 
 from clearance.checks import Outcome
-from clearance.checks._common import GLOBS
 from clearance.checks._spec import (
     counted,
     matrix,
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
 
 EVIDENCE = ("feature files (inputs.features)", "test sources (inputs.tests)",
             "JUnit reports (inputs.junit)")
-SCHEMA = schema(junit=GLOBS)
+SCHEMA = schema()
 problems = pattern_problems
 
 
@@ -40,7 +39,7 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     traced_spec = traced(params, evidence, with_results=True)
     if isinstance(traced_spec, Outcome):
         return traced_spec
-    _, found = traced_spec
+    found = traced_spec.traces
     data = matrix(found)
     lacking = [t for t in found if t.result not in ("passed", "excluded")]
     judged = sum(1 for t in found if not t.excluded)

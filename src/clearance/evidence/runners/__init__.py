@@ -19,13 +19,13 @@ from in the runner's source):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.junit import JUnitResults
 from clearance.evidence.runners.binding import Binding
 from clearance.evidence.spec import Spec, select_paths
+from clearance.records import NamedTuple
 
 RUNNERS = ("auto", "titles", "pytest-bdd", "behave", "cucumber-js", "cucumber-messages",
            "cucumber-json")
