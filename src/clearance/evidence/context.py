@@ -12,7 +12,7 @@ import stat
 from collections.abc import Callable, Iterable, Mapping
 
 from clearance.errors import EvidenceError
-from clearance.evidence.git import EMPTY_TREE, Change, Git
+from clearance.evidence.git import EMPTY_TREE, SYMLINK, Change, Git
 from clearance.evidence.inputs import InputFiles, InputRecord, record_for
 from clearance.pathmatch import as_list
 from clearance.policy.model import COMMIT_STAGES
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 CHANGED_LINES = "changed lines"  # evidence a check kind can name in EVIDENCE to have git start early
 WORKTREE_READ_LIMIT = 8 << 20  # larger files are read through git (no second read on a mismatch)
+MAX_LINK_HOPS = 40  # as the kernel's limit for a path's symbolic links
 
 
 
@@ -75,6 +76,7 @@ class Evidence:
         self._memo: dict[str, tuple[Any, list[InputRecord]]] = {}
         self._blobs: dict[str, bytes | None] = {}
         self._change_ids: dict[str, str] | None = None
+        self._links: set[str] = set()  # symbolic links of the snapshot, as listed
         self._pending: dict[str, tuple[Any, dict[str, Any]]] = {}
 
     # -- bookkeeping ---------------------------------------------------------
@@ -206,13 +208,14 @@ class Evidence:
         return list(self._entries())
 
     def _entries(self) -> dict[str, str]:
-        return self.memo("entries", lambda: self.git.list_entries(self.head))
+        return self.memo("entries", lambda: self.git.list_entries(self.head, self._links))
 
     def _object_id(self, path: str) -> str | None:
         """The object id of a file in the snapshot; changed files need no full listing."""
         known = self._memo.get("changes")
         if self._change_ids is None and known is not None and not isinstance(known[0], EvidenceError):
             self._change_ids = {c.path: c.blob for c in known[0] if c.blob}
+            self._links.update(c.path for c in known[0] if c.mode == SYMLINK)
         if self._change_ids and path in self._change_ids:
             return self._change_ids[path]
         return self._entries().get(path)
@@ -230,11 +233,34 @@ class Evidence:
                 raise EvidenceError("the file is in the snapshot but git cannot read its content",
                                     path, hint="the repository may be corrupt or shallow: run git fsck")
             cache[path] = data
+        for path in ids:
+            if cache[path] is not None and path in self._links:
+                target = self.resolved(path)
+                cache[path] = None if target is None else self.read_many([target])[target]
         for path in paths:
             data = cache[path]
             if data is not None:
                 self.note(record_for(path, data, "git"))
         return {p: cache[p] for p in paths}
+
+    def resolved(self, path: str) -> str | None:
+        """The file a path of the snapshot stands for: itself, or where its symbolic links lead
+        within the snapshot; None when a link leads out of the repository (an absolute
+        target, or `..` past the root), to no file of the snapshot, or round in a loop."""
+        import posixpath
+
+        for _ in range(MAX_LINK_HOPS):
+            object_id = self._object_id(path)
+            if object_id is None:
+                return None
+            if path not in self._links:
+                return path
+            text = (self.git.read_objects([object_id]).get(object_id) or b"").decode("utf-8", "replace")
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), text))
+            if text.startswith("/") or target == ".." or target.startswith("../"):
+                return None
+            path = target
+        return None
 
     def _same_on_disk(self, ids: Mapping[str, str | None]) -> dict[str, bytes]:
         """The files whose working-tree copy is the very object under evaluation.

@@ -21,6 +21,7 @@ _CONFIG = ("-c", "core.quotepath=off", "-c", "color.ui=never", "-c", "diff.nopre
 
 
 GITLINK = "160000"  # a submodule entry: a commit, not a file
+SYMLINK = "120000"  # a symbolic link: its blob holds the target's path
 HEAD_AND_BRANCH = ("rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD")
 
 
@@ -163,8 +164,9 @@ class Git:
                     current.update(range(start, start + count))
         return out
 
-    def list_entries(self, tree: str | None) -> dict[str, str]:
-        """Path -> object id of every file of a commit's tree, or of the index when tree is None.
+    def list_entries(self, tree: str | None, links: set[str] | None = None) -> dict[str, str]:
+        """Path -> object id of every file of a commit's tree, or of the index when tree is None;
+        the paths of symbolic links are added to `links` when it is given.
 
         Submodules are left out: they are commits of another repository, not files.
         """
@@ -179,6 +181,8 @@ class Git:
             if path and len(fields) >= 3 and fields[0] != GITLINK.encode():
                 object_id = fields[1] if tree is None else fields[2]
                 entries.setdefault(_path(path), object_id.decode())  # unmerged: first stage
+                if links is not None and fields[0] == SYMLINK.encode():
+                    links.add(_path(path))
         return entries
 
     def read_objects(self, ids: Iterable[str]) -> dict[str, bytes | None]:
