@@ -6,7 +6,7 @@ import pytest
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence, RunSpec
-from clearance.evidence.titles import custom_patterns, read_titles, scan_source
+from clearance.evidence.titles import custom_patterns, is_test_file, read_titles, scan_source
 from helpers import Repo
 
 PYTEST = '''\
@@ -95,8 +95,8 @@ def test_pytest_and_pytest_bdd() -> None:
 
 
 def test_playwright_jest_vitest() -> None:
+    # describe('Sign in') on line 3 groups tests: it names no scenario by itself
     assert titles("web/sign-in.spec.ts", PLAYWRIGHT) == [
-        (3, "Sign in", "js"),
         (4, "Successful sign in", "js"),
         (6, 'Rejected "wrong" sign in', "js"),
         (7, "Sign in as ${role}", "js"),
@@ -108,7 +108,7 @@ def test_jest_each_tables() -> None:
         "test.each([\n  ['admin'],\n  ['editor'],\n])('Sign in as %s', (role) => {});\n"
         "describe.each`\n  role\n  ${'admin'}\n`('Sign in as $role', ({ role }) => {});\n"
     )
-    assert titles("sign-in.test.ts", source) == [(4, "Sign in as %s", "js"), (8, "Sign in as $role", "js")]
+    assert titles("sign-in.test.ts", source) == [(4, "Sign in as %s", "js")]  # describe.each: a group
 
 
 def test_junit5_java_and_kotlin() -> None:
@@ -129,8 +129,22 @@ def test_junit5_java_and_kotlin() -> None:
 def test_patterns_follow_the_file_type() -> None:
     assert titles("tests/test_x.py", "test('not python')\n") == []
     assert titles("web/a.test.js", "def test_not_js():\n") == []
-    # an unknown kind of file gets every built-in pattern
-    assert titles("specs/a.robot", "def test_anything():\n") == [(1, "test_anything", "pytest")]
+    # a file of no known test language (notes, Markdown) gets no built-in pattern
+    assert titles("specs/a.robot", "def test_anything():\n") == []
+    assert titles("docs/notes.md", "test('Successful sign in')\n") == []
+
+
+def test_only_test_files_and_test_calls_bind() -> None:
+    """Unit-test code outside test files, and describe blocks, name no scenario (issue #14)."""
+    source = "describe('raw', () => {\n  it('Successful sign in', () => {});\n});\n"
+    assert titles("src/parser.ts", source) == []  # not a test file
+    assert titles("src/parser.test.ts", source) == [(2, "Successful sign in", "js")]
+    assert titles("web/__tests__/parser.ts", source) == [(2, "Successful sign in", "js")]
+    assert titles("tests/helpers.py", "def test_x():\n") == [(1, "test_x", "pytest")]
+    assert titles("src/app/util.py", "def test_x():\n") == []
+    assert is_test_file("service/src/test/kotlin/SignIn.kt")
+    assert is_test_file("SignInSpec.kt") and is_test_file("sign_in_test.py")
+    assert not is_test_file("src/main/kotlin/SignIn.kt") and not is_test_file("README.md")
 
 
 def test_custom_patterns_take_the_first_group_or_title() -> None:
@@ -160,7 +174,7 @@ def test_read_titles_reads_committed_sources_only(repo: Repo) -> None:
     evidence = Evidence(RunSpec(root=repo.path, stage="pr"), {"tests": ["tests/**/*.py", "web/**"]})
     found = read_titles(evidence)
     assert found.files == ("tests/test_sign_in.py", "web/sign-in.spec.ts")
-    assert len(found.titles) == 10
+    assert len(found.titles) == 9  # not the describe block
     assert "test_not_committed" not in {t.name for t in found.titles}
     assert evidence.records["web/sign-in.spec.ts"].source == "git"
     only_js = read_titles(evidence, ["web/*.ts"])

@@ -106,8 +106,25 @@ def read_junit(evidence: Evidence, globs: Sequence[str] | None = None) -> JUnitR
 
 def _read_report(evidence: Evidence, path: str) -> tuple[tuple[TestCase, ...], InputRecord]:
     reader = _Reader(path)
-    record = stream_xml(evidence, path, reader, ("testsuites", "testsuite"), "JUnit", _HINT)
+    try:
+        record = stream_xml(evidence, path, reader, ("testsuites", "testsuite"), "JUnit", _HINT)
+    except EvidenceError as e:
+        if e.line == 1 and _starts_as_json(evidence, path):
+            raise EvidenceError(
+                "this is JSON, not JUnit XML: a Cucumber Messages (NDJSON) or Cucumber JSON "
+                "report?", path, 1,
+                hint="give it to the spec rules as inputs.messages or inputs.cucumber_json") from e
+        raise
     return tuple(reader.cases), record
+
+
+def _starts_as_json(evidence: Evidence, path: str) -> bool:
+    try:
+        with evidence.files.resolve(path).open("rb") as handle:
+            head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head[:1] in (b"{", b"[")
 
 
 class _Reader:

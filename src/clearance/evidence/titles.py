@@ -60,9 +60,9 @@ BUILTIN: tuple[TitlePattern, ...] = (
     _pattern("pytest", r"^[ \t]*(?:async[ \t]+)?def[ \t]+(?P<title>test\w*)[ \t]*\(", PYTHON),
     _pattern("pytest-bdd", r"@[ \t]*(?:[\w.]+\.)?scenario[ \t]*\(\s*(?:feature_name\s*=\s*)?"
              r"[^,()]+,\s*(?:scenario_name\s*=\s*)?[rRuU]?" + _STRING, PYTHON, _PY_DEF),
-    _pattern("js", r"(?<![\w$.])(?:test|it|describe|context|specify|suite)"
-             r"(?:\.(?!todo\b)[A-Za-z]\w*)*[ \t]*\(\s*" + _STRING, SCRIPT),
-    _pattern("js", r"(?<![\w$.])(?:test|it|describe)(?:\.[A-Za-z]\w*)*\.each[ \t]*"
+    _pattern("js", r"(?<![\w$.])(?:test|it|specify)"
+             r"(?:\.(?!todo\b|describe\b)[A-Za-z]\w*)*[ \t]*\(\s*" + _STRING, SCRIPT),
+    _pattern("js", r"(?<![\w$.])(?:test|it)(?:\.(?!describe\b)[A-Za-z]\w*)*\.each[ \t]*"
              r"(?:\((?:[^()]|\([^()]*\))*\)|`[^`]*`)[ \t]*\(\s*" + _STRING, SCRIPT),
     _pattern("junit", r"@DisplayName[ \t]*\(\s*\"(?P<title>(?:\\.|[^\"\\\n])*)\"", JVM, _JVM_METHOD),
     _pattern("kotlin", r"\bfun[ \t]+(?:<[^>\n]*>[ \t]*)?`(?P<title>[^`\n]+)`[ \t]*\(", KOTLIN),
@@ -137,16 +137,41 @@ def read_titles(evidence: Evidence, globs: Sequence[str] | None = None,
     return titles
 
 
+_TEST_FOLDERS = frozenset({"test", "tests", "__tests__", "spec", "specs", "e2e", "playwright",
+                           "cypress", "it", "integrationtest", "androidtest", "testfixtures"})
+_TEST_STEMS = re.compile(r"(?:^test_|_test$|^test$|^conftest$|[.-](?:test|spec|e2e|cy)$"
+                         r"|(?:Test|Tests|Spec|IT|TestCase)$)")
+
+
+def is_test_file(path: str) -> bool:
+    """A file of a known test language named or placed as its test runners expect.
+
+    `test_x.py`, `x_test.py`, `x.test.ts`, `x.spec.tsx`, `x.e2e.ts`, `XTest.kt`,
+    `XSpec.kt`, or any such file below a folder `tests`, `test`, `__tests__`,
+    `e2e`, `spec`, `src/test/...` (Maven, Gradle). Notes, Markdown and unit-test
+    code elsewhere are not searched with the built-in patterns.
+    """
+    parts = path.replace("\\", "/").split("/")
+    if any(part.lower() in _TEST_FOLDERS for part in parts[:-1]):
+        return True
+    stem = parts[-1].rsplit(".", 1)[0]
+    return _TEST_STEMS.search(stem) is not None
+
+
 def scan_source(path: str, data: bytes, extra: Sequence[TitlePattern] = ()) -> list[TestTitle]:
-    """The titles in one source file, in file order; none in a binary file."""
+    """The titles in one source file, in file order; none in a binary file.
+
+    The built-in patterns read test files of the languages they know
+    (`is_test_file`); a policy's own patterns read every file given.
+    """
     if b"\0" in data[:8192]:
         return []
     text = data.decode("utf-8", "replace").replace("\r\n", "\n")
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    known = path.lower().endswith(_KNOWN)
+    builtin = BUILTIN if path.lower().endswith(_KNOWN) and is_test_file(path) else ()
     found: dict[tuple[int, str], TestTitle] = {}
-    for pattern in [*BUILTIN, *extra]:
-        if known and not pattern.applies(path):
+    for pattern in [*builtin, *extra]:
+        if not pattern.applies(path):
             continue
         for match in pattern.regex.finditer(text):
             title, offset = _title(match)
