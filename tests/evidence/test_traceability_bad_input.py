@@ -1,0 +1,138 @@
+"""Bad runner output: an `error` naming the file and line, or a clear finding; never a pass.
+
+The inputs are the real cucumber-js and behave outputs of tests/fixtures/runners,
+broken here in one place each.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from helpers import Repo
+from runner_projects import BEHAVE, CUKE, check, project
+
+NDJSON = (CUKE / "out.ndjson").read_text("utf-8")
+MESSAGES = {"messages": ["reports/*.ndjson"]}
+
+
+def lines_where(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def run_messages(repo: Repo, cli: Any, text: str) -> dict[str, Any]:
+    broken = repo.path.parent / "broken.ndjson"
+    broken.write_text(text, "utf-8")
+    base = project(repo, CUKE / "project", {"reports/out.ndjson": broken}, MESSAGES)
+    return check(cli, repo, base)["passing"]
+
+
+def test_truncated_messages_are_an_error_at_the_cut(repo: Repo, cli: Any) -> None:
+    lines = NDJSON.splitlines(keepends=True)
+    cut = len(lines) // 2
+    text = "".join(lines[:cut]) + lines[cut][: len(lines[cut]) // 2]
+    rule = run_messages(repo, cli, text)
+    assert rule["verdict"] == "error"
+    assert "reports/out.ndjson" in rule["message"] and f":{cut + 1}:" in rule["message"] + ":"
+    assert "cut short" in rule["message"]
+
+
+def test_a_message_of_an_unknown_type_is_an_error_at_its_line(repo: Repo, cli: Any) -> None:
+    lines = NDJSON.splitlines(keepends=True)
+    lines.insert(3, '{"testCaseExploded":{"id":"1"}}\n')
+    rule = run_messages(repo, cli, "".join(lines))
+    assert rule["verdict"] == "error"
+    assert "reports/out.ndjson:4" in rule["message"] and "testCaseExploded" in rule["message"]
+
+
+def test_a_test_case_of_a_pickle_the_file_lacks_is_an_error(repo: Repo, cli: Any) -> None:
+    first = json.loads(next(line for line in NDJSON.splitlines() if line.startswith('{"testCase":')))
+    pickle = first["testCase"]["pickleId"]
+    text = NDJSON.replace(f'"pickleId":"{pickle}"', '"pickleId":"no-such-pickle"', 1)
+    rule = run_messages(repo, cli, text)
+    assert rule["verdict"] == "error"
+    line = lines_where(text, "no-such-pickle")
+    assert f"reports/out.ndjson:{line}" in rule["message"] and "no-such-pickle" in rule["message"]
+
+
+def test_a_pickle_without_a_test_case_is_not_run_never_passed(repo: Repo, cli: Any) -> None:
+    """cucumber-js writes no test case for a pickle it filtered out: the scenario did not run."""
+    messages = [json.loads(line) for line in NDJSON.splitlines()]
+    pickle = next(m["pickle"]["id"] for m in messages
+                  if "pickle" in m and m["pickle"]["name"] == "Pay with a saved card")
+    case = next(m["testCase"]["id"] for m in messages
+                if "testCase" in m and m["testCase"]["pickleId"] == pickle)
+    started = next(m["testCaseStarted"]["id"] for m in messages
+                   if "testCaseStarted" in m and m["testCaseStarted"]["testCaseId"] == case)
+    kept = [line for line in NDJSON.splitlines(keepends=True) if case not in line and started not in line]
+    rule = run_messages(repo, cli, "".join(kept))
+    assert rule["verdict"] == "fail"
+    row = next(r for r in rule["data"]["traceability"] if r["scenario"] == "Pay with a saved card")
+    assert row["result"] == "not-implemented" and row["cases"] == []
+
+
+def test_a_test_case_started_for_no_test_case_is_an_error(repo: Repo, cli: Any) -> None:
+    kept = [line for line in NDJSON.splitlines(keepends=True) if not line.startswith('{"testCase":')]
+    rule = run_messages(repo, cli, "".join(kept))
+    assert rule["verdict"] == "error" and "reports/out.ndjson:" in rule["message"]
+    assert "testCaseStarted names test case" in rule["message"]
+
+
+@pytest.mark.parametrize("runner", ["behave", "cucumber-js"])
+def test_junit_with_an_unknown_classname_is_an_error_naming_the_case(repo: Repo, cli: Any,
+                                                                     runner: str) -> None:
+    source = BEHAVE / "out-junit" / "TESTS-checkout.xml" if runner == "behave" else CUKE / "out.xml"
+    text = source.read_text("utf-8")
+    old = 'classname="checkout.Checkout"' if runner == "behave" else 'classname="Checkout"'
+    text = text.replace(old, 'classname="Basket"', 1)
+    broken = repo.path.parent / "TESTS-broken.xml"
+    broken.write_text(text, "utf-8")
+    base = project(repo, (BEHAVE if runner == "behave" else CUKE) / "project",
+                   {"reports/TESTS-broken.xml": broken}, {"junit": ["reports/*.xml"]},
+                   {"runner": runner})
+    rules = check(cli, repo, base)
+    for rule in rules.values():
+        assert rule["verdict"] == "error", rule["message"]
+        assert any("Basket" in f["message"] and f["file"] == "reports/TESTS-broken.xml"
+                   for f in rule["findings"])
+
+
+def test_messages_given_as_junit_say_so(repo: Repo, cli: Any) -> None:
+    base = project(repo, CUKE / "project", {"reports/out.xml": CUKE / "out.ndjson"},
+                   {"junit": ["reports/*.xml"]}, {"runner": "cucumber-js"})
+    rule = check(cli, repo, base)["passing"]
+    assert rule["verdict"] == "error"
+    assert "not JUnit XML" in rule["message"] and "Cucumber Messages" in rule["message"]
+    assert "well-formed" not in rule["message"]
+
+
+def test_exclude_tags_that_leave_out_every_scenario_are_an_error(repo: Repo, cli: Any) -> None:
+    base = project(repo, CUKE / "project", {"reports/out.ndjson": CUKE / "out.ndjson"}, MESSAGES,
+                   {"exclude_tags": ["@nothing"]})
+    for path in (repo.path / "features").rglob("*.feature"):
+        path.write_text(re.sub(r"^Feature:", "@nothing\nFeature:", path.read_text("utf-8"), flags=re.M))
+    repo.git("add", "-A")
+    repo.commit("chore: park everything")
+    rules = check(cli, repo, base)
+    for rule in rules.values():
+        assert rule["verdict"] == "error", rule["message"]
+        assert "nothing was judged" in rule["message"]
+
+
+def test_negated_globs_take_feature_files_away(repo: Repo, cli: Any) -> None:
+    outputs = {"reports/out.ndjson": CUKE / "out.ndjson"}
+    base = project(repo, CUKE / "project", outputs, MESSAGES)
+    policy = (repo.path / "clearance.yaml").read_text("utf-8")
+    policy = policy.replace('features: ["features/**/*.feature"]',
+                            'features: ["features/**/*.feature", "!features/wishlist.feature"]')
+    repo.write("clearance.yaml", policy)
+    repo.commit("chore: leave the wishlist out")
+    rules = check(cli, repo, base)
+    files = {r["file"] for r in rules["passing"]["data"]["traceability"]}
+    assert files == {"features/checkout.feature", "features/account/account.feature"}
+    # ... and the wishlist's cases are then cases of no spec scenario: said, not passed
+    assert rules["passing"]["verdict"] == "error"
+    assert any("wishlist" in f["message"] for f in rules["passing"]["findings"])
