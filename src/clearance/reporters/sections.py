@@ -135,16 +135,33 @@ def _ratio(covered: Any, measured: Any) -> str:
 # -- traceability -----------------------------------------------------------------------------
 
 def traceability_tables(rules: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """One scenario matrix per rule that traced scenarios to tests."""
-    tables = []
+    """One scenario matrix per feature set, whichever spec rules traced it.
+
+    Rules that traced the same scenarios share a table; a row shows the
+    result of the first rule that read the runner's results (a row with
+    `cases`), else the first rule's, with the runner evidence that decided it.
+    """
+    tables: dict[tuple[str, ...], dict[str, Any]] = {}
     for rule, rows in _data(rules, "traceability"):
         shaped = [_scenario(row) for row in _dicts(rows)]
-        tallies: dict[str, int] = {}
-        for row in shaped:
-            tallies[row["label"]] = tallies.get(row["label"], 0) + 1
-        tables.append({"rule": rule["id"], "title": _text(rule.get("title")), "rows": shaped,
-                       "counts": ", ".join(f"{n} {label}" for label, n in tallies.items())})
-    return tables
+        key = tuple(row["where"] for row in shaped)
+        table = tables.get(key)
+        if table is None:
+            tables[key] = {"rules": [rule["id"]], "titles": [_text(rule.get("title"))], "rows": shaped}
+            continue
+        table["rules"].append(rule["id"])
+        table["titles"].append(_text(rule.get("title")))
+        table["rows"] = [new if new["consulted"] and not old["consulted"] else old
+                         for old, new in zip(table["rows"], shaped, strict=True)]
+    return [_table(table) for table in tables.values()]
+
+
+def _table(table: dict[str, Any]) -> dict[str, Any]:
+    tallies: dict[str, int] = {}
+    for row in table["rows"]:
+        tallies[row["label"]] = tallies.get(row["label"], 0) + 1
+    return {"rule": ", ".join(table["rules"]), "title": "; ".join(t for t in table["titles"] if t),
+            "rows": table["rows"], "counts": ", ".join(f"{n} {label}" for label, n in tallies.items())}
 
 
 def _scenario(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -152,14 +169,18 @@ def _scenario(row: Mapping[str, Any]) -> dict[str, Any]:
     symbol, label = RESULTS.get(result, ("?", result or "unknown"))
     result = result if result in RESULTS else "unknown"
     tags = row.get("tags")
+    runner = _text(row.get("runner")) or "JUnit"
     return {
         "feature": _text(row.get("feature")), "where": _where(row), "rule": _text(row.get("rule")),
-        "scenario": _text(row.get("scenario")),
+        "scenario": _text(row.get("scenario")) or ("(no name)" if row.get("unnamed") else ""),
         "tags": " ".join(_text(t) for t in tags) if isinstance(tags, list) else "",
         "tests": [{"where": _where(t), "name": _text(t.get("name"))} for t in _dicts(row.get("tests"))],
-        "cases": [{"name": _text(c.get("name")), "outcome": _text(c.get("outcome"))}
+        "cases": [{"name": _text(c.get("name")), "outcome": _text(c.get("outcome")),
+                   "report": _text(c.get("report")), "source": runner}
                   for c in _dicts(row.get("cases"))],
-        "result": result, "symbol": symbol, "label": label,
+        "examples": [{"number": _text(e.get("number")), "name": _text(e.get("name")),
+                      "result": _text(e.get("result"))} for e in _dicts(row.get("examples"))],
+        "result": result, "symbol": symbol, "label": label, "consulted": "cases" in row,
     }
 
 
