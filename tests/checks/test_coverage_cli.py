@@ -70,6 +70,8 @@ def feature(repo: Repo) -> str:
     (repo.path / "reports/js").mkdir(parents=True)
     for name in ("lcov.info", "lcov-merged.info"):
         shutil.copy(REPORTS / "lcov" / name, repo.path / "reports/js" / name)
+    for rel in ("src/discount.js", "src/shipping.js"):  # the files the LCOV reports name
+        repo.write(rel, "// source\n")
     return base
 
 

@@ -187,3 +187,128 @@ def test_a_change_only_to_files_with_no_statement_judges_no_file(
     outcome = minimum(root, middle, {"unit": "build/coverage.json"}, scope="changed", min=90)
     assert (outcome.verdict, outcome.figure) == ("pass", None)
     assert outcome.message == "no changed file is measured by suite 'unit'"
+
+
+# -- report paths that name no file of the repository ---------------------------------
+
+JS = ("src/discount.js", "src/shipping.js")
+C8_REPORTS = {"lcov": "lcov/lcov.info", "cobertura": "cobertura-js/cobertura-js.xml",
+              "istanbul": "istanbul/coverage-final.json"}
+
+
+def js_source(rel: str) -> str:
+    """A source file c8 measured, as its fixture README gives it."""
+    readme = (REPORTS / "cobertura-js" / "README.md").read_text(encoding="utf-8")
+    block = readme.split(f"`{rel}`:\n\n```js\n", 1)[1]
+    return block.split("```", 1)[0]
+
+
+@pytest.fixture
+def monorepo(repo: Repo) -> tuple[Repo, str]:
+    """A repository whose JavaScript package lives in web/: c8 ran there and wrote its
+    reports under web/coverage/, naming files relative to web/ (`SF:src/discount.js`)."""
+    repo.write("README.md", "# shop\n")
+    base = repo.commit("base")
+    for rel in JS:
+        repo.write(f"web/{rel}", js_source(rel))
+    repo.write("web/package.json", "{}\n")
+    repo.commit("web package")
+    for name, rel in C8_REPORTS.items():
+        target = repo.path / "web" / "coverage" / name
+        target.mkdir(parents=True)
+        (target / Path(rel).name).write_bytes((REPORTS / rel).read_bytes())
+    return repo, base
+
+
+@pytest.mark.parametrize("report", ["web/coverage/lcov/lcov.info", "web/coverage/cobertura/cobertura-js.xml",
+                                    "web/coverage/istanbul/coverage-final.json"])
+def test_report_paths_that_name_no_repository_file_are_an_error_suggesting_the_root(
+        monorepo: tuple[Repo, str], report: str) -> None:
+    repo, base = monorepo
+    suites = {"unit": report}
+    for judge in (lambda: patch(repo.path, base, suites, mode="all"),
+                  lambda: minimum(repo.path, base, suites, min=0),
+                  lambda: minimum(repo.path, base, suites, min=0, scope="changed")):
+        with pytest.raises(EvidenceError) as caught:
+            judge()
+        error = caught.value
+        assert "2 of 2 files" in str(error) and "src/discount.js" in str(error), str(error)
+        assert "root: web" in (error.hint or ""), error.hint
+
+
+@pytest.mark.parametrize("report", ["web/coverage/lcov/lcov.info", "web/coverage/cobertura/cobertura-js.xml",
+                                    "web/coverage/istanbul/coverage-final.json"])
+def test_a_suite_root_maps_a_package_report_as_diff_cover_run_in_the_package(
+        monorepo: tuple[Repo, str], tmp_path: Path, report: str) -> None:
+    repo, base = monorepo
+    # diff-cover reads the LCOV paths relative to the folder it runs in
+    expected = diff_cover(repo.path / "web", "coverage/lcov/lcov.info", base, tmp_path / "dc.json")
+    suites = {"unit": {"reports": report, "root": "web"}}
+    outcome = patch(repo.path, base, suites, mode="all")
+    data = outcome.data["coverage"]
+    assert data["measured"] == expected["total_num_lines"] > 0
+    assert data["covered"] == expected["total_num_lines"] - expected["total_num_violations"]
+    assert sorted((u["file"], u["line"]) for u in data["uncovered"]) == sorted(
+        (path, n) for path, stats in expected["src_stats"].items() for n in stats["violation_lines"])
+    assert sorted(expected["src_stats"]) == [f"web/{rel}" for rel in JS]
+    # c8's own table (fixture README): 76% of the lines of all files
+    total = minimum(repo.path, base, suites, metric="line", min=76)
+    assert (total.verdict, total.figure) == ("pass", "76 >= 76")
+    assert [row["path"] for row in total.data["coverage"]["files"]] == [f"web/{rel}" for rel in JS]
+
+
+@pytest.fixture
+def monorepo_base(repo: Repo) -> tuple[Repo, str]:
+    """shop/ (Python) at the root, web/ (JavaScript) below it."""
+    write_package(repo.path)
+    repo.write(".gitignore", "build/\n__pycache__/\n.coverage\n")
+    for rel in JS:
+        repo.write(f"web/{rel}", js_source(rel))
+    return repo, repo.commit("base")
+
+
+def merged_lcov(repo: Repo) -> str:
+    """One LCOV file for the monorepo, concatenated from its packages' own (as
+    lcov-result-merger does): coverage.py's for shop/, measured now, and c8's for web/,
+    whose paths are relative to web/. Three of its five files resolve."""
+    (repo.path / "build").mkdir()
+    measure(repo.path, branch=False, out="build")
+    coverage(repo.path, "lcov", "--data-file=build/.coverage", "-o", "build/shop.info")
+    merged = (repo.path / "build/shop.info").read_bytes() + (REPORTS / "lcov/lcov.info").read_bytes()
+    (repo.path / "build/lcov.info").write_bytes(merged)
+    return "build/lcov.info"
+
+
+def test_a_changed_file_the_report_names_under_another_prefix_is_an_error(
+        monorepo_base: tuple[Repo, str]) -> None:
+    repo, base = monorepo_base
+    shipping = js_source("src/shipping.js")
+    repo.write("web/src/shipping.js", shipping.replace("return 5;", "return 7;"))
+    repo.commit("shipping")
+    suites = {"unit": merged_lcov(repo)}
+    for judge in (lambda: patch(repo.path, base, suites, mode="all"),
+                  lambda: minimum(repo.path, base, suites, min=0, scope="changed")):
+        with pytest.raises(EvidenceError) as caught:
+            judge()
+        assert "web/src/shipping.js" in str(caught.value) and "'src/shipping.js'" in str(caught.value)
+        assert "root: web" in (caught.value.hint or "")
+    assert minimum(repo.path, base, suites, min=0).verdict == "pass"  # most paths resolve
+
+
+def test_changed_files_no_report_names_are_not_an_error(monorepo_base: tuple[Repo, str],
+                                                        tmp_path: Path) -> None:
+    """Documentation, configuration, a script outside the measured package and a comment:
+    no report path names the files, or no line of them is measured, as with diff-cover."""
+    repo, base = monorepo_base
+    repo.write("README.md", "# shop\n")
+    repo.write("web/package.json", "{}\n")
+    repo.write("scripts/release.py", "print('release')\n")
+    repo.write("shop/cart.py", "# the cart\n" + CART)
+    repo.commit("docs and tools")
+    report = merged_lcov(repo)
+    expected = diff_cover(repo.path, report, base, tmp_path / "dc.json")
+    assert expected["total_num_lines"] == 0
+    outcome = patch(repo.path, base, {"unit": report}, mode="all")
+    assert (outcome.verdict, outcome.data["coverage"]["measured"]) == ("pass", 0)
+    assert outcome.data["coverage"]["unmeasured_files"] == [
+        "README.md", "scripts/release.py", "web/package.json"]

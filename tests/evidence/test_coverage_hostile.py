@@ -134,6 +134,7 @@ def test_an_external_dtd_is_never_fetched(
     port = listener.getsockname()[1]
     text = document(root).decode().replace(
         "?>\n", f'?>\n<!DOCTYPE {root} SYSTEM "http://127.0.0.1:{port}/report.dtd">\n', 1)
+    repo.write("src/main/java/p/A.java", "class A {}\n")  # the file the JaCoCo report names
     rules = run_with(repo, cli, "dtd.xml", text.encode(), code=0)
     assert rules["cov.total"]["verdict"] == "pass", rules["cov.total"]
     assert rules["cov.total"]["figure"] == "100 >= 10"

@@ -19,7 +19,7 @@ from clearance.checks._common import plural
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.coverage.model import CoverageData, FileCoverage, line_ranges
-from clearance.evidence.coverage.suites import coverage_suite
+from clearance.evidence.coverage.suites import coverage_suite, require_changed_files
 from clearance.evidence.coverage.threshold import Threshold, display, number
 
 TYPE_CHECKING = False
@@ -55,6 +55,7 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     files = list(data.files.values())
     if scope == "changed":
         changed = set(evidence.changed_files)
+        require_changed_files(evidence, suite, data, changed)
         files = [f for f in files if f.path in changed]
     return _per_file(files, metric, threshold, report)
 
@@ -107,6 +108,7 @@ def _report(suite: str, metric: str, scope: str, threshold: Threshold,
         "precision": threshold.digits, "branch_measured": data.branch_measured,
         "inputs": [r.path for r in data.reports],
         "totals": data.totals.to_dict(),
+        "unmatched_files": sorted(data.unmatched),
         "files": [_row(data.files[p]) for p in sorted(data.files)],
     }
 

@@ -19,7 +19,7 @@ from clearance.checks._common import plural
 from clearance.errors import EvidenceError
 from clearance.evidence.context import CHANGED_LINES, Evidence
 from clearance.evidence.coverage.patch import PatchCoverage, patch_coverage
-from clearance.evidence.coverage.suites import coverage_suite
+from clearance.evidence.coverage.suites import coverage_suite, require_changed_files
 from clearance.evidence.coverage.threshold import Threshold, display, number
 
 TYPE_CHECKING = False
@@ -48,7 +48,9 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     if branch and not data.branch_measured:
         raise EvidenceError(f"suite '{suite}' has no branch data: branch: true cannot be judged",
                             hint="measure branches (coverage run --branch) or drop branch: true")
-    patch = patch_coverage(data, evidence.changed_lines, branch)
+    changed = evidence.changed_lines
+    require_changed_files(evidence, suite, data, (path for path, lines in changed.items() if lines))
+    patch = patch_coverage(data, changed, branch)
     report = {"coverage": _report(suite, params, patch)}
     if patch.measured == 0:
         return Outcome.passed(f"no changed line is measured by suite '{suite}'", data=report)

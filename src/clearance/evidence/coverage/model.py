@@ -10,8 +10,8 @@ numbers in `summary` and no line detail.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from clearance.evidence.inputs import InputRecord
 
@@ -128,6 +128,7 @@ class CoverageData:
     files: Mapping[str, FileCoverage]
     branch_measured: bool = False
     reports: tuple[InputRecord, ...] = ()
+    unmatched: frozenset[str] = frozenset()  # paths of `files` that name no repository file
 
     @property
     def totals(self) -> Numbers:
@@ -143,7 +144,13 @@ class CoverageData:
         for path, cov in other.files.items():
             files[path] = files[path].merged(cov) if path in files else cov
         return CoverageData(files, self.branch_measured or other.branch_measured,
-                            self.reports + other.reports)
+                            self.reports + other.reports, self.unmatched | other.unmatched)
+
+    def moved(self, where: Callable[[str], str]) -> CoverageData:
+        """The same coverage with each path replaced by `where(path)`; files that meet merge."""
+        moved = build((replace(cov, path=where(cov.path)) for cov in self.files.values()),
+                      self.branch_measured)
+        return replace(self, files=moved.files)
 
 
 def build(files: Iterable[FileCoverage], branch_measured: bool,

@@ -10,13 +10,18 @@ as a JaCoCo package and file name. The rules, in order:
    longest trailing part that names a file in the working tree; if none does,
    it is kept as written (it then matches no changed file);
 4. a relative path is taken as relative to the repository root.
+
+A suite's `root` (the folder its tool ran in) is applied to the mapped paths
+afterwards (`PathMapper.rooted`), and a report path that still names no file
+is "unmatched": `suggest_root` finds the folder that would map most of them.
 """
 
 from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +94,20 @@ class PathMapper:
                 return candidate
         return candidates[0] if candidates else rel
 
+    def rooted(self, path: str, base: str) -> str:
+        """A mapped report path read below a suite's `root` folder `base`.
+
+        A relative path becomes `base/path` and an absolute one outside the
+        repository its longest trailing part below `base`, when that names a file;
+        otherwise the path stays as it was mapped.
+        """
+        if not base:
+            return path
+        if _absolute(path):
+            return self._suffix(path, base) or path
+        moved = posixpath.normpath(posixpath.join(base, path))
+        return moved if self.exists(moved) else path
+
     def _below_root(self, path: str) -> str | None:
         for prefix in self.prefixes:
             if path == prefix:
@@ -97,10 +116,10 @@ class PathMapper:
                 return path[len(prefix.rstrip("/")) + 1:]
         return None
 
-    def _suffix(self, path: str) -> str | None:
+    def _suffix(self, path: str, base: str = "") -> str | None:
         parts = path.split("/")
         for start in range(1, len(parts)):
-            candidate = "/".join(parts[start:])
+            candidate = posixpath.join(base, "/".join(parts[start:]))
             if self.exists(candidate):
                 return candidate
         return None
@@ -115,3 +134,51 @@ def _listing(folder: Path) -> frozenset[str]:
 
 def _absolute(path: str) -> bool:
     return path.startswith("/") or path[1:3] == ":/"
+
+
+
+def suggest_root(unmatched: Iterable[str], files: Iterable[str], report: str,
+                 exists: Callable[[str], bool]) -> str | None:
+    """The folder that, as the suite's `root`, makes the most unmatched report paths
+    name a file: one of the report's own folders (where tools usually run), or a
+    folder that one of `files` (repository files) has before an unmatched path."""
+    wanted = sorted(p for p in unmatched if p)[:MAX_SUGGESTED]
+    candidates = [*_folders(posixpath.dirname(report)), *_prefixes(wanted, files)]
+    scores = Counter({c: sum(any(exists(n) for n in _below(c, p)) for p in wanted)
+                      for c in dict.fromkeys(candidates)})
+    best = scores.most_common(1)
+    return best[0][0] if best and best[0][1] > 0 else None
+
+
+MAX_SUGGESTED = 50  # unmatched paths looked at for a suggestion
+
+
+def _below(folder: str, path: str) -> list[str]:
+    """What a report path may name below a root folder (as `PathMapper.rooted` reads it)."""
+    if not _absolute(path):
+        return [posixpath.normpath(posixpath.join(folder, path))]
+    parts = path.split("/")
+    return [posixpath.join(folder, "/".join(parts[start:])) for start in range(1, len(parts))]
+
+
+def _folders(folder: str) -> list[str]:
+    """A folder and its parents, deepest first, the repository root left out."""
+    out = []
+    while folder and folder not in (".", "/"):
+        out.append(folder)
+        folder = posixpath.dirname(folder)
+    return out
+
+
+def _prefixes(paths: list[str], files: Iterable[str]) -> list[str]:
+    """Folders F such that F/path is one of `files`, for the plain relative paths; most
+    found first."""
+    plain = {p for p in paths if not _absolute(p) and not p.startswith("../")}
+    found: Counter[str] = Counter()
+    for name in files if plain else ():
+        cut = name.find("/")
+        while cut != -1:
+            if name[cut + 1:] in plain:
+                found[name[:cut]] += 1
+            cut = name.find("/", cut + 1)
+    return [prefix for prefix, _ in found.most_common(10)]
