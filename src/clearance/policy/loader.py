@@ -144,8 +144,9 @@ class Loader:
         self.merged_ids: set[str] = set()  # rules defined in more than one file
         self.waivers: list[tuple[Document, int, dict[str, Any]]] = []
         self.merged: dict[str, dict[str, Any]] = {
-            "metadata": {}, "settings": {}, "attestors": {}, "inputs": {},
+            "metadata": {}, "settings": {}, "attestors": {}, "inputs": {}, "params": {},
         }
+        self.uses_params: set[str] = set()  # rules whose check takes a {param: NAME}
 
     def apply(self, doc: Document, chain: tuple[str, ...] = ()) -> None:
         key = doc.name if doc.directory is None else f"{doc.directory}/{doc.name}"
@@ -156,8 +157,8 @@ class Loader:
         for index, ref in enumerate(doc.data.get("extends", [])):
             self._extend(doc, index, ref, (*chain, key))
         self.documents.append(doc)
+        self._merge_sections(doc)  # first: the file's own params are in force for its rules
         self._merge_rules(doc)
-        self._merge_sections(doc)
         self.waivers.extend((doc, i, w) for i, w in enumerate(doc.data.get("waivers", [])))
 
     def _extend(self, doc: Document, index: int, ref: str, chain: tuple[str, ...]) -> None:
@@ -214,7 +215,15 @@ class Loader:
                 f"rules[{index}].check: unknown check kind '{kind}'",
                 origin.path, origin.line, origin.column, hint=hint))
             return
-        params = params or {}
+        params, missing = substitute(params or {}, self.merged["params"])
+        for node, name in missing:
+            at = doc.at(*where, *node)
+            self.errors.append(PolicyError(f"no param named '{name}'", at.path, at.line, at.column,
+                                           hint="define it under params: in this file or one it extends"))
+        if missing:
+            return
+        if params != (raw["check"][kind] or {}):
+            self.uses_params.add(raw["id"])
         earlier = self.rules.get(raw["id"], {}).get("check", {})
         partial = kind in earlier
         self.errors.extend(schema_errors(params, module.SCHEMA, doc.positions, doc.name, where, partial))
@@ -223,7 +232,7 @@ class Loader:
             self.errors.append(PolicyError(message, origin.path, origin.line, origin.column))
 
     def _merge_sections(self, doc: Document) -> None:
-        for section in ("metadata", "settings", "attestors"):
+        for section in ("metadata", "settings", "attestors", "params"):
             self.merged[section].update(doc.data.get(section, {}))
         inputs = doc.data.get("inputs", {})
         coverage = {**self.merged["inputs"].get("coverage", {}), **inputs.get("coverage", {})}
@@ -254,18 +263,21 @@ class Loader:
                 hint="add check: {KIND: {...}}, or reuse the id of an inherited rule"))
             return Rule(rule_id, "", {}, origin)
         (kind, params), = raw["check"].items()
-        module = checks.load(kind) if rule_id in self.merged_ids else None
-        if module is not None:  # parameters merged from several files: check the result whole
+        values = self.merged["params"]
+        params = substitute(params or {}, values)[0]
+        checked = rule_id in self.merged_ids or rule_id in self.uses_params
+        module = checks.load(kind) if checked else None
+        if module is not None:  # merged from several files or with params: check the result whole
             at: Positions = {(): (origin.line, origin.column)}
             self.errors.extend(schema_errors(params or {}, module.SCHEMA, at, origin.path,
                                              ("rules", rule_id, "check", kind)))
         return Rule(
             id=rule_id, kind=kind, params=params or {}, origin=origin,
-            title=raw.get("title", ""), checklist=raw.get("checklist", ""),
-            description=raw.get("description", ""),
+            title=fill(raw.get("title", ""), values), checklist=raw.get("checklist", ""),
+            description=fill(raw.get("description", ""), values),
             stages=tuple(raw.get("stages", DEFAULT_STAGES)),
             severity=raw.get("severity", "error"), when=raw.get("when", {}),
-            fix=raw.get("fix", ""),
+            fix=fill(raw.get("fix", ""), values),
         )
 
     def _waiver(self, doc: Document, index: int, raw: dict[str, Any]) -> Waiver:
@@ -286,6 +298,43 @@ class Loader:
                     f"waivers[{index}].expires: '{expires}' is not a real date (YYYY-MM-DD)",
                     at.path, at.line, at.column))
         return Waiver(raw["rule"], raw["reason"], raw["owner"], origin, expires)
+
+
+def substitute(value: Any, params: dict[str, Any],
+               at: tuple[str | int, ...] = ()) -> tuple[Any, list[tuple[tuple[str | int, ...], str]]]:
+    """The value with each `{param: NAME}` replaced by the param's value, and the (place,
+    name) of each reference to a param that is not defined."""
+    if isinstance(value, dict):
+        if set(value) == {"param"} and isinstance(value["param"], str):
+            name = value["param"]
+            return (params[name], []) if name in params else (value, [(at, name)])
+        missing: list[tuple[tuple[str | int, ...], str]] = []
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out[key], lost = substitute(item, params, (*at, key))
+            missing += lost
+        return out, missing
+    if isinstance(value, list):
+        pairs = [substitute(item, params, (*at, i)) for i, item in enumerate(value)]
+        return [v for v, _ in pairs], [m for _, lost in pairs for m in lost]
+    return value, []
+
+
+def fill(text: str, params: dict[str, Any]) -> str:
+    """A rule's text with each `${NAME}` of a defined param replaced by its value."""
+    if "${" not in text:
+        return text
+    for name, value in params.items():
+        text = text.replace("${" + name + "}", _shown(value))
+    return text
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ", ".join(map(_shown, value))
+    return str(value)
 
 
 def _override(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
