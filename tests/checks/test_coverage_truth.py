@@ -15,6 +15,7 @@ import pytest
 from clearance.checks import Outcome, coverage_min, coverage_patch
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence, RunSpec
+from clearance.evidence.coverage.paths import PathMapper, suggest_root
 from conftest import PINNED
 from coverage_helpers import CART, RUNNER, coverage, measure, write_package
 from helpers import Repo
@@ -312,3 +313,15 @@ def test_changed_files_no_report_names_are_not_an_error(monorepo_base: tuple[Rep
     assert (outcome.verdict, outcome.data["coverage"]["measured"]) == ("pass", 0)
     assert outcome.data["coverage"]["unmeasured_files"] == [
         "README.md", "scripts/release.py", "web/package.json"]
+
+
+def test_a_root_reads_paths_that_climb_out_of_the_folder_the_tool_ran_in(tmp_path: Path) -> None:
+    """`SF:../src/x.js` written by a tool run in test/ names src/x.js: the root maps it,
+    and without a root the suggestion is that folder."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/x.js").write_text("x\n")
+    mapper = PathMapper.at(tmp_path)
+    assert mapper.rooted("../src/x.js", "test") == "src/x.js"
+    assert mapper.rooted("../src/x.js", "") == "../src/x.js"
+    assert suggest_root({"../src/x.js"}, [], "test/lcov.info", mapper.exists) == "test"
+    assert suggest_root({"../src/y.js"}, [], "test/lcov.info", mapper.exists) is None
