@@ -7,14 +7,16 @@ A link counts when it is relative (`docs/login.feature`, `./docs/...`,
 `/docs/...`, taken from the repository root) or a GitHub file URL
 `https://github.com/OWNER/REPO/blob/REF/PATH` of this repository (when its
 name is known from the event payload or GITHUB_REPOSITORY). `#fragments` and
-`?queries` are dropped. Links leading out of the repository (`..`), to
-another repository or to another site do not count. A link to a file that does
+`?queries` are dropped. Links leading out of the repository (`..`, or a
+tracked symbolic link whose target is outside it or nowhere), to another
+repository or to another site do not count. A link to a file that does
 not exist fails, naming it.
 """
 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import SplitResult, unquote, urlsplit
 
@@ -68,35 +70,47 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
         links = [k for k in links if any(s.holds(k.line) for s in sections)]
     globs = as_list(params.get("to"))
     tracked = set(evidence.tracked_files)
-    targets = [resolve(link, pr.repository, tracked, globs) for link in links]
+    targets = [resolve(link, pr.repository, tracked, globs, evidence.resolved) for link in links]
     return _verdict(targets, int(params.get("min", 1)), globs, pr.name)
 
 
 def _verdict(targets: list[Target], least: int, globs: list[str], name: str) -> Outcome:
-    data = {"links": [t.to_dict() for t in targets if t.kind in ("file", "missing")]}
+    links_out = [t for t in targets if t.kind == "outside" and t.path]  # tracked symbolic links
+    data = {"links": [t.to_dict() for t in targets if t.kind in ("file", "missing") or t in links_out]}
     found = sorted({t.path for t in targets if t.kind == "file" and t.path})
     missing = [t for t in targets if t.kind == "missing"]
     what = " or ".join(globs) if globs else "a repository file"
     findings = tuple(Finding(name, t.line, None, f"link to '{shorten(t.path or '')}': no such file "
                              "in the repository") for t in missing)
+    aside = (f"; not counted: {listing([t.path or '' for t in links_out])} (a symbolic link out of "
+             "the repository or to no file)") if links_out else ""
     if missing:
         return Outcome.failed(f"{plural(len(missing), 'link')} to missing files: "
-                              f"{listing([t.path or '' for t in missing])}", findings=findings, data=data)
+                              f"{listing([t.path or '' for t in missing])}{aside}", findings=findings,
+                              data=data)
     if len(found) < least:
-        return Outcome.failed(f"{plural(len(found), 'link')} to {what} in the PR body, fewer than {least}",
-                              figure=f"{len(found)} < {least}", data=data)
-    return Outcome.passed(f"links to {listing(found)}" if found else "no link needed", data=data)
+        return Outcome.failed(f"{plural(len(found), 'link')} to {what} in the PR body, fewer than "
+                              f"{least}{aside}", figure=f"{len(found)} < {least}", data=data)
+    return Outcome.passed((f"links to {listing(found)}" if found else "no link needed") + aside,
+                          data=data)
 
 
-def resolve(link: Link, repository: str | None, tracked: set[str], globs: list[str]) -> Target:
-    """Classify a link: an existing file, a missing one, or one that does not count."""
+def resolve(link: Link, repository: str | None, tracked: set[str], globs: list[str],
+            follow: Callable[[str], str | None]) -> Target:
+    """Classify a link: an existing file, a missing one, or one that does not count.
+
+    `follow` gives the file a tracked path stands for through its symbolic links, or None
+    when a link leads out of the repository or to nothing (`Evidence.resolved`): such a
+    path is no file of the repository, even though git tracks the link.
+    """
     kind, candidates = candidate_paths(link.href, repository)
     if kind != "file":
         return Target(link.href, link.line, kind)
     existing = next((c for c in candidates if c in tracked), None)
     if existing is not None:
-        wanted = not globs or filter_paths(globs, [existing])
-        return Target(link.href, link.line, "file" if wanted else "external", existing)
+        if globs and not filter_paths(globs, [existing]):
+            return Target(link.href, link.line, "external", existing)
+        return Target(link.href, link.line, "file" if follow(existing) else "outside", existing)
     relevant = [c for c in candidates if not globs or filter_paths(globs, [c])]
     if not relevant:
         return Target(link.href, link.line, "external")
