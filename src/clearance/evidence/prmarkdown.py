@@ -37,14 +37,44 @@ GFM_WHITESPACE = " \t\n\v\f\r"
 INLINE_MARKS = ("\n", "\\", "`", "~", "*", "_", "[", "!", "<", "&")
 
 
+# A character followed by one of these is an emoji (U+FE0F asks for emoji presentation,
+# U+20E3 encloses a keycap: 1️⃣): it goes with them. Other variation selectors go alone.
+EMOJI_MAKERS = ("\ufe0f", "\u20e3")
+VARIATION_SELECTORS = frozenset(map(chr, [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]))
+BULLETS = ("-", "*", "+")
+
+
 def normalise(text: str) -> str:
     """Text for comparisons: whitespace collapsed, case folded."""
     return " ".join(text.split()).casefold()
 
 
+def title_words(text: str) -> tuple[str, ...]:
+    """The words of a heading, case folded: runs of letters, digits and combining marks
+    (Unicode categories L, N, M). Everything else separates words: spaces, punctuation,
+    symbols (emoji are category So), format characters such as the zero-width joiner.
+    A character followed by U+FE0F or U+20E3 is an emoji (U+2139 U+FE0F, a keycap) whatever its
+    category."""
+    from unicodedata import category
+
+    chars: list[str] = []
+    for char in text.casefold():
+        if char in EMOJI_MAKERS:
+            if chars:
+                chars[-1] = " "
+        elif char not in VARIATION_SELECTORS:
+            chars.append(char if category(char)[0] in "LNM" else " ")
+    return tuple("".join(chars).split())
+
+
 def same_title(heading: str, wanted: str) -> bool:
-    """Whether a heading names a section: case and whitespace aside, a trailing colon too."""
-    return normalise(heading).rstrip(":").rstrip() == normalise(wanted).rstrip(":").rstrip()
+    """Whether a heading names a section: the same words (`title_words`), so case, spacing,
+    punctuation, emoji and other symbols aside (`#### 🧪 Testing approach:` is "Testing
+    approach"). A wanted title with no word at all (`✅`) must equal the heading, spacing aside."""
+    words = title_words(wanted)
+    if not words:
+        return normalise(heading) == normalise(wanted)
+    return title_words(heading) == words
 
 
 @dataclass(frozen=True)
@@ -56,6 +86,7 @@ class Section:
     line: int
     end_line: int  # the first line after the section
     text: str  # its content as text, HTML comments left out, subsections included
+    blocks: tuple[str, ...] = ()  # the same text block by block: a paragraph, an item, a code block
 
     def holds(self, line: int) -> bool:
         return self.line < line < self.end_line
@@ -99,6 +130,7 @@ class MarkdownDoc:
     items: tuple[TaskItem, ...]
     links: tuple[Link, ...]
     text: str  # the whole body as text, HTML comments left out
+    blocks: tuple[str, ...] = ()  # the same text block by block
 
     def find(self, title: str) -> list[Section]:
         return [s for s in self.sections if same_title(s.title, title)]
@@ -165,7 +197,7 @@ class _Builder:
         if token.type == "heading_open":
             self._heading(int(token.tag[1:]), line, tokens[index + 1])
         elif token.type == "inline" and tokens[index - 1].type != "heading_open":
-            self._inline(token, line, is_task(tokens, index))
+            self._inline(token, line, is_task(tokens, index), paragraph_kind(tokens, index))
         elif token.type in ("fence", "code_block"):
             self._add(token.content)
         elif token.type == "html_block":
@@ -177,18 +209,24 @@ class _Builder:
         title = plain_text(self._children(inline.content), keep_html=False).strip()
         self.stack.append(_Open(title, level, line))
 
-    def _inline(self, token: Token, line: int, task: bool) -> None:
+    def _inline(self, token: Token, line: int, task: bool, paragraph: str | None) -> None:
         content = token.content[3:] if task else token.content
         children = self._children(content)
         section = self.stack[-1].title if self.stack else None
         self.links.extend(Link(href, line + offset, section) for href, offset in links_in(children))
         body = plain_text(children, keep_html=True)
+        struck = []
+        if "~~" in content and paragraph is not None:
+            first = "skip" if task else "box" if paragraph == "item" else "marked"
+            struck = [TaskItem(text, checked, True, line + offset, section)
+                      for offset, checked, text in struck_items(children, first)]
         if task:
             checked = token.content[1] in "xX"
-            struck = starts_struck(children)
-            text = plain_text(children, keep_html=False).strip()
-            self.items.append(TaskItem(text, checked, struck, line, section))
-            body = ("[~] " if struck else "[x] " if checked else "[ ] ") + body
+            own = first_lines(children, struck[0].line - line) if struck else children
+            text = plain_text(own, keep_html=False).strip()
+            self.items.append(TaskItem(text, checked, starts_struck(children), line, section))
+            body = ("[~] " if starts_struck(children) else "[x] " if checked else "[ ] ") + body
+        self.items.extend(struck)
         self._add(body)
 
     def _children(self, content: str) -> list[Token]:
@@ -208,13 +246,14 @@ class _Builder:
 
     def _close(self, section: _Open, end_line: int) -> None:
         self.sections.append(Section(section.title, section.level, section.line, end_line,
-                                     "\n".join(section.parts)))
+                                     "\n".join(section.parts), tuple(section.parts)))
 
     def finish(self, end_line: int) -> MarkdownDoc:
         while self.stack:
             self._close(self.stack.pop(), end_line)
         ordered = tuple(sorted(self.sections, key=lambda s: s.line))
-        return MarkdownDoc(ordered, tuple(self.items), tuple(self.links), "\n".join(self.root.parts))
+        parts = self.root.parts
+        return MarkdownDoc(ordered, tuple(self.items), tuple(self.links), "\n".join(parts), tuple(parts))
 
 
 def is_task(tokens: list[Token], index: int) -> bool:
@@ -225,6 +264,75 @@ def is_task(tokens: list[Token], index: int) -> bool:
         return False
     content = tokens[index].content
     return content[:3] in TASK_MARKERS and len(content) > 3 and content[3] in GFM_WHITESPACE
+
+
+def paragraph_kind(tokens: list[Token], index: int) -> str | None:
+    """`item` for the first paragraph of a list item, `plain` for another paragraph,
+    None for inline content that is no paragraph (a table cell)."""
+    if index < 1 or tokens[index - 1].type != "paragraph_open":
+        return None
+    return "item" if index >= 2 and tokens[index - 2].type == "list_item_open" else "plain"
+
+
+def struck_items(children: list[Token], first: str) -> list[tuple[int, bool, str]]:
+    """(line offset, ticked, text) of the task items struck through as a whole.
+
+    Striking the whole line (`~~- [ ] item~~`) makes it a paragraph, or the lazy
+    continuation of the item above, not a list item: markdown-it gives `s_open`, a text
+    token `- [ ] item` and `s_close`. So does `- ~~[ ] item~~`, a list item whose text
+    starts with `~~`, not a box, which the tasklists rule does not take either. So a line
+    counts as a struck item when its first token opens a strikethrough whose text starts
+    with a bullet (`-`, `*`, `+`) or a number (`1.`, `1)`), a space and a box; on the first
+    line of a paragraph, `first` says what is asked there instead: `marked` (the same),
+    `box` (a list item's paragraph: the box alone) or `skip` (a task item's own line).
+    """
+    found = []
+    for offset, line in enumerate(split_lines(children)):
+        kind = first if offset == 0 else "marked"
+        start = next((i for i, c in enumerate(line) if c.type != "text" or c.content.strip()), None)
+        if kind == "skip" or start is None or line[start].type != "s_open":
+            continue
+        box = _struck_box(line[start + 1:], kind == "marked")
+        if box is not None:
+            found.append((offset, *box))
+    return found
+
+
+def _struck_box(line: list[Token], marked: bool) -> tuple[bool, str] | None:
+    """(ticked, text) when the struck text that opens the line is a (list marker and) box."""
+    end = next((i for i, c in enumerate(line) if c.type == "s_close"), len(line))
+    struck = plain_text(line[:end], keep_html=False).lstrip()
+    if marked:
+        marker, _, struck = struck.partition(" ")
+        if not (marker in BULLETS or (marker[:-1].isdigit() and marker[-1:] in ".)")):
+            return None
+        struck = struck.lstrip(" ")
+    if not (struck[:3] in TASK_MARKERS and struck[3:4] and struck[3] in GFM_WHITESPACE):
+        return None
+    after = plain_text(line[end + 1:], keep_html=False)
+    return struck[1] in "xX", " ".join((struck[4:] + after).split())
+
+
+def first_lines(children: list[Token], count: int) -> list[Token]:
+    """The inline tokens of the first `count` lines."""
+    breaks = 0
+    for index, child in enumerate(children):
+        if child.type in ("softbreak", "hardbreak"):
+            breaks += 1
+            if breaks == count:
+                return children[:index]
+    return children
+
+
+def split_lines(children: list[Token]) -> list[list[Token]]:
+    """Inline tokens cut at line breaks."""
+    lines: list[list[Token]] = [[]]
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            lines.append([])
+        else:
+            lines[-1].append(child)
+    return lines
 
 
 def is_comment(html: str) -> bool:
