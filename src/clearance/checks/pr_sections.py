@@ -1,26 +1,27 @@
 """The PR body has every `required` section, and each one is filled in.
 
-A section is a Markdown heading of any level whose text equals the title
-(case, spacing and a trailing colon aside) and what follows it up to the next
-heading of the same or a higher rank. It is not filled when its text (HTML
-comments left out) is empty, or equals (spacing and case aside) a
-placeholder: the text under the same heading in the repository's PR template
-(`template`, by default `.github/pull_request_template.md` or another place
-GitHub looks; `false` for none), or a `placeholders` text (a map of title to
-text, or a list of texts for any section). `min_chars` asks for at least that
-many characters of text. Each section missing or not filled is reported at
-its line of the PR body; see docs/pr-body.md.
+A section is a Markdown heading of any level whose words are the title's
+(case, punctuation, emoji and other symbols aside: `#### 🧪 Testing approach:`
+is "Testing approach") and what follows it up to the next heading of the same
+or a higher rank. It is not filled when its text (HTML comments left out) is
+empty, or when every block of it (paragraph, task item with its box, code
+block; spacing and case aside) is a placeholder block: one of the same section
+of the repository's PR template as it stands at the base revision (`template`,
+by default the one GitHub uses; `false` for none), or of a `placeholders` text
+(a map of title to text, or a list of texts for any section). A section with
+any block of its own is filled, whatever template lines it keeps. `min_chars`
+asks for at least that many characters of text. Each section missing or not
+filled is reported at its line of the PR body; see docs/pr-body.md.
 """
 
 from __future__ import annotations
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._pr import TITLES, listing, shorten
-from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import check_relative
-from clearance.evidence.prbody import pull_request
-from clearance.evidence.prmarkdown import MarkdownDoc, Section, normalise, parse_markdown
+from clearance.evidence.prbody import pr_template, pull_request
+from clearance.evidence.prmarkdown import MarkdownDoc, Section, normalise, parse_markdown, same_title
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,8 +40,6 @@ SCHEMA: dict[str, Any] = {
         "min_chars": {"type": "integer", "minimum": 1},
     },
 }
-TEMPLATE_PATHS = (".github/pull_request_template.md", "pull_request_template.md",
-                  "docs/pull_request_template.md")
 PROBLEMS = {
     "missing": "no section '{title}': add a heading '## {title}'",
     "empty": "section '{title}' is empty",
@@ -84,7 +83,7 @@ def _state(section: Section, placeholders: set[str], min_chars: int) -> str:
     text = normalise(section.text)
     if not text:
         return "empty"
-    if text in placeholders:
+    if {normalise(block) for block in section.blocks} <= placeholders:
         return "placeholder"
     if len(text) < min_chars:
         return "short"
@@ -92,35 +91,28 @@ def _state(section: Section, placeholders: set[str], min_chars: int) -> str:
 
 
 def _placeholders(params: dict[str, Any], template: MarkdownDoc | None, title: str) -> set[str]:
-    """The normalised texts that count as not filled for one section."""
+    """The normalised blocks (paragraphs, items with their box, code blocks) that a section
+    may hold and still not be filled: those of the same section in the template, and of the
+    `placeholders` texts."""
     texts: list[str] = []
     given = params.get("placeholders", {})
     if isinstance(given, list):
         texts.extend(given)
     else:
-        texts.extend(text for name, text in given.items() if normalise(name) == normalise(title))
-    found = {normalise(parse_markdown(text).text) for text in texts}
+        texts.extend(text for name, text in given.items() if same_title(name, title))
+    found = {normalise(block) for text in texts for block in parse_markdown(text).blocks}
     if template is not None:
-        found.update(normalise(section.text) for section in template.find(title))
+        found.update(normalise(block) for section in template.find(title) for block in section.blocks)
     found.discard("")
     return found
 
 
 def _template(params: dict[str, Any], evidence: Evidence) -> MarkdownDoc | None:
-    """The repository's PR template, parsed; None when there is none to use."""
+    """The PR template at the base revision, parsed; None when there is none to use."""
     wanted = params.get("template")
     if wanted is False:
         return None
     if isinstance(wanted, str):
         check_relative(wanted)
-        path = wanted.removeprefix("./")
-    else:
-        known = {p.casefold(): p for p in evidence.tracked_files}
-        path = next((known[p] for p in TEMPLATE_PATHS if p in known), "")
-        if not path:
-            return None
-    data = evidence.read(path)
-    if data is None:
-        raise EvidenceError("PR template not found in the repository", path,
-                            hint="fix the template: parameter, or set it to false")
-    return parse_markdown(data.decode("utf-8", "replace"))
+    found = pr_template(evidence, wanted.removeprefix("./") if isinstance(wanted, str) else None)
+    return found.doc if found is not None else None

@@ -11,10 +11,15 @@ evaluated: the rules that need it get an `error` verdict naming the source
 and the limit, since a verdict on part of a body could pass what the rest
 would fail. The body is read and parsed once per run (`evidence.memo("pr")`)
 and recorded as evidence for every rule that reads it.
+
+The PR template that judges the body (`pr_template`) is read from the base
+revision, never from the change under review, and found where GitHub finds it
+(`default_template`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +33,11 @@ from clearance.pathmatch import shown_path
 
 MAX_BODY_BYTES = 1 << 20
 BODY_NAME = "PR body"
+# Where GitHub looks for the template it fills a new PR's body with, in the GitHub CLI's
+# order (cli/cli pkg/githubtemplate FindLegacy): .github/, the root, docs/.
+TEMPLATE_DIRS = (".github/", "", "docs/")
+TEMPLATE_NAME = "pull_request_template"  # any case, with any extension (.md, .txt) or none
+TEMPLATE_FOLDER = "pull_request_template/"  # several templates, chosen with ?template=NAME
 SOURCE_HINT = ("pass --pr-body FILE or --event FILE (in GitHub Actions, $GITHUB_EVENT_PATH "
                "of a pull_request event is read)")
 
@@ -145,3 +155,81 @@ def _check_size(raw: bytes, name: str) -> None:
         raise EvidenceError(
             f"PR body is over the limit of {MAX_BODY_BYTES} bytes (1 MiB); not evaluated", name,
             hint="GitHub itself accepts at most 65,536 characters: shorten the body")
+
+
+@dataclass(frozen=True)
+class Template:
+    path: str
+    revision: str  # the commit it was read from
+    doc: MarkdownDoc
+
+
+def template_paths(paths: Iterable[str]) -> list[str]:
+    """Every PR template among `paths`, in the order GitHub prefers them: the single
+    templates, then the files of the template folders (see `_templates`)."""
+    single, folder = _templates(paths)
+    return single + folder
+
+
+def default_template(paths: Iterable[str]) -> str | None:
+    """The template GitHub fills a new pull request's body with: the first single template;
+    None when there is none (a `PULL_REQUEST_TEMPLATE/` folder alone fills nothing unless
+    the link that opens the pull request names one of its files)."""
+    single, _ = _templates(paths)
+    return single[0] if single else None
+
+
+def _templates(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(single templates, folder templates). A single template is a file directly in one of
+    `TEMPLATE_DIRS` named `pull_request_template`, in any case, with any extension or none;
+    several are ordered by folder, then by byte order (as git lists them). A folder template
+    is a `*.md` file of a `PULL_REQUEST_TEMPLATE/` folder (any case) in one of those."""
+    single: list[tuple[int, str]] = []
+    folder: list[tuple[int, str]] = []
+    for path in paths:
+        where, _, name = path.rpartition("/")
+        parent, _, sub = where.rpartition("/")
+        if _prefix(where) in TEMPLATE_DIRS and name.casefold().partition(".")[0] == TEMPLATE_NAME:
+            single.append((TEMPLATE_DIRS.index(_prefix(where)), path))
+        elif (sub.casefold() + "/" == TEMPLATE_FOLDER and name.casefold().endswith(".md")
+              and _prefix(parent) in TEMPLATE_DIRS):
+            folder.append((TEMPLATE_DIRS.index(_prefix(parent)), path))
+    return [p for _, p in sorted(single)], [p for _, p in sorted(folder)]
+
+
+def _prefix(folder: str) -> str:
+    return folder + "/" if folder else ""
+
+
+def pr_template(evidence: Evidence, path: str | None = None) -> Template | None:
+    """The PR template as it stands at the base revision (the snapshot under evaluation at a
+    stage without one): `path`, or by default the one GitHub would use. The change under
+    review cannot edit the template that judges it. None when there is no default template;
+    an `EvidenceError` when `path` is not there."""
+    found: Template | None = evidence.memo(f"pr-template:{path}", lambda: _template(evidence, path))
+    return found
+
+
+def _template(evidence: Evidence, path: str | None) -> Template | None:
+    revision = _base_or_head(evidence)
+    if path is None:
+        path = default_template(evidence.git.list_entries(revision))
+        if path is None:
+            return None
+    data = evidence.git.read_blobs([f"{revision}:{path}"]).get(f"{revision}:{path}")
+    if data is None:
+        raise EvidenceError(f"PR template not found at the base revision {revision[:12]}", path,
+                            hint="commit it to the base branch first, fix the template: "
+                                 "parameter, or set it to false")
+    evidence.note(record_for(f"{path} (base {revision[:12]})", data, "git"))
+    return Template(path, revision, parse_markdown(data.decode("utf-8", "replace")))
+
+
+def _base_or_head(evidence: Evidence) -> str:
+    """The base revision; at a stage run without one (staging, production), the snapshot."""
+    try:
+        return evidence.base
+    except EvidenceError:
+        if evidence.spec.base:
+            raise
+        return evidence.head or evidence.git.rev("HEAD")
