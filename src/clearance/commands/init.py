@@ -1,6 +1,12 @@
 """`clearance init`: clearance.yaml extending a pack, a PR template generated from
 the policy, a pre-commit configuration and a GitHub workflow. An existing file is
-kept unless `--force` is given."""
+kept unless `--force` is given.
+
+A PR template anywhere GitHub reads one (`.github/`, the root or `docs/`, the
+name in any case, or a `PULL_REQUEST_TEMPLATE/` folder there) counts as
+existing: init keeps it and writes no second one, which GitHub would ignore or
+prefer. `--force` overwrites the one GitHub uses in place; beside a folder of
+templates alone, it writes `.github/pull_request_template.md`."""
 
 from __future__ import annotations
 
@@ -36,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if pack not in builtin_names():
         raise UsageError(f"no built-in pack '{pack}'", hint=f"choose one of: {', '.join(builtin_names())}")
     _write(root, POLICY, lambda: _policy(root, pack), args.force)
-    _write(root, TEMPLATE, lambda: _template(root), args.force)
+    _write_template(root, args.force)
     if not _write(root, PRECOMMIT, lambda: _precommit(args.source), args.force):
         _suggest_hooks(root / PRECOMMIT, args.source)
     _write(root, WORKFLOW, lambda: _workflow(args.source), args.force)
@@ -56,6 +62,42 @@ def _write(root: Path, name: str, text: Callable[[], str], force: bool) -> bool:
     target.write_text(text(), encoding="utf-8")
     print(f"wrote {name}")
     return True
+
+
+def _write_template(root: Path, force: bool) -> None:
+    """The PR template, unless GitHub already reads one from the repository."""
+    from clearance.evidence.prbody import default_template, template_paths
+
+    found = template_paths(_template_candidates(root))
+    used = default_template(found)
+    if not found or force or used == TEMPLATE:
+        _write(root, used or TEMPLATE, lambda: _template(root), force)
+        return
+    others = [p for p in found if p != used]
+    also = f" (also found: {', '.join(others)})" if used and others else ""
+    if used:
+        print(f"kept {used}: GitHub reads the PR template from there{also}; wrote none at "
+              f"{TEMPLATE} (--force overwrites {used})")
+    else:
+        print(f"kept {', '.join(found)}: GitHub fills a new PR with one of these only when its link "
+              f"names it (?template=); wrote no default template (--force writes {TEMPLATE})")
+
+
+def _template_candidates(root: Path) -> list[str]:
+    """Files of the working tree where GitHub looks for PR templates, repository-relative."""
+    found: list[str] = []
+    for folder in ("", ".github/", "docs/"):
+        try:
+            entries = sorted((root / folder).iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            name = folder + entry.name
+            if entry.is_dir() and entry.name.casefold() == "pull_request_template":
+                found += [f"{name}/{inner.name}" for inner in sorted(entry.iterdir()) if inner.is_file()]
+            elif entry.is_file():
+                found.append(name)
+    return found
 
 
 def _suggest_hooks(config: Path, source: str) -> None:
