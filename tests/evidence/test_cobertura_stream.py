@@ -9,7 +9,6 @@ same files, lines, covered lines and branches, or the same error.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from clearance.evidence.coverage.paths import PathMapper
 from clearance.evidence.xmlstream import CHUNK_BYTES, LeafRun
 from examples_count import counted
 
-ROOT = Path(tempfile.mkdtemp(prefix="clearance-cobertura-"))
+SOURCE = "@root@"  # in generated reports; outcome() puts the folder it reads them in
 NS = "http://cobertura.example/ns"
 
 NUMBERS = st.one_of(st.integers(1, 60).map(str), st.sampled_from(["007", "+3", " 4"]))
@@ -89,16 +88,22 @@ def cobertura(draw: st.DrawFn) -> str:
     declare = f' xmlns:c="{NS}"' if namespaced else ""
     valid = draw(st.sampled_from(["0", "2"]))
     return (f'<?xml version="1.0" ?>\n<{p}coverage{declare} branches-valid="{valid}">'
-            f"<{p}sources><{p}source>{ROOT}</{p}source><{p}source/></{p}sources>"
+            f"<{p}sources><{p}source>{SOURCE}</{p}source><{p}source/></{p}sources>"
             f'<{p}packages><{p}package name="p"><{p}classes>{"".join(classes)}</{p}classes>'
             f"{stray}</{p}package></{p}packages></{p}coverage>\n")
 
 
-def outcome(data: bytes, chunk: int, leaf_runs: bool) -> object:
-    path = ROOT / "build" / "coverage.xml"
-    path.parent.mkdir(exist_ok=True)
-    path.write_bytes(data)
-    evidence = Evidence(RunSpec(root=ROOT, stage="pr"), {})
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    made = tmp_path_factory.mktemp("cobertura")
+    (made / "build").mkdir()
+    return made
+
+
+def outcome(root: Path, data: bytes, chunk: int, leaf_runs: bool) -> object:
+    path = root / "build" / "coverage.xml"
+    path.write_bytes(data.replace(SOURCE.encode(), str(root).encode()))
+    evidence = Evidence(RunSpec(root=root, stage="pr"), {})
     try:
         report = cobertura_reader.read(evidence, "build/coverage.xml", PathMapper.at(evidence.files.root),
                                 chunk_bytes=chunk, leaf_runs=leaf_runs)
@@ -108,17 +113,17 @@ def outcome(data: bytes, chunk: int, leaf_runs: bool) -> object:
              for p, f in report.files.items()}, report.branch_measured)
 
 
-def same_either_way(data: bytes, chunk: int = CHUNK_BYTES) -> object:
-    batched = outcome(data, chunk, leaf_runs=True)
-    assert batched == outcome(data, chunk, leaf_runs=False)
+def same_either_way(root: Path, data: bytes, chunk: int = CHUNK_BYTES) -> object:
+    batched = outcome(root, data, chunk, leaf_runs=True)
+    assert batched == outcome(root, data, chunk, leaf_runs=False)
     return batched
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cobertura(), st.sampled_from([7, 64, 1 << 16]))
-def test_batched_lines_read_as_lines_read_alone(document: str, chunk: int) -> None:
+@given(document=cobertura(), chunk=st.sampled_from([7, 64, 1 << 16]))
+def test_batched_lines_read_as_lines_read_alone(root: Path, document: str, chunk: int) -> None:
     counted("cobertura: batched runs against lines alone")
-    same_either_way(document.encode(), chunk)
+    same_either_way(root, document.encode(), chunk)
 
 
 def big_report(classes: int, lines: int) -> bytes:
@@ -127,14 +132,14 @@ def big_report(classes: int, lines: int) -> bytes:
                      for n in range(1, lines + 1))
     body = "".join(f'<class name="m{i}" filename="m{i}.py"><methods/><lines>\n{rows}\n</lines></class>'
                    for i in range(classes))
-    return (f'<coverage branches-valid="1"><sources><source>{ROOT}</source></sources><packages>'
+    return (f'<coverage branches-valid="1"><sources><source>{SOURCE}</source></sources><packages>'
             f'<package name="p"><classes>{body}</classes></package></packages></coverage>').encode()
 
 
-def test_a_report_over_many_chunks_reads_as_lines_read_alone() -> None:
+def test_a_report_over_many_chunks_reads_as_lines_read_alone(root: Path) -> None:
     data = big_report(3, 20_000)
     assert len(data) > 8 * CHUNK_BYTES
-    files, branch_measured = same_either_way(data)  # type: ignore[misc]
+    files, branch_measured = same_either_way(root, data)  # type: ignore[misc]
     assert branch_measured
     lines, covered, branches = files["m1.py"]
     assert lines == list(range(1, 20_001))
@@ -142,10 +147,10 @@ def test_a_report_over_many_chunks_reads_as_lines_read_alone() -> None:
     assert branches == {n: (2, 1) for n in lines if n % 7 == 0}
 
 
-def test_more_line_numbers_than_are_remembered_read_as_lines_read_alone() -> None:
+def test_more_line_numbers_than_are_remembered_read_as_lines_read_alone(root: Path) -> None:
     """Conversions of line numbers are remembered up to a bound; past it, lines still count."""
     count = cobertura_reader.MAX_REMEMBERED_NUMBERS + 3000
-    files, _ = same_either_way(big_report(2, count))  # type: ignore[misc]
+    files, _ = same_either_way(root, big_report(2, count))  # type: ignore[misc]
     lines, covered, branches = files["m1.py"]
     assert lines == list(range(1, count + 1))
     assert covered == [n for n in lines if (n % 3 and n % 5) or n % 7 == 0]
@@ -153,7 +158,7 @@ def test_more_line_numbers_than_are_remembered_read_as_lines_read_alone() -> Non
     assert files["m0.py"] == files["m1.py"]
 
 
-def test_batches_stay_small_on_one_huge_class() -> None:
+def test_batches_stay_small_on_one_huge_class(root: Path) -> None:
     """The attributes of a run are handed over after every chunk: memory stays flat."""
     sizes: list[int] = []
 
@@ -171,33 +176,33 @@ def test_batches_stay_small_on_one_huge_class() -> None:
         def end(self, tag: str) -> None:
             return None
 
-    (ROOT / "big.xml").write_bytes(big_report(1, 100_000))
-    evidence = Evidence(RunSpec(root=ROOT, stage="pr"), {})
+    (root / "big.xml").write_bytes(big_report(1, 100_000))
+    evidence = Evidence(RunSpec(root=root, stage="pr"), {})
     xmlstream.stream_xml(evidence, "big.xml", Handler(), ("coverage",), "Cobertura", "")
     assert sum(sizes) == 100_000
     assert max(sizes) < 2_000
 
 
 @pytest.mark.parametrize("where", ["in a run", "outside a run"])
-def test_an_undefined_entity_is_refused_inside_a_run_as_outside(where: str) -> None:
+def test_an_undefined_entity_is_refused_inside_a_run_as_outside(root: Path, where: str) -> None:
     """With an external DTD, expat passes an unknown entity to the default handler,
     which the run forwards to defusedxml's: an error, never a silently dropped text."""
     line = '<line number="1" hits="1"/>'
     inside, outside = ("&unknown;", "") if where == "in a run" else ("", "&unknown;")
     data = (f'<?xml version="1.0"?>\n<!DOCTYPE coverage SYSTEM "coverage.dtd">\n<coverage><sources>'
-            f'<source>{ROOT}</source></sources><packages><package name="p"><classes>'
+            f'<source>{SOURCE}</source></sources><packages><package name="p"><classes>'
             f'<class filename="a.py">{outside}<lines>{line}{inside}{line}</lines></class>'
             "</classes></package></packages></coverage>").encode()
-    result = same_either_way(data)
+    result = same_either_way(root, data)
     assert result[0] == "error" and "undefined entity" in str(result[1])  # type: ignore[index]
 
 
-def test_a_bad_number_is_reported_before_a_later_syntax_error() -> None:
+def test_a_bad_number_is_reported_before_a_later_syntax_error(root: Path) -> None:
     """The batch read so far is converted before expat's error is raised."""
-    data = (f'<coverage><sources><source>{ROOT}</source></sources><packages><package name="p">'
+    data = (f'<coverage><sources><source>{SOURCE}</source></sources><packages><package name="p">'
             '<classes><class filename="a.py"><lines><line number="1" hits="1"/>'
             '<line number="two" hits="1"/><line number="3" hits="1"/><<</lines></class>'
             "</classes></package></packages></coverage>").encode()
-    result = same_either_way(data)
+    result = same_either_way(root, data)
     assert result == ("error", "build/coverage.xml: an attribute that must be a number is not "
                       "(invalid literal for int() with base 10: 'two')")

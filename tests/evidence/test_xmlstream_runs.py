@@ -5,9 +5,9 @@ about skipped ones."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +16,6 @@ from clearance.evidence.context import Evidence, RunSpec
 from clearance.evidence.xmlstream import LeafRun, attributes, stream_xml
 from examples_count import counted
 
-ROOT = Path(tempfile.mkdtemp(prefix="clearance-runs-"))
 TAGS = ["run", "leaf", "skip", "other", "p:leaf"]
 Event = tuple[str, str, object]
 
@@ -54,11 +53,16 @@ class Recorder:
         self.events.append(("end", tag, None))
 
 
-def events(data: bytes, with_run: bool, chunk: int) -> list[Event] | str:
-    (ROOT / "doc.xml").write_bytes(data)
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("runs")
+
+
+def events(root: Path, data: bytes, with_run: bool, chunk: int) -> list[Event] | str:
+    (root / "doc.xml").write_bytes(data)
     recorder = Recorder(with_run)
     try:
-        stream_xml(Evidence(RunSpec(root=ROOT, stage="pr"), {}), "doc.xml", recorder,
+        stream_xml(Evidence(RunSpec(root=root, stage="pr"), {}), "doc.xml", recorder,
                    ("root",), "test", "", chunk_bytes=chunk)
     except EvidenceError as e:
         return str(e)
@@ -66,11 +70,12 @@ def events(data: bytes, with_run: bool, chunk: int) -> list[Event] | str:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(element(), max_size=5), st.sampled_from([5, 50, 1 << 16]), st.booleans())
-def test_a_run_delivers_the_events_of_a_plain_read(children: list[str], chunk: int, broken: bool) -> None:
+@given(children=st.lists(element(), max_size=5), chunk=st.sampled_from([5, 50, 1 << 16]), broken=st.booleans())
+def test_a_run_delivers_the_events_of_a_plain_read(root: Path, children: list[str], chunk: int,
+                                                   broken: bool) -> None:
     counted("xmlstream: runs against plain reads")
     body = "".join(children)
     data = f'<?xml version="1.0"?>\n<root>{body}</root>\n'.encode()
     if broken:
         data = data[: len(data) * 2 // 3]
-    assert events(data, True, chunk) == events(data, False, chunk)
+    assert events(root, data, True, chunk) == events(root, data, False, chunk)
