@@ -1,4 +1,5 @@
-"""The JUnit XML reports (`reports`, by default `inputs.junit`) hold no failed
+"""The JUnit XML reports (`reports`; else the `suite` named under `inputs.junit`;
+else every report of `inputs.junit`) hold no failed
 or erroring test case, at least `min_tests` cases and at most `max_skipped`
 skipped ones. Each failing case is listed with its message, at its file:line
 when the report gives one, else at the report. `allow_failures: true` keeps
@@ -21,6 +22,7 @@ SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
     "properties": {
         "reports": GLOBS,
+        "suite": {"type": "string", "minLength": 1},
         "min_tests": {"type": "integer", "minimum": 0},
         "max_skipped": {"type": "integer", "minimum": 0},
         "allow_failures": {"type": "boolean"},
@@ -30,7 +32,10 @@ MAX_FINDINGS = 200
 
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
-    globs = as_list(params["reports"]) if "reports" in params else None
+    if "reports" in params:
+        globs: list[str] | None = as_list(params["reports"])
+    else:
+        globs = evidence.input_globs("junit", params["suite"]) if "suite" in params else None
     results = read_junit(evidence, globs)
     if results.total == 0:
         return Outcome("error", f"the reports hold no test case ({', '.join(results.reports)})",

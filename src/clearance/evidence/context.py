@@ -336,9 +336,19 @@ class Evidence:
 
     # -- evidence files on disk ----------------------------------------------
 
-    def input_globs(self, name: str) -> list[str]:
-        """The globs configured under `inputs.NAME`, as a list."""
-        return as_list(self.inputs_config.get(name))
+    def input_globs(self, name: str, suite: str | None = None) -> list[str]:
+        """The globs configured under `inputs.NAME`, as a list; for inputs given as named
+        suites (`junit: {unit: [...], e2e: [...]}`), those of `suite`, or of every suite."""
+        value = self.inputs_config.get(name)
+        if not isinstance(value, dict):
+            return as_list(value)  # one list serves every suite
+        if suite is None:
+            return [glob for globs in value.values() for glob in as_list(globs)]
+        if suite not in value:
+            raise EvidenceError(f"no suite named '{suite}' under inputs.{name} (suites: "
+                                f"{', '.join(sorted(value))})",
+                                hint=f"name its report files under inputs.{name}.{suite} in the policy")
+        return as_list(value[suite])
 
     def find_inputs(self, globs: Iterable[str]) -> list[str]:
         return self.files.find(globs)

@@ -235,10 +235,12 @@ class Loader:
         for section in ("metadata", "settings", "attestors", "params"):
             self.merged[section].update(doc.data.get(section, {}))
         inputs = doc.data.get("inputs", {})
-        coverage = {**self.merged["inputs"].get("coverage", {}), **inputs.get("coverage", {})}
+        earlier = dict(self.merged["inputs"])
         self.merged["inputs"].update(inputs)
-        if coverage:
-            self.merged["inputs"]["coverage"] = coverage
+        for name in ("coverage", "junit"):  # named suites merge by name
+            old, new = earlier.get(name), inputs.get(name)
+            if isinstance(old, dict) and isinstance(new, dict):
+                self.merged["inputs"][name] = {**old, **new}
 
     def build(self) -> Policy:
         rules = tuple(self._rule(rid, raw) for rid, raw in self.rules.items())

@@ -1,0 +1,64 @@
+"""JUnit inputs as named suites: overriding inputs.junit reaches the rules that read a suite (#15)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import Repo
+
+TESTS = "def test_adds():\n    assert 1 + 1 == 2\n\ndef test_breaks():\n    assert 1 + 1 == 3\n"
+
+
+def _junit(folder: Path, name: str, failing: bool) -> Path:
+    """A real JUnit report, written by pytest on a two-test module (one failing when asked)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    module = folder / f"test_{name}.py"
+    module.write_text(TESTS if failing else TESTS.split("\n\ndef test_breaks")[0] + "\n", encoding="utf-8")
+    report = folder / f"{name}.xml"
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}",
+                    str(module)], cwd=folder, capture_output=True, check=False)
+    module.unlink()
+    return report
+
+
+def _results(cli, repo: Repo, tmp_path: Path) -> dict[str, dict]:
+    out = tmp_path / "results.json"
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", "main", "--format", f"json={out}")
+    assert run.code in (0, 1), run.err
+    return {r["id"]: r for r in json.loads(out.read_text("utf-8"))["rules"]}
+
+
+@pytest.mark.parametrize("failing", [False, True])
+def test_overriding_one_junit_suite_reaches_the_rule_of_that_suite(repo: Repo, cli, tmp_path: Path,
+                                                                   failing: bool) -> None:
+    repo.write("README.md", "# app\n")
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("clearance.yaml", "extends: [builtin:spec-driven]\n"
+                                 "inputs: {junit: {unit: ['build/junit/*.xml']}}\n")
+    repo.commit("policy")
+    _junit(repo.path / "build" / "junit", "unit", failing)
+    _junit(repo.path / "reports" / "junit" / "integration", "integration", failing=False)
+    rules = _results(cli, repo, tmp_path)
+    unit = rules["testing.unit-passing"]
+    assert unit["verdict"] == ("fail" if failing else "pass"), unit["message"]
+    assert [e["path"] for e in unit["evidence"]] == ["build/junit/unit.xml"]
+    assert rules["testing.integration-passing"]["verdict"] == "pass"  # the pack's own suite kept
+    assert rules["testing.e2e-passing"]["verdict"] == "error"  # no report where the pack looks
+
+
+def test_a_suite_the_inputs_do_not_name_is_an_error_naming_the_suites(repo: Repo, cli, tmp_path: Path) -> None:
+    repo.write("README.md", "# app\n")
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("clearance.yaml", "inputs: {junit: {unit: ['*.xml']}}\nrules:\n"
+                                 "  - {id: smoke, check: {tests.junit: {suite: smoke}}}\n")
+    repo.commit("policy")
+    rule = _results(cli, repo, tmp_path)["smoke"]
+    assert rule["verdict"] == "error"
+    assert "no suite named 'smoke' under inputs.junit (suites: unit)" in rule["message"]
