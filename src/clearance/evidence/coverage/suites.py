@@ -66,7 +66,9 @@ def _read_suite(evidence: Evidence, name: str) -> CoverageData:
 
 def _placed(evidence: Evidence, suite: str, report: str, mapper: PathMapper, root: str) -> CoverageData:
     """One report, its paths read below the suite's root; an error when most name no file."""
-    data = read_report(evidence, report).moved(lambda path: mapper.rooted(path, root))
+    data = read_report(evidence, report)
+    if root:
+        data = data.moved(lambda path: mapper.rooted(path, root))
     unmatched = frozenset(path for path in data.files if not mapper.exists(path))
     if 2 * len(unmatched) > len(data.files):
         found = suggest_root(unmatched, _tracked(evidence), report, mapper.exists)
@@ -80,8 +82,9 @@ def require_changed_files(evidence: Evidence, suite: str, data: CoverageData,
                           changed: Iterable[str]) -> None:
     """Raise when a changed file is missing from the suite while one of its report paths
     that name no file names it below another folder (`src/a.ts` for `web/src/a.ts`)."""
+    unmatched = sorted(data.unmatched)
     pairs = [(path, other) for path in sorted(set(changed) - set(data.files))
-             for other in sorted(data.unmatched) if _names(other, path)]
+             for other in unmatched if _names(other, path)]
     if not pairs:
         return
     shown = "; ".join(f"{path} (the report names '{other}')" for path, other in pairs[:SHOWN])
