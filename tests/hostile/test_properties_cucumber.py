@@ -86,3 +86,15 @@ def test_messages_cut_short_is_an_error_at_a_line(root: Path, cut: int) -> None:
 def test_cucumber_json_mutated(root: Path, data: bytes) -> None:
     counted("cucumber json")
     survives(root, "out.json", data, read_cucumber_json)
+
+
+@FAST
+@given(spaced=st.sets(st.integers(0, 400)))
+def test_passed_steps_read_without_decoding_agree_with_json(spaced: set[int]) -> None:
+    """The shortcut for cucumber-js's passed-step lines gives what decoding them gives: any
+    line re-written with spaces (so that the shortcut does not apply) changes no result."""
+    from clearance.evidence.cucumber_messages import parse
+
+    lines = NDJSON.split(b"\n")
+    changed = [line.replace(b'":', b'": ') if n in spaced else line for n, line in enumerate(lines)]
+    assert parse("a.ndjson", iter(changed)) == parse("a.ndjson", iter(lines))

@@ -69,7 +69,9 @@ def bind(spec: Spec, results: JUnitResults) -> Binding:
             found.refuse(case, why)
             continue
         feature = features[0]
-        key = names.setdefault(feature.file, expected(feature)).take(case.name)
+        if feature.file not in names:
+            names[feature.file] = expected(feature)
+        key = names[feature.file].take(case.name)
         if key is None:
             found.refuse(case, f"no scenario of {feature.file} is named so")
         else:

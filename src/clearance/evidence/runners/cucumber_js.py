@@ -47,7 +47,9 @@ def bind(spec: Spec, results: JUnitResults) -> Binding:
         if not features:
             found.refuse(case, "no feature of the spec has this name (the classname)")
             continue
-        key = names.setdefault(case.classname, _expected(features)).take(case.name)
+        if case.classname not in names:
+            names[case.classname] = _expected(features)
+        key = names[case.classname].take(case.name)
         if key is None:
             found.refuse(case, f"no scenario of feature '{case.classname}' is named so")
         else:
