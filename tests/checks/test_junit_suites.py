@@ -62,3 +62,20 @@ def test_a_suite_the_inputs_do_not_name_is_an_error_naming_the_suites(repo: Repo
     rule = _results(cli, repo, tmp_path)["smoke"]
     assert rule["verdict"] == "error"
     assert "no suite named 'smoke' under inputs.junit (suites: unit)" in rule["message"]
+
+
+def test_a_failure_message_of_several_lines_is_shown_by_its_first_line(repo: Repo, cli, tmp_path: Path) -> None:
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    (folder / "test_multi.py").write_text(
+        "def test_totals():\n    raise AssertionError('totals differ\\nexpected 3\\ngot 2')\n", encoding="utf-8")
+    report = repo.path / "junit.xml"
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}",
+                    "test_multi.py"], cwd=folder, capture_output=True, check=False)
+    assert "totals differ&#10;expected 3" in report.read_text("utf-8")  # pytest wrote it on lines
+    repo.write("clearance.yaml", "rules:\n  - {id: unit, stages: [commit], check: {tests.junit: {reports: junit.xml}}}\n")
+    repo.stage("clearance.yaml")
+    run = cli("check", "--repo", repo.path, "--stage", "commit")
+    assert run.code == 1
+    assert "test_multi::test_totals failed: AssertionError: totals differ" in run.out
+    assert "\\x0a" not in run.out and "expected 3" not in run.out

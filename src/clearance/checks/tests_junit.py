@@ -93,7 +93,8 @@ def _findings(results: JUnitResults) -> tuple[Finding, ...]:
 def _finding(case: TestCase) -> Finding:
     name = f"{case.classname}::{case.name}" if case.classname else case.name
     verb = "failed" if case.outcome == "failed" else "errored"
-    text = f"{name} {verb}" + (f": {case.message}" if case.message else "")
+    first = next((line.strip() for line in (case.message or "").splitlines() if line.strip()), "")
+    text = f"{name} {verb}" + (f": {first}" if first else "")  # the rest is in the report
     if case.file:
         return Finding(case.file, case.line, message=text)
     return Finding(case.report, message=text)
