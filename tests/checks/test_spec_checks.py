@@ -355,3 +355,44 @@ def test_validate_rejects_a_pattern_without_a_group(repo: Repo, cli: Any) -> Non
     column = text.splitlines()[line - 1].index("'(unclosed'") + 1
     assert f"clearance.yaml:{line}:{column}: not a valid regular expression" in run.err
     assert run.err.count("clearance.yaml") == 2  # the good pattern is not reported
+
+
+def test_validate_refuses_a_negated_report_glob_at_its_place(repo: Repo, cli: Any) -> None:
+    text = policy("t/*.py", "j.xml").split("rules:")[0] + """rules:
+  - id: spec.passing
+    stages: [pr]
+    check: {spec.scenarios_passing: {features: ["f/**", "!f/old/**"], junit: ["r/*.xml", "!r/old.xml"]}}
+"""
+    repo.write("clearance.yaml", text)
+    run = cli("validate", "--repo", repo.path)
+    assert run.code == 2
+    line = line_of(text, "!r/old.xml")
+    column = text.splitlines()[line - 1].index('"!r/old.xml"') + 1
+    assert f"clearance.yaml:{line}:{column}: '!r/old.xml': a '!' glob takes files away only" in run.err
+    assert run.err.count("clearance.yaml") == 1  # "!f/old/**" in features works
+
+
+def test_runner_must_be_one_of_the_conventions(repo: Repo, cli: Any) -> None:
+    text = policy("t/*.py", "j.xml").split("rules:")[0] + """rules:
+  - id: spec.passing
+    stages: [pr]
+    check: {spec.scenarios_passing: {runner: cucumber-jvm}}
+"""
+    repo.write("clearance.yaml", text)
+    run = cli("validate", "--repo", repo.path)
+    assert run.code == 2 and f"clearance.yaml:{line_of(text, 'runner:')}:" in run.err
+
+
+def test_passing_judges_from_junit_without_test_sources(repo: Repo, cli: Any) -> None:
+    """No `tests` configured: the JUnit case names alone judge (no 'no test sources' error)."""
+    text = policy("t/*.py", "build/junit.xml").replace('  tests: ["t/*.py"]\n', "")
+    repo.write("clearance.yaml", text)
+    repo.write("features/sign_in.feature", "Feature: Sign in\n\n  Scenario: Successful sign in\n"
+               "    Given a user\n")
+    base = repo.commit("feat: spec")
+    repo.write("build/junit.xml", '<testsuite name="pytest"><testcase classname="tests.test_sign_in" '
+               'name="test_successful_sign_in"/></testsuite>\n')
+    _, rules = check(cli, repo, base)
+    assert rules["spec.passing"]["verdict"] == "pass", rules["spec.passing"]["message"]
+    assert rules["spec.implemented"]["verdict"] == "error"
+    assert "no test sources configured" in rules["spec.implemented"]["message"]

@@ -59,6 +59,19 @@ def pattern_problems(params: dict[str, Any]) -> Problems:
             continue
         if regex.groups < 1:
             found.append((("patterns", index), "needs a capture group for the test title"))
+    return found + negation_problems(params)
+
+
+def negation_problems(params: dict[str, Any]) -> Problems:
+    """`!globs` take files away from `features` and `tests`; report files take none."""
+    found: Problems = []
+    for key in ("junit", "messages", "cucumber_json"):
+        value = params.get(key)
+        for index, glob in enumerate([value] if isinstance(value, str) else value or []):
+            if isinstance(glob, str) and glob.startswith("!"):
+                where: tuple[str | int, ...] = (key,) if isinstance(value, str) else (key, index)
+                found.append((where, f"'{glob}': a '!' glob takes files away only in features "
+                              "and tests; name the report files to read instead"))
     return found
 
 
