@@ -165,3 +165,25 @@ def test_no_feature_file_is_an_evidence_error(repo: Repo) -> None:
         read_spec(evidence_for(repo, ["features/**/*.feature"]))
     with pytest.raises(EvidenceError, match="no feature files configured"):
         read_spec(evidence_for(repo, []))
+
+
+BEHAVE_ONLY = FEATURES / "behave_only"
+
+
+def test_a_tagged_background_is_one_error_at_the_tag_with_its_own_hint() -> None:
+    """Not one error per line after it, and not the 'second Background' hint (issue #14)."""
+    path = BEHAVE_ONLY / "tagged_background.feature"
+    feature, errors = parse_feature("f.feature", path.read_bytes())
+    assert feature is None
+    assert [(e.line, e.message.split(":")[0]) for e in errors] == [(line_of(path, "@web"), "'@web' before 'Background")]
+    assert "no tags on a Background" in errors[0].message and "at most one" not in errors[0].message
+
+
+def test_each_root_cause_is_reported_once_and_later_ones_are_still_found() -> None:
+    path = BEHAVE_ONLY / "three_causes.feature"
+    _, errors = parse_feature("f.feature", path.read_bytes())
+    second = [n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if "Background:" in line][1]
+    assert [e.line for e in errors] == [line_of(path, "'''"), second, line_of(path, "| 1 |")]
+    assert '"""' in errors[0].message and "behave" in errors[0].message
+    assert "at most one Background" in errors[1].message
+    assert "inconsistent cell count" in errors[2].message  # the parser's own words for the third
