@@ -49,3 +49,15 @@ def test_the_fullstack_dashboard_rule_judges_large_dashboards(repo: Repo, cli, t
     rule = rules["observability.grafana-dashboard"]
     assert rule["verdict"] == "fail", rule["message"]
     assert [f["file"] for f in rule["findings"]] == [f"{folder}/stock-metrics.json"]
+
+
+def test_messages_say_what_the_pattern_looks_for_in_words(repo: Repo, cli, tmp_path: Path) -> None:
+    repo.write("policy.yaml", "rules:\n  - id: endpoint\n    stages: [commit]\n    check:\n      files.contain:\n"
+                              "        paths: ['*.yml']\n        pattern: '(?ms)^endpoints:\\s*$.*?^\\s+prometheus:'\n"
+                              "        what: \"a prometheus entry under endpoints:\"\n")
+    repo.write("application.yml", "endpoints:\n  health:\n    enabled: true\n")
+    repo.commit("config")
+    rule = _results(cli, repo, tmp_path, "--stage", "commit", "--policy", repo.path / "policy.yaml")["endpoint"]
+    assert rule["verdict"] == "fail"
+    assert rule["message"] == "1 file without a prometheus entry under endpoints:"
+    assert rule["findings"][0]["message"] == "does not contain a prometheus entry under endpoints:"
