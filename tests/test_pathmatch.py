@@ -1,31 +1,10 @@
-"""Globs over repository paths: the string shortcuts decide as the regular expressions do."""
+"""Globs over repository paths: the shapes policies use, and classes as shell globs read them."""
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from clearance.pathmatch import compile_glob, expand_braces, filter_paths, matcher
-from examples_count import counted
-
-# Segments of repository paths as git writes them: never empty, never holding "/".
-SEGMENT = st.text(alphabet="ab.*?[]!-_ \n\u00e9", min_size=1, max_size=6)
-PATHS = st.lists(SEGMENT, min_size=1, max_size=4).map("/".join)
-GLOBS = st.one_of(
-    SEGMENT,  # a bare name: any depth
-    st.builds(lambda s: "*" + s, SEGMENT),  # an extension at any depth
-    st.lists(st.one_of(SEGMENT, st.just("**")), min_size=1, max_size=4).map("/".join),
-    st.builds(lambda s: "./" + s, SEGMENT),
-    st.builds(lambda s: "/" + s + "/", SEGMENT),
-)
-
-
-@settings(max_examples=500, deadline=None)
-@given(GLOBS, PATHS)
-def test_the_shortcut_decides_as_the_regular_expression(glob: str, path: str) -> None:
-    counted("glob: string shortcut vs regular expression")
-    assert matcher(glob)(path) == (compile_glob(glob).match(path) is not None), (glob, path)
+from clearance.pathmatch import expand_braces, filter_paths
 
 
 def test_what_the_shapes_match() -> None:

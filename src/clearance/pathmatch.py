@@ -12,7 +12,7 @@ The rules, documented in docs/policy.md:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
 
@@ -122,45 +122,10 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts) + r"\Z", re.DOTALL)
 
 
-@lru_cache(maxsize=1024)
-def matcher(pattern: str) -> Callable[[str], bool]:
-    """A test of repository paths against one glob, as `compile_glob` decides it.
-
-    The shapes most globs take are tested with string operations: a path
-    (`docs/README.md`), a name at any depth (`id_rsa`) and an extension at any
-    depth (`*.pem`). Compiling a regular expression costs more than a commit
-    hook spends on all its paths. Repository paths have no empty segments, as
-    git writes them; tests/test_pathmatch.py checks the shortcut against the
-    regular expression.
-    """
-    if "{" in pattern and len(alternatives := expand_braces(pattern)) > 1:
-        tests = [matcher(p) for p in alternatives]
-        return lambda path: any(test(path) for test in tests)
-    segments = _segments(pattern)
-    if not any(has_magic(s) for s in segments):
-        literal = "/".join(segments)
-        return lambda path: path == literal
-    if len(segments) == 2 and segments[0] == "**":
-        name = segments[1]
-        if not has_magic(name):
-            tail = "/" + name
-            return lambda path: path == name or path.endswith(tail)
-        if name.startswith("*") and not has_magic(name[1:]):
-            suffix = name[1:]
-            return lambda path: path.rpartition("/")[2].endswith(suffix)
-    regex = compile_glob(pattern)
-    return lambda path: regex.match(path) is not None
-
-
-def matches(pattern: str, path: str) -> bool:
-    """Whether one repository path matches one glob."""
-    return matcher(pattern)(path)
-
-
 def filter_paths(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
     """The paths that match at least one glob, in their given order."""
-    tests = [matcher(p) for p in patterns]
-    return [p for p in paths if any(test(p) for test in tests)]
+    regexes = [compile_glob(alternative) for p in patterns for alternative in expand_braces(p)]
+    return [p for p in paths if any(r.match(p) for r in regexes)]
 
 
 def has_magic(pattern: str) -> bool:

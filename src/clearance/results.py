@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from clearance import __version__
 from clearance.checks import Finding
 from clearance.errors import ClearanceError
 from clearance.evidence.context import Evidence
@@ -72,8 +73,6 @@ def build_document(policy: Policy, results: list[RuleResult], evidence: Evidence
                    when: str, fail_on: str, repository: str) -> dict[str, Any]:
     """The results document of one run (see schemas/results-v1.json); `when` is
     `YYYY-MM-DDTHH:MM:SSZ`."""
-    from clearance import __version__
-
     rules = [r.to_dict(fail_on) for r in results]
     doc: dict[str, Any] = encodable({
         "$schema": SCHEMA_ID,

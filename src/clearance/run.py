@@ -11,12 +11,15 @@ the document in the formats asked.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import time
 from collections.abc import Mapping, Sequence
 
+from clearance.engine import evaluate
 from clearance.errors import UsageError
+from clearance.evidence.context import Evidence, RunSpec
 from clearance.policy.model import COMMIT_STAGES, Policy
+from clearance.results import build_document
 
 CHANGE_STAGES = ("push", "pr", "merge")  # stages that judge a change against its base
 
@@ -24,7 +27,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from clearance.evidence.context import RunSpec
     from clearance.evidence.git import Git
 
 
@@ -38,10 +40,6 @@ def run_stage(policy: Policy, spec: RunSpec, when: str, fail_on: str = "error", 
     started ahead (`Git.start_index_reads`); `timings=False` leaves each rule's
     duration out, for reproducible documents.
     """
-    from clearance.engine import evaluate
-    from clearance.evidence.context import Evidence
-    from clearance.results import build_document
-
     evidence = Evidence(spec, policy.inputs, policy.attestors, git=git)
     results = evaluate(policy, evidence, when[:10], timings=timings)
     return build_document(policy, results, evidence, when, fail_on,
@@ -55,8 +53,6 @@ def run_spec(root: str, stage: str, policy: Policy, env: Mapping[str, str], *,
              event: str | None = None) -> RunSpec:
     """What the evidence layer needs: what the caller was given first, the environment
     (a GitHub workflow's, a pre-commit hook's) second, the event payload last."""
-    from clearance.evidence.context import RunSpec
-
     event = event or (None if stage in COMMIT_STAGES else env.get("GITHUB_EVENT_PATH")) or None
     refs = _event_refs(event) if event else {}
     if stage == "push":
@@ -92,15 +88,12 @@ def _event_refs(event: str) -> dict[str, str]:
 
 
 def run_time(env: Mapping[str, str]) -> str:
-    """Now, or SOURCE_DATE_EPOCH when set (reproducible output), as `YYYY-MM-DDTHH:MM:SSZ` in UTC.
-
-    The `time` module rather than `datetime`: a commit hook does not import it.
-    """
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible output), as `YYYY-MM-DDTHH:MM:SSZ` in UTC."""
     epoch = env.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
-        moment = time.gmtime(None if epoch is None else int(epoch))
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
     except (ValueError, OverflowError, OSError) as e:
-        raise UsageError(f"SOURCE_DATE_EPOCH is not a whole number of seconds: {epoch!r}") from e
-    if not 1 <= moment.tm_year <= 9999:
-        raise UsageError(f"SOURCE_DATE_EPOCH is outside the years 1 to 9999: {epoch!r}")
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", moment)
+        raise UsageError(f"SOURCE_DATE_EPOCH is not a time in the years 1 to 9999: {epoch!r}") from e
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -17,10 +17,9 @@ from helpers import Repo
 
 HEAVY = ("jsonschema", "jinja2", "gherkin", "markdown_it", "mdit_py_plugins", "coverage",
          "xml", "defusedxml", "ruamel", "urllib", "tempfile")
-STDLIB = ("typing", "pathlib", "subprocess", "argparse", "json", "hashlib", "_hashlib", "datetime",
+STDLIB = ("typing", "pathlib", "subprocess", "argparse", "json", "hashlib", "_hashlib",
           "shutil", "threading", "locale", "gettext", "dataclasses", "inspect", "importlib.metadata")
-# signal (0.6 ms) is imported by files.contain for its time budget (patterns.py): below the
-# 3 ms a start-up trick must buy to stay.
+# datetime and signal cost under the 3 ms a start-up trick must buy to stay (docs/architecture.md).
 
 PROBE = """
 import sys

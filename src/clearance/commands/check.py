@@ -7,6 +7,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from clearance.commands.common import POLICY_OPTIONS, load, repo_root, stage_option
+from clearance.evidence.git import Git
 from clearance.options import Option, add_options, quick_parse
 from clearance.outputs import parse_formats, write_outputs
 from clearance.policy.model import COMMIT_STAGES
@@ -17,8 +18,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from types import SimpleNamespace
-
-    from clearance.evidence.git import Git
 
 OPTIONS = (
     *POLICY_OPTIONS,
@@ -53,8 +52,6 @@ def quick_args(argv: Sequence[str]) -> SimpleNamespace | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from clearance.evidence.git import Git
-
     root = repo_root(args)
     git = Git(root)
     if args.stage in COMMIT_STAGES:  # git works on the other core while the rules load

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from clearance.config import Source, find_root, policy_sources
 from clearance.options import Option, add_options
+from clearance.policy.cache import cached_policy, default_directory
 from clearance.policy.model import STAGES, Policy
 
 TYPE_CHECKING = False
@@ -44,10 +46,6 @@ def load(root: str, given: list[str], use_cache: bool = True) -> Policy:
     The validated policy is cached (see policy/cache.py) unless `use_cache` is
     false or $CLEARANCE_NO_CACHE is set.
     """
-    import os
-
-    from clearance.policy.cache import cached_policy, default_directory
-
     directory = default_directory(os.environ) if use_cache else None
     return cached_policy(policy_sources(root, given), root, directory, _load_files)
 

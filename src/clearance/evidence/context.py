@@ -11,6 +11,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Mapping
 
+from clearance.digest import git_blob_id
 from clearance.errors import EvidenceError
 from clearance.evidence.git import EMPTY_TREE, SYMLINK, Change, Git
 from clearance.evidence.inputs import InputFiles, InputRecord, record_for
@@ -272,8 +273,6 @@ class Evidence:
         edit, a line-ending filter), is not a regular file or is large is read
         from git instead.
         """
-        from clearance.digest import git_blob_id
-
         root = os.fspath(self.spec.root)
         found: dict[str, bytes] = {}
         for path, object_id in ids.items():

@@ -7,6 +7,7 @@ run leaves the index, the working tree and the refs as they were.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 
 from clearance.errors import GitError
@@ -14,9 +15,8 @@ from clearance.evidence import spawn
 from clearance.records import NamedTuple
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-# Compiled where used (re caches them): a commit hook needs neither.
-_HUNK = rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@"
-_GITHUB_REMOTE = r"github\.com[:/]+([\w.-]+)/([\w.-]+?)(?:\.git)?/?$"
+_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_GITHUB_REMOTE = re.compile(r"github\.com[:/]+([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 _CONFIG = ("-c", "core.quotepath=off", "-c", "color.ui=never", "-c", "diff.noprefix=false")
 
 
@@ -150,15 +150,12 @@ class Git:
         args += list(spec) if spec else ["--cached"]
         out: dict[str, set[int]] = {}
         current: set[int] | None = None
-        import re
-
-        hunk = re.compile(_HUNK)
         for line in self.run(*args).split(b"\n"):
             if line.startswith(b"+++ "):
                 target = line[4:]
                 current = None if target == b"/dev/null" else out.setdefault(_diff_path(target), set())
             elif line.startswith(b"@@") and current is not None:
-                match = hunk.match(line)
+                match = _HUNK.match(line)
                 if match:
                     start, count = int(match[1]), int(match[2] or b"1")
                     current.update(range(start, start + count))
@@ -216,9 +213,7 @@ class Git:
     def origin_repository(self) -> str | None:
         """OWNER/REPO of a GitHub `origin` remote, or None (no remote, another host)."""
         code, out = self.call("config", "--get", "remote.origin.url", ok=(0, 1))
-        import re
-
-        match = re.search(_GITHUB_REMOTE, out.decode("utf-8", "replace").strip()) if code == 0 else None
+        match = _GITHUB_REMOTE.search(out.decode("utf-8", "replace").strip()) if code == 0 else None
         return f"{match[1]}/{match[2]}" if match else None
 
     def merge_conflicts(self, base: str, head: str) -> list[str] | None:

@@ -14,6 +14,8 @@ default action for SIGPIPE, as `subprocess` gives it.
 from __future__ import annotations
 
 import os
+import select
+import signal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -74,8 +76,6 @@ class Running:
         if self.done is not None:  # asked before, or run by subprocess
             return self.done
         assert self.pid is not None  # only the subprocess fallback has no pid, and it is done
-        import select
-
         readers = {self.out: bytearray(), self.err: bytearray()}
         open_fds = {self.out, self.err} | ({self.feed} if self.stdin else set())
         try:
@@ -136,13 +136,6 @@ def _inherited() -> list[int]:
 
 def _default_signals() -> tuple[int, ...]:
     """The signals Python ignores that a program expects at their default, as `subprocess` resets."""
-    if TYPE_CHECKING:
-        import signal
-    else:
-        try:  # the numbers from the C module: `signal` wraps them in enums, a millisecond
-            import _signal as signal
-        except ImportError:
-            import signal
     return tuple(getattr(signal, name) for name in ("SIGPIPE", "SIGXFSZ", "SIGXFZ") if hasattr(signal, name))
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from clearance.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import datetime as dt
     from typing import Any
 
 # Named tuples rather than dataclasses: they are built as fast and cost no import
@@ -50,11 +51,9 @@ class Waiver(NamedTuple):
 
     def expired_on(self, today: dt.date | str) -> bool:
         """A waiver holds through its expiry date and lapses the day after (`today`: a date
-        or `YYYY-MM-DD`; datetime is imported only here, when a waiver is judged)."""
+        or `YYYY-MM-DD`)."""
         if self.expires is None:
             return False
-        import datetime as dt
-
         day = dt.date.fromisoformat(today) if isinstance(today, str) else today
         return dt.date.fromisoformat(self.expires) < day
 
