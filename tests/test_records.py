@@ -36,15 +36,15 @@ def test_a_missing_field_is_a_type_error() -> None:
 
 
 def test_fields_must_keep_defaults_last_and_methods_cannot_use_super() -> None:
-    from clearance.records import NamedTuple
+    from clearance.records import Record
 
     with pytest.raises(TypeError, match="without a default follows"):
-        class Bad(NamedTuple):
+        class Bad(Record):
             a: int = 1
             b: int  # type: ignore[misc]
 
     with pytest.raises(TypeError, match="super"):
-        class Worse(NamedTuple):
+        class Worse(Record):
             a: int
 
             def __repr__(self) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from clearance.records import NamedTuple
+from clearance.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-class Option(NamedTuple):
+class Option(Record):
     """One option: its flags, where its value goes, and how it reads."""
 
     flags: tuple[str, ...]

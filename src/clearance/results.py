@@ -15,7 +15,7 @@ from clearance.errors import ClearanceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import InputRecord
 from clearance.policy.model import Policy, Rule
-from clearance.records import NamedTuple
+from clearance.records import Record
 from clearance.verdicts import VERDICTS, blocks
 
 TYPE_CHECKING = False
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 SCHEMA_ID = "https://clearance.dev/schemas/results-v1.json"
 
 
-class RuleResult(NamedTuple):
+class RuleResult(Record):
     rule: Rule
     verdict: str
     message: str

@@ -13,7 +13,7 @@ from clearance.checks import Outcome
 from clearance.errors import ClearanceError
 from clearance.evidence.context import Evidence
 from clearance.policy.model import Policy, Rule, Waiver
-from clearance.records import NamedTuple
+from clearance.records import Record
 from clearance.verdicts import PROBLEMS
 
 TYPE_CHECKING = False
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-class Judgement(NamedTuple):
+class Judgement(Record):
     verdict: str
     message: str
     waiver: dict[str, Any] | None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 
-from clearance.records import NamedTuple
+from clearance.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ CHECKS: dict[str, str] = {
 ENTRY_POINT_GROUP = "clearance.checks"
 
 
-class Finding(NamedTuple):
+class Finding(Record):
     """One place a check points at: `file:line: message`."""
 
     file: str
@@ -70,7 +70,7 @@ class Finding(NamedTuple):
                 "message": self.message}
 
 
-class Outcome(NamedTuple):
+class Outcome(Record):
     """What a check found: its verdict before `when` and waivers are applied."""
 
     verdict: str  # pass, fail, pending or error

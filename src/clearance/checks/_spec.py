@@ -24,7 +24,7 @@ from clearance.evidence.runners.binding import Binding
 from clearance.evidence.spec import ParseError, Spec, read_spec
 from clearance.evidence.titles import TestTitle
 from clearance.evidence.traceability import EXCLUDE_TAGS, Trace, trace
-from clearance.records import NamedTuple
+from clearance.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def runner_of(params: dict[str, Any], evidence: Evidence, given: Sources) -> str
     return detect(evidence, given) if runner == "auto" else runner
 
 
-class Traced(NamedTuple):
+class Traced(Record):
     spec: Spec
     traces: tuple[Trace, ...]
     binding: Binding | None  # None: test titles (the `titles` runner)

@@ -17,7 +17,7 @@ from clearance.evidence.git import EMPTY_TREE, SYMLINK, Change, Git
 from clearance.evidence.inputs import InputFiles, InputRecord, record_for
 from clearance.pathmatch import as_list
 from clearance.policy.model import COMMIT_STAGES
-from clearance.records import NamedTuple
+from clearance.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ MAX_LINK_HOPS = 40  # as the kernel's limit for a path's symbolic links
 
 
 
-class RunSpec(NamedTuple):
+class RunSpec(Record):
     """What the caller (the command line, a test) tells the evidence layer."""
 
     root: StrPath

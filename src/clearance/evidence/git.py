@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from clearance.errors import GitError
 from clearance.evidence import spawn
-from clearance.records import NamedTuple
+from clearance.records import Record
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
@@ -25,7 +25,7 @@ SYMLINK = "120000"  # a symbolic link: its blob holds the target's path
 HEAD_AND_BRANCH = ("rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD")
 
 
-class Change(NamedTuple):
+class Change(Record):
     """One changed path: status letter (A, M, D, T), repository path, new mode."""
 
     status: str

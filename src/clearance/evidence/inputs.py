@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from clearance.digest import hexdigest
 from clearance.errors import EvidenceError
 from clearance.pathmatch import compile_glob, expand_braces, has_magic
-from clearance.records import NamedTuple
+from clearance.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ TAIL = 64
 SKIP_DIRS = {".git", "node_modules", ".venv", "__pycache__"}
 
 
-class InputRecord(NamedTuple):
+class InputRecord(Record):
     """One evidence file read during the run."""
 
     path: str

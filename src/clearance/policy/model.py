@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clearance.records import NamedTuple
+from clearance.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ DEFAULT_STAGES = ("pr",)
 COMMIT_STAGES = ("commit", "commit-msg")  # the index is under evaluation, not a commit
 
 
-class Origin(NamedTuple):
+class Origin(Record):
     """Where a rule or waiver was written: file, line and column."""
 
     path: str
@@ -28,7 +28,7 @@ class Origin(NamedTuple):
         return f"{self.path}:{self.line}"
 
 
-class Rule(NamedTuple):
+class Rule(Record):
     id: str
     kind: str
     params: dict[str, Any]
@@ -42,7 +42,7 @@ class Rule(NamedTuple):
     fix: str = ""
 
 
-class Waiver(NamedTuple):
+class Waiver(Record):
     rule: str
     reason: str
     owner: str
@@ -62,12 +62,12 @@ class Waiver(NamedTuple):
         return (self.rule, self.owner, self.reason, self.expires)
 
 
-class PolicyFile(NamedTuple):
+class PolicyFile(Record):
     path: str
     sha256: str
 
 
-class Policy(NamedTuple):
+class Policy(Record):
     name: str
     version: str
     source: str

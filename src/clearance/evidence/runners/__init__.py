@@ -25,7 +25,7 @@ from clearance.evidence.context import Evidence
 from clearance.evidence.junit import JUnitResults
 from clearance.evidence.runners.binding import Binding
 from clearance.evidence.spec import Spec, select_paths
-from clearance.records import NamedTuple
+from clearance.records import Record
 
 RUNNERS = ("auto", "titles", "pytest-bdd", "behave", "cucumber-js", "cucumber-messages",
            "cucumber-json")
@@ -33,7 +33,7 @@ RUN_EVIDENCE = frozenset({"behave", "cucumber-js", "cucumber-messages", "cucumbe
 _PYTEST_BDD_MARKS = (b"pytest_bdd",)
 
 
-class Sources(NamedTuple):
+class Sources(Record):
     """Where a rule's evidence is: each a list of globs (empty: not configured)."""
 
     junit: list[str]
