@@ -137,6 +137,9 @@ class Loader:
 
     def __init__(self, display_root: Path | None = None) -> None:
         self.display_root = display_root
+        # Paths in policy files stay below this folder: the repository root when known,
+        # else the folder of the first file read.
+        self.boundary = display_root.resolve() if display_root is not None else None
         self.errors: list[PolicyError] = []
         self.documents: list[Document] = []
         self.rules: dict[str, dict[str, Any]] = {}
@@ -151,6 +154,9 @@ class Loader:
     def apply(self, doc: Document, chain: tuple[str, ...] = ()) -> None:
         key = doc.name if doc.directory is None else f"{doc.directory}/{doc.name}"
         errors = list(schema_errors(doc.data, load_schema("policy-v1.json"), doc.positions, doc.name))
+        if self.boundary is None and doc.directory is not None:
+            self.boundary = doc.directory.resolve()
+        errors += self._paths_leaving(doc)
         self.errors.extend(errors)
         if errors:
             return
@@ -160,6 +166,26 @@ class Loader:
         self._merge_sections(doc)  # first: the file's own params are in force for its rules
         self._merge_rules(doc)
         self.waivers.extend((doc, i, w) for i, w in enumerate(doc.data.get("waivers", [])))
+
+    def _paths_leaving(self, doc: Document) -> list[PolicyError]:
+        """An error at its place for every path of a repository policy file (`extends`, every
+        string under `inputs`) that is absolute or leads out of the repository; checked
+        before any of them is opened. Built-in packs are not in the repository."""
+        if doc.name.startswith(BUILTIN) or doc.directory is None:
+            return []
+        places: list[tuple[tuple[str | int, ...], str]] = [
+            (("extends", i), ref) for i, ref in enumerate(doc.data.get("extends") or [])
+            if isinstance(ref, str) and not ref.startswith(BUILTIN)]
+        places += [(("inputs", *at), text) for at, text in _strings(doc.data.get("inputs") or {})]
+        found = []
+        for at, text in places:
+            reason = _leaves(text, doc.directory if at[0] == "extends" else self.boundary, self.boundary)
+            if reason:
+                origin = doc.at(*at)
+                found.append(PolicyError(f"{'.'.join(map(str, at))}: '{text}' {reason}", origin.path,
+                                         origin.line, origin.column,
+                                         hint="name a file inside the repository, relative to it"))
+        return found
 
     def _extend(self, doc: Document, index: int, ref: str, chain: tuple[str, ...]) -> None:
         origin = doc.at("extends", index)
@@ -300,6 +326,36 @@ class Loader:
                     f"waivers[{index}].expires: '{expires}' is not a real date (YYYY-MM-DD)",
                     at.path, at.line, at.column))
         return Waiver(raw["rule"], raw["reason"], raw["owner"], origin, expires)
+
+
+def _strings(value: Any, at: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every string in a policy section, with its node path."""
+    if isinstance(value, str):
+        return [(at, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _strings(item, (*at, key))]
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in _strings(item, (*at, i))]
+    return []
+
+
+def _leaves(text: str, base: Path | None, boundary: Path | None) -> str | None:
+    """Why a policy path leaves the repository (absolute, or past its root once resolved
+    from `base`, symbolic links included); None when it stays inside."""
+    import os
+
+    plain = text.lstrip("!").replace("\\", "/")
+    if plain.startswith("/") or plain[1:3] == ":/":
+        return "is an absolute path"
+    parts = plain.split("/")
+    if base is None or boundary is None:
+        return "leads out of the repository" if ".." in parts else None
+    target = Path(os.path.realpath(base / plain))
+    if target != boundary and boundary not in target.parents:
+        return "leads out of the repository"
+    if base == boundary and ".." in parts:  # an input glob is matched, never resolved
+        return "leads out of the repository"
+    return None
 
 
 def substitute(value: Any, params: dict[str, Any],
