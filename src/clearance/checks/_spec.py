@@ -20,7 +20,6 @@ from clearance.checks._common import GLOBS, as_list, plural
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.runners import RUN_EVIDENCE, RUNNERS, Sources, bind, detect
-from clearance.evidence.runners.binding import Binding
 from clearance.evidence.spec import ParseError, Spec, read_spec
 from clearance.evidence.titles import TestTitle
 from clearance.evidence.traceability import EXCLUDE_TAGS, Trace, trace
@@ -29,6 +28,8 @@ from clearance.records import Record
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from clearance.evidence.runners.binding import Binding
 
 TAGS: dict[str, Any] = {"type": "array", "items": {"type": "string", "minLength": 1}}
 PATTERNS: dict[str, Any] = {"type": "array", "items": {"type": "string", "minLength": 1}}

@@ -22,8 +22,6 @@ from collections.abc import Sequence
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
-from clearance.evidence.junit import JUnitResults
-from clearance.evidence.runners.binding import Binding
 from clearance.evidence.spec import Spec, select_paths
 from clearance.records import Record
 
@@ -31,6 +29,11 @@ RUNNERS = ("auto", "titles", "pytest-bdd", "behave", "cucumber-js", "cucumber-me
            "cucumber-json")
 RUN_EVIDENCE = frozenset({"behave", "cucumber-js", "cucumber-messages", "cucumber-json"})
 _PYTEST_BDD_MARKS = (b"pytest_bdd",)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from clearance.evidence.junit import JUnitResults
+    from clearance.evidence.runners.binding import Binding
 
 
 class Sources(Record):
