@@ -179,3 +179,23 @@ def test_cases_bound_through_a_function_count_once_each() -> None:
     assert len(cases) == 3001
     assert len(set(cases)) == len(cases)
     assert cases[-1].outcome == "failed"
+
+
+def test_a_case_whose_classname_or_path_names_a_feature_counts_for_that_feature_only() -> None:
+    """Two features with a `Sign in` each: a case of one never decides the other (issue #14)."""
+    checkout, _ = parse_feature("checkout.feature", b"Feature: Checkout\n  Scenario: Sign in\n    Given x\n")
+    account, _ = parse_feature("account.feature", b"Feature: Account\n  Scenario: Sign in\n    Given y\n")
+    assert checkout is not None and account is not None
+    spec = Spec(("checkout.feature", "account.feature"), (checkout, account), ())
+
+    def case(name: str, classname: str, outcome: str) -> TestCase:
+        return TestCase(name, classname, "", outcome, "", None, None, "junit.xml")
+
+    for cases in ([case("Sign in", "Checkout", "failed"), case("Sign in", "Account", "passed")],
+                  [case("Checkout > Sign in", "web/checkout.spec.ts", "failed"),
+                   case("Account > Sign in", "web/account.spec.ts", "passed")]):
+        found = trace(spec, [], (), JUnitResults(tuple(cases), ("junit.xml",)))
+        assert [(t.scenario.feature, t.result) for t in found] == [("Checkout", "failed"), ("Account", "passed")]
+    # a case that names no feature still counts for every scenario of its name, as before
+    found = trace(spec, [], (), JUnitResults((case("test_sign_in", "tests.test_x", "passed"),), ("junit.xml",)))
+    assert [t.result for t in found] == ["passed", "passed"]

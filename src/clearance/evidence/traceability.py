@@ -210,7 +210,8 @@ def trace(spec: Spec, titles: Sequence[TestTitle], exclude_tags: Iterable[str] =
     if results is not None:
         wanted = {key for names in asked if names is not None for key in names.keys}
         functions = {title.function for title in titles if title.function}
-        cases = _CaseIndex(results, wanted, functions)
+        features = frozenset(normalise(f.name) for f in spec.features if f.name)
+        cases = _CaseIndex(results, wanted, functions, features)
     return tuple(_trace(s, names, index, cases) for s, names in zip(scenarios, asked, strict=True))
 
 
@@ -245,7 +246,7 @@ def _trace(scenario: Scenario, asked: _Asked | None, index: _Index,
     for found in by_row.values():
         tests.extend(t for t in found if t not in tests)
     unnamed = () if named_itself else tuple(r for r, found in by_row.items() if not found)
-    matched = None if cases is None else cases.find(asked.keys, tests)
+    matched = None if cases is None else cases.find(asked.keys, tests, scenario.feature)
     tests.sort(key=lambda t: (t.file, t.line))
     return Trace(scenario, False, tuple(tests), unnamed, matched)
 
@@ -259,9 +260,11 @@ class _CaseIndex:
     found, so leaving them out changes no result.
     """
 
-    def __init__(self, results: JUnitResults, wanted: set[str], functions: set[str]) -> None:
+    def __init__(self, results: JUnitResults, wanted: set[str], functions: set[str],
+                 features: frozenset[str] = frozenset()) -> None:
         self.names = _Index()
         self.functions: dict[str, list[TestCase]] = defaultdict(list)
+        self.owners: dict[TestCase, str] = {}  # a case whose classname or path names a feature
         squashed = squash(wanted)
         for case in results.cases:
             if not may_name(case.name, squashed):
@@ -269,14 +272,21 @@ class _CaseIndex:
             keys = title_keys(case.name) & wanted
             if keys:
                 self.names.add(case, keys)
+                owner = _feature_of(case, features)
+                if owner is not None:
+                    self.owners[case] = owner
         if functions:
             for case in results.cases:
                 function = _function_name(case.name)
                 if function in functions:
                     self.functions[function].append(case)
 
-    def find(self, keys: Sequence[str], tests: Sequence[TestTitle]) -> tuple[TestCase, ...]:
-        found: list[TestCase] = self.names.find(keys)
+    def find(self, keys: Sequence[str], tests: Sequence[TestTitle],
+             feature: str = "") -> tuple[TestCase, ...]:
+        """The cases that name the scenario; one that names another feature is not its."""
+        mine = normalise(feature) if feature else ""
+        found: list[TestCase] = [c for c in self.names.find(keys)
+                                 if self.owners.get(c, mine) == mine]
         seen = set(found)  # cases compare by value: a set keeps this linear in the cases bound
         for test in tests:
             if test.function:
@@ -285,6 +295,19 @@ class _CaseIndex:
                         found.append(case)
                         seen.add(case)
         return tuple(found)
+
+
+def _feature_of(case: TestCase, features: frozenset[str]) -> str | None:
+    """The feature a case names: its classname (Cucumber-JVM, cucumber-js), or the head of its
+    `describe > test` path, when that is a feature's name; else None (any feature)."""
+    if not features:
+        return None
+    owner = normalise(case.classname) if case.classname else ""
+    if owner in features:
+        return owner
+    parts = _SEPARATORS.split(case.name.strip())
+    head = normalise(parts[0]) if len(parts) > 1 else ""
+    return head if head in features else None
 
 
 def squash(keys: Iterable[str]) -> frozenset[bytes]:
