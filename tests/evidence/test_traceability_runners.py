@@ -237,3 +237,18 @@ def test_pytest_bdd_decorator_and_base_dir_bind_as_pytest_did(repo: Repo, cli: A
     assert by_name[("Checkout", "Apply a discount code")]["result"] == "failed"
     assert [e["result"] for e in by_name[("Checkout", "Apply a discount code")]["examples"]] == [
         "passed", "failed", "passed"]
+
+
+def test_findings_say_what_the_runner_said(repo: Repo, cli: Any) -> None:
+    outputs = {f"reports/{p.name}": p for p in (BEHAVE / "out-junit").glob("TESTS-*.xml")}
+    base = project(repo, BEHAVE / "project", outputs, {"junit": ["reports/TESTS-*.xml"]})
+    rules = check(cli, repo, base)
+    passing = {f["line"]: f["message"] for f in rules["passing"]["findings"]
+               if f["file"] == "features/checkout.feature"}
+    checkout = (BEHAVE / "project" / "features" / "checkout.feature").read_text("utf-8").splitlines()
+    outline = next(n for n, line in enumerate(checkout, 1) if "Apply a discount code" in line)
+    gift = next(n for n, line in enumerate(checkout, 1) if "Pay with a gift card" in line)
+    assert passing[outline].startswith("scenario 'Apply a discount code' failed (example rows #1.2)")
+    assert "step without definition" in passing[gift] and "undefined" in passing[gift]
+    implemented = {f["line"]: f["message"] for f in rules["implemented"]["findings"]}
+    assert "step without definition" in implemented[gift]

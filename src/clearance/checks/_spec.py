@@ -183,6 +183,20 @@ def scenario_finding(t: Trace, message: str) -> Finding:
     return Finding(s.file, s.line, s.column, message)
 
 
+def not_implemented(t: Trace) -> str:
+    """Why a scenario traced by a runner convention is not implemented."""
+    name = t.scenario.name if t.scenario.name else "(no name)"
+    undefined = [c for c in t.cases or () if c.outcome == "undefined"]
+    if undefined:
+        return (f"scenario '{name}' has a step without definition: "
+                f"{(undefined[0].message.splitlines() or [''])[0][:160]} ({undefined[0].report})")
+    if t.runner == "pytest-bdd" and not t.tests:
+        return f"no test module binds scenario '{name}' (@scenario or scenarios())"
+    rows = [f"#{r.example.number}" for r in t.rows if r.result == "not-implemented"]
+    which = f" (example rows {', '.join(rows)})" if rows and len(rows) < len(t.rows) else ""
+    return f"no case of the {t.runner} report ran scenario '{name}'{which}"
+
+
 def counted(found: Sequence[Trace], good: int, noun: str) -> str:
     """`N of M scenarios NOUN (K excluded)`."""
     judged = sum(1 for t in found if not t.excluded)

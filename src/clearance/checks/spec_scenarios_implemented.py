@@ -1,13 +1,18 @@
-"""Every scenario of the feature spec is implemented: some test names it.
+"""Every scenario of the feature spec is implemented: some test binds or names it.
 
-Tests are found in the committed files that `tests` (or `inputs.tests`)
-names, by built-in title patterns for pytest, pytest-bdd, Jest, Vitest,
+How a scenario is bound depends on `runner` (docs/traceability.md): with
+`pytest-bdd`, a module's `@scenario` or `scenarios()` binds it; with
+`behave`, `cucumber-js`, `cucumber-messages` and `cucumber-json`, the
+runner's own report shows it ran with every step defined (`junit`,
+`messages`, `cucumber_json`). With `titles` (what `auto` falls back to),
+tests are found in the committed test files that `tests` (or
+`inputs.tests`) names, by built-in title patterns for pytest, Jest, Vitest,
 Playwright, JUnit 5 and Kotlin, plus the regular expressions in `patterns`
 (the first capture group is the title). Names match as docs/traceability.md
 describes: without case, punctuation or extra whitespace; an outline by its
 own name or by every one of its example rows. Scenarios tagged with one of
-`exclude_tags` (default `@wip`, `@manual`) are left out. Each scenario no
-test names is a finding at its feature file:line. A feature file that does
+`exclude_tags` (default `@wip`, `@manual`) are left out. Each scenario not
+implemented is a finding at its feature file:line. A feature file that does
 not parse makes the verdict `error`: scenarios that cannot be read are never
 counted as implemented.
 """
@@ -18,6 +23,7 @@ from clearance.checks import Outcome
 from clearance.checks._spec import (
     counted,
     matrix,
+    not_implemented,
     pattern_problems,
     scenario_finding,
     schema,
@@ -30,7 +36,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-EVIDENCE = ("feature files (inputs.features)", "test sources (inputs.tests)")
+EVIDENCE = ("feature files (inputs.features)", "test sources (inputs.tests)",
+            "runner reports, for behave and Cucumber (inputs.junit, inputs.messages, "
+            "inputs.cucumber_json)")
 SCHEMA = schema()
 problems = pattern_problems
 
@@ -53,6 +61,8 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
 
 def _why(t: Trace) -> str:
     name = t.scenario.name
+    if t.runner != "titles":
+        return not_implemented(t)
     if t.unnamed_rows:
         rows = ", ".join(f"'{r.name}' (line {r.line})" for r in t.unnamed_rows)
         return f"no test names outline '{name}' or its examples {rows}"
