@@ -60,7 +60,8 @@ def third_party_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         "[clearance.checks]\nacme.gauge = acme_gauge\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(site))
     yield "acme.gauge"
-    sys.modules.pop("acme_gauge", None)
+    for name in ("acme_gauge", "acme_gauge_dep"):
+        sys.modules.pop(name, None)
 
 
 def test_an_exception_in_a_check_is_an_error_that_blocks_never_a_pass(repo: Repo, cli, third_party_kind) -> None:
@@ -81,6 +82,51 @@ def test_an_exception_in_a_check_is_an_error_that_blocks_never_a_pass(repo: Repo
     assert third_party_kind in found["gauge"]["message"]
     assert found["readme"]["verdict"] == "pass"  # the other rules still run
     assert json.loads(run.out)["summary"]["counts"]["error"] == 1
+
+
+def test_a_kind_uninstalled_after_the_policy_was_cached_is_an_error(repo: Repo, cli, third_party_kind, tmp_path) -> None:
+    """The validated-policy cache still names the kind; the engine finds no module for it."""
+    policy(repo, f"""\
+      - id: gauge
+        stages: [commit]
+        check: {{{third_party_kind}: {{}}}}
+    """)
+    assert rules(cli("check", "--repo", repo.path, "-f", "json").out)["gauge"]["verdict"] == "error"
+    sys.path.remove(str(tmp_path / "site"))
+    sys.modules.pop("acme_gauge", None)
+    run = cli("check", "--repo", repo.path, "-f", "json")
+    rule = rules(run.out)["gauge"]
+    assert (run.code, rule["verdict"], rule["blocking"]) == (1, "error", True)
+    assert f"unknown check kind '{third_party_kind}'" in rule["message"]
+
+
+@pytest.mark.xfail(strict=True, raises=ModuleNotFoundError, reason=(
+    "BUG (engine.py _run): checks.load(rule.kind) runs outside the try, so a check module that "
+    "fails to import ends the whole run with a traceback instead of an `error` verdict"))
+def test_BUG_a_check_module_that_no_longer_imports_is_an_error_verdict_not_a_crash(
+        repo: Repo, cli, third_party_kind, tmp_path) -> None:
+    """The kind's module imported when the policy was validated and cached; then the package
+    it needs was uninstalled. The docs: any exception in a check becomes `error`, and every
+    other rule still runs."""
+    site = tmp_path / "site"
+    (site / "acme_gauge_dep.py").write_text("", encoding="utf-8")
+    (site / "acme_gauge.py").write_text("import acme_gauge_dep\n" + CHECK_MODULE, encoding="utf-8")
+    policy(repo, f"""\
+      - id: gauge
+        stages: [commit]
+        check: {{{third_party_kind}: {{}}}}
+      - id: readme
+        stages: [commit]
+        check: {{files.exist: {{paths: [clearance.yaml]}}}}
+    """)
+    assert cli("check", "--repo", repo.path, "-f", "json").code == 1  # the policy is now cached
+    (site / "acme_gauge_dep.py").unlink()
+    for name in ("acme_gauge", "acme_gauge_dep"):
+        sys.modules.pop(name, None)
+    run = cli("check", "--repo", repo.path, "-f", "json")
+    found = rules(run.out)
+    assert (run.code, found["gauge"]["verdict"], found["readme"]["verdict"]) == (1, "error", "pass")
+    assert "acme_gauge_dep" in found["gauge"]["message"]
 
 
 def test_an_evidence_error_in_a_check_is_an_error_naming_the_place(repo: Repo, cli, third_party_kind) -> None:
@@ -225,12 +271,18 @@ def test_when_changed_applies_when_any_glob_matches_a_changed_file(repo: Repo, c
         stages: [pr]
         when: {changed: "api/**"}
         check: {files.exist: {paths: [GUIDE.md]}}
+      - id: web
+        stages: [pr]
+        when: {changed: ["web/**", "*.css"]}
+        check: {files.exist: {paths: [GUIDE.md]}}
     """)
     repo.write("schema/tables.sql", "create table t (x int);\n")
     repo.commit("a table")
     found = rules(cli("check", "--repo", repo.path, "-f", "json", "--stage", "pr", "--base", base).out)
     assert found["guide"]["verdict"] == "fail"
     assert found["single"]["verdict"] == "not-applicable"
+    assert found["web"]["verdict"] == "not-applicable"
+    assert "web/**, *.css" in found["web"]["message"]  # the globs, as the policy lists them
 
 
 def test_rules_of_other_stages_are_not_applicable_and_out_of_stage(repo: Repo, cli) -> None:
