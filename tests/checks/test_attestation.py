@@ -48,7 +48,8 @@ def test_a_committed_record_attests_and_says_who_and_when(repo) -> None:
     assert outcome.data["attestation"] == {
         "by": "@ada", "at": "2026-01-05T14:30:00Z",
         "note": "Smoke tests run on staging build 1423.",
-        "source": ".clearance/attestations/smoke.yaml:1", "self_added": False}
+        "source": ".clearance/attestations/smoke.yaml:1",
+        "self_added": None}  # no base revision: whether the change added it is not known
     assert outcome.message == ("attested by @ada on 2026-01-05T14:30:00Z "
                                "(.clearance/attestations/smoke.yaml:1)")
 
@@ -177,3 +178,35 @@ def test_without_record_or_body_the_cli_reports_pending_and_blocks(repo, cli) ->
     assert run.code == 1
     assert "release.smoke pending: not attested" in run.out
     assert "no PR body was given" in run.out
+
+
+MERGE_POLICY = """\
+settings: {refuse_self_granted_in: [merge]}
+rules:
+  - id: release.approved
+    stages: [merge]
+    check: {attestation: {id: release.approved}}
+"""
+
+
+@pytest.mark.parametrize("name", ["approved.yaml", "merge:approved.yaml", "a:b:c.yml"])
+def test_a_record_the_change_adds_is_refused_whatever_colons_its_file_name_holds(repo, cli, name: str) -> None:
+    repo.write("clearance.yaml", MERGE_POLICY)
+    repo.commit("policy")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write(f".clearance/attestations/{name}",
+               "rule: release.approved\nby: cto\nat: 2026-01-05T10:00:00Z\n")
+    repo.commit("self-approve")
+    run = cli("check", "--repo", repo.path, "--stage", "merge", "--base", "main", "-f", "json")
+    rule = next(r for r in json.loads(run.out)["rules"] if r["id"] == "release.approved")
+    assert rule["verdict"] == "pending"
+    assert "is added by the change under evaluation" in rule["message"]
+
+
+def test_without_a_base_a_record_is_taken_as_self_added_where_they_are_refused(repo) -> None:
+    repo.write(".clearance/attestations/approved.yaml", "rule: release.approved\nby: cto\nat: 2026-01-05\n")
+    repo.commit("records")
+    found = attestation.run({"id": "release.approved"},
+                            evidence(repo.path, stage="merge", refuse_self_granted=True))
+    assert found.verdict == "pending"
+    assert "no base revision" in found.message

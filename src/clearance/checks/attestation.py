@@ -29,9 +29,11 @@ if TYPE_CHECKING:
     from typing import Any
 
 # At the pull-request gates the change is the PR itself, so a record it adds was
-# written by its author; at staging and production the range holds merged,
-# reviewed commits, which is where records come from.
+# written by its author. At staging and production the range holds merged commits,
+# where records come from today; binding them to the deployed commit and reading
+# those written after it is the sign-offs issue's (#17) to settle.
 REVIEW_STAGES = ("pr", "merge")
+
 EVIDENCE = ("attestation records", "PR body", "event payload: pull_request.user, updated_at")
 SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
@@ -53,7 +55,8 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
         refuse = evidence.spec.refuse_self_granted and evidence.stage in REVIEW_STAGES
         record = _record(found, params["id"], allowed, reasons, added, refuse)
         if record is not None:
-            return _attested({**record.to_dict(), "self_added": record.source.split(":")[0] in added})
+            known = None if added is None else record.path in added  # None: no base to tell
+            return _attested({**record.to_dict(), "self_added": known})
     if "item" in params:
         ticked = _ticked(evidence, params["item"], allowed, reasons)
         if ticked is not None:
@@ -82,25 +85,32 @@ def _attested(attestation: dict[str, Any]) -> Outcome:
                           f"({attestation['source']})", data={"attestation": attestation})
 
 
-def _added_by_change(evidence: Evidence) -> set[str]:
-    """Files the change under evaluation adds or edits: records there are self-added."""
+def _added_by_change(evidence: Evidence) -> set[str] | None:
+    """Files the change under evaluation adds or edits: records there are self-added. None
+    when the change cannot be read (no base): then every record counts as self-added."""
     try:
         return set(evidence.changed_files)
     except EvidenceError:
-        return set()
+        return None
+
+
+def _self_added(record: Attestation, added: set[str] | None) -> bool:
+    return added is None or record.path in added
 
 
 def _record(found: Attestations, rule: str, allowed: Sequence[str], reasons: list[str],
-            added: set[str], refuse_added: bool) -> Attestation | None:
+            added: set[str] | None, refuse_added: bool) -> Attestation | None:
     """The latest usable record. A record the change itself adds names its attestor in
     text the change's author wrote; where self-granted sign-offs are refused, it does not count."""
     mine = [r for r in found.records if r.rule == rule]
     usable = [r for r in mine if _may_attest(r.by, allowed)]
     if refuse_added:
-        own = [r for r in usable if r.source.split(":")[0] in added]
+        own = [r for r in usable if _self_added(r, added)]
         usable = [r for r in usable if r not in own]
         if own and not usable:
-            reasons.append(f"the record {own[0].source} is added by the change under evaluation "
+            why = ("is added by the change under evaluation" if added is not None
+                   else "cannot be told apart from the change, which cannot be read (no base revision)")
+            reasons.append(f"the record {own[0].source} {why} "
                            "(self-granted sign-offs are refused at this stage)")
             return None
     if not mine:

@@ -35,6 +35,7 @@ class Attestation:
     at: str
     note: str
     source: str  # path:line
+    path: str = ""  # the record's file (a file name may hold a colon: never split `source`)
 
     def to_dict(self) -> dict[str, str]:
         return {"by": self.by, "at": self.at, "note": self.note, "source": self.source}
@@ -102,13 +103,13 @@ def parse_records(path: str, data: bytes) -> tuple[list[Attestation], list[Recor
     for entry, at in entries:
         line = positions.get(at, (1, 1))[0]
         try:
-            records.append(_record(entry, f"{path}:{line}"))
+            records.append(_record(entry, f"{path}:{line}", path))
         except ValueError as e:
             problems.append(RecordProblem(path, line, str(e)))
     return records, problems
 
 
-def _record(entry: Any, source: str) -> Attestation:
+def _record(entry: Any, source: str, path: str) -> Attestation:
     if not isinstance(entry, dict):
         raise ValueError("an attestation record is a mapping with rule, by, at and note")
     for key in ("rule", "by", "at"):
@@ -120,7 +121,7 @@ def _record(entry: Any, source: str) -> Attestation:
         raise ValueError(f"'at' is not an ISO date or date-time: {when!r}")
     note = entry.get("note")
     return Attestation(entry["rule"].strip(), entry["by"].strip(), when,
-                       "" if note is None else str(note).strip(), source)
+                       "" if note is None else str(note).strip(), source, path)
 
 
 def _is_time(value: str) -> bool:
