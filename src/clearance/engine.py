@@ -21,6 +21,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
 
+    from clearance.checks.contract import CheckKind
+
 
 def evaluate(policy: Policy, evidence: Evidence, today: dt.date | str,
              timings: bool = True) -> list[RuleResult]:
@@ -29,9 +31,20 @@ def evaluate(policy: Policy, evidence: Evidence, today: dt.date | str,
     `today` (a date, or `YYYY-MM-DD`) decides which waivers have expired.
     """
     judge = WaiverJudge(policy, evidence, today)
-    kinds = {r.kind for r in policy.rules if evidence.stage in r.stages}
-    evidence.prefetch(need for module in map(checks.load, kinds) if module for need in module.EVIDENCE)
+    modules = {r.kind: _module(r.kind) for r in policy.rules if evidence.stage in r.stages}
+    evidence.prefetch(need for module in modules.values() if not isinstance(module, str)
+                      for need in module.EVIDENCE)
     return [_evaluate_rule(rule, evidence, judge, timings) for rule in policy.rules]
+
+
+def _module(kind: str) -> CheckKind | str:
+    """The module of a check kind, or why there is none: a kind whose module is gone or no
+    longer imports (a plug-in uninstalled after the policy was cached) is an `error`."""
+    try:
+        module = checks.load(kind)
+    except Exception as e:  # ImportError, or whatever the module raised while importing
+        return f"check kind '{kind}' cannot be loaded: {type(e).__name__}: {e}"
+    return module if module is not None else f"unknown check kind '{kind}'"
 
 
 def _evaluate_rule(rule: Rule, evidence: Evidence, judge: WaiverJudge,
@@ -72,9 +85,9 @@ def _applies(rule: Rule, evidence: Evidence) -> Outcome | None:
 
 
 def _run(rule: Rule, evidence: Evidence) -> Outcome:
-    module = checks.load(rule.kind)
-    if module is None:
-        return Outcome("error", f"unknown check kind '{rule.kind}'")
+    module = _module(rule.kind)
+    if isinstance(module, str):
+        return Outcome("error", module)
     try:
         outcome: Outcome = module.run(rule.params, evidence)
     except EvidenceError as e:
