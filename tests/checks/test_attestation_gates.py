@@ -61,6 +61,7 @@ def test_where_self_granting_is_refused_a_record_from_before_the_change_counts(r
     assert rule["verdict"] == "pass"
     assert rule["attestation"]["source"] == ".clearance/attestations/smoke-jan.yaml:1"
     assert rule["attestation"]["self_added"] is False
+    assert "attestation" not in rule["data"]  # lifted to the record's own field (docs/architecture.md)
 
 
 def test_where_self_granting_is_refused_an_added_record_gives_way_to_an_older_one(repo: Repo, cli) -> None:
