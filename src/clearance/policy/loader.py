@@ -179,7 +179,9 @@ class Loader:
         places += [(("inputs", *at), text) for at, text in _strings(doc.data.get("inputs") or {})]
         found = []
         for at, text in places:
-            reason = _leaves(text, doc.directory if at[0] == "extends" else self.boundary, self.boundary)
+            # An extends is resolved now, links included; an input names evidence CI writes
+            # later, whose links the reader refuses when it opens them (an error verdict).
+            reason = _leaves(text, doc.directory, self.boundary) if at[0] == "extends" else _leaves(text)
             if reason:
                 origin = doc.at(*at)
                 found.append(PolicyError(f"{'.'.join(map(str, at))}: '{text}' {reason}", origin.path,
@@ -339,7 +341,7 @@ def _strings(value: Any, at: tuple[str | int, ...] = ()) -> list[tuple[tuple[str
     return []
 
 
-def _leaves(text: str, base: Path | None, boundary: Path | None) -> str | None:
+def _leaves(text: str, base: Path | None = None, boundary: Path | None = None) -> str | None:
     """Why a policy path leaves the repository (absolute, or past its root once resolved
     from `base`, symbolic links included); None when it stays inside."""
     import os
@@ -352,8 +354,6 @@ def _leaves(text: str, base: Path | None, boundary: Path | None) -> str | None:
         return "leads out of the repository" if ".." in parts else None
     target = Path(os.path.realpath(base / plain))
     if target != boundary and boundary not in target.parents:
-        return "leads out of the repository"
-    if base == boundary and ".." in parts:  # an input glob is matched, never resolved
         return "leads out of the repository"
     return None
 
