@@ -60,3 +60,19 @@ def test_check_refuses_the_same_before_reading_evidence(repo: Repo, cli) -> None
     run = cli("check", "--repo", repo.path, "--stage", "commit")
     assert run.code == 2
     assert "'/etc/passwd' is an absolute path" in run.err
+
+
+@pytest.mark.parametrize(("inputs", "place"), [
+    ("{junit: ['reports/**/*.xml', '!reports/old/*.xml']}", "inputs.junit.1"),
+    ("{coverage: {unit: ['!x.xml']}}", "inputs.coverage.unit.0"),
+])
+def test_a_negated_glob_where_none_is_taken_is_refused_at_its_place(repo: Repo, cli, inputs: str,
+                                                                    place: str) -> None:
+    code, err = _validate(cli, repo, f"inputs: {inputs}\n")
+    assert code == 2
+    assert f"{place}: " in err and "a '!' glob is taken only in inputs.features and inputs.tests" in err
+
+
+def test_negated_globs_in_features_and_tests_are_taken(repo: Repo, cli) -> None:
+    code, err = _validate(cli, repo, "inputs: {features: ['**/*.feature', '!drafts/**'], tests: ['!x']}\n")
+    assert code == 0, err

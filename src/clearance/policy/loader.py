@@ -177,7 +177,8 @@ class Loader:
             (("extends", i), ref) for i, ref in enumerate(doc.data.get("extends") or [])
             if isinstance(ref, str) and not ref.startswith(BUILTIN)]
         places += [(("inputs", *at), text) for at, text in _strings(doc.data.get("inputs") or {})]
-        found = []
+        found = [_negated(doc, at, text) for at, text in places
+                 if at[0] == "inputs" and text.startswith("!") and at[1] not in NEGATABLE]
         for at, text in places:
             # An extends is resolved now, links included; an input names evidence CI writes
             # later, whose links the reader refuses when it opens them (an error verdict).
@@ -328,6 +329,16 @@ class Loader:
                     f"waivers[{index}].expires: '{expires}' is not a real date (YYYY-MM-DD)",
                     at.path, at.line, at.column))
         return Waiver(raw["rule"], raw["reason"], raw["owner"], origin, expires)
+
+
+NEGATABLE = ("features", "tests")  # inputs whose globs take `!` to leave files out
+
+
+def _negated(doc: Document, at: tuple[str | int, ...], text: str) -> PolicyError:
+    origin = doc.at(*at)
+    return PolicyError(f"{'.'.join(map(str, at))}: '{text}': a '!' glob is taken only in "
+                       f"{' and '.join('inputs.' + n for n in NEGATABLE)}", origin.path, origin.line,
+                       origin.column, hint="list the report files to read instead")
 
 
 def _strings(value: Any, at: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
