@@ -175,3 +175,12 @@ def test_a_summary_report_is_refused_for_patch_coverage_naming_the_file(repo: Re
     assert "'src/shipping.js'" in rule["message"]
     # the hint names the reports that have lines
     assert rule["message"].endswith("(use coverage-final.json, LCOV or an XML report for patch coverage)")
+
+
+def test_the_rule_record_gives_the_comparison_made(mixed: tuple[Repo, str], cli, tmp_path: Path) -> None:
+    repo, base = mixed
+    percent = diff_cover(repo, base, tmp_path / "dc.json")["total_percent_covered"]
+    assert percent < 99
+    record = run_patch(cli, repo, base, REPORTS[0], min=99)
+    assert record["verdict"] == "fail"
+    assert record["figure"] == f"{percent:.1f} < 99"
