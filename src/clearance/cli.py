@@ -7,6 +7,7 @@ input error, printed as one line that names the file and line.
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -50,7 +51,21 @@ def _quick(argv: Sequence[str]) -> Any:
     return args
 
 
+def utf8_streams() -> None:
+    """Standard output and error in UTF-8 whatever the console's code page (Windows without
+    UTF-8 mode encodes piped output as cp1252, which has no emoji for a PR title).
+
+    `backslashreplace` for the one thing UTF-8 cannot encode, a lone surrogate (a file name
+    with bytes that are not UTF-8): it shows as `\\udcff`, where `replace` would print `?`
+    and hide which byte it was; the output stays valid UTF-8 for the runner's log.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    utf8_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _quick(argv)
     if args is None:
