@@ -11,49 +11,87 @@ docs/github-action.md), never inside the script, and this module:
    output (annotations; the problems between stop-commands markers) and the
    asked formats written to the output directory, the results document always;
 3. appends the Markdown report to `$GITHUB_STEP_SUMMARY`, cut below 1 MiB;
-4. writes the step outputs to `$GITHUB_OUTPUT` with random heredoc delimiters.
+4. writes the step outputs to `$GITHUB_OUTPUT` with random heredoc delimiters:
+   `verdict` says what was found (`fail-on: never` counts as `error` there),
+   `blocking` and `exit-code` what `fail-on` made of it.
 
 The exit code is clearance's: 0 nothing blocks, 1 a blocking verdict (under
-`fail-on`), 2 a usage or policy error (whatever `fail-on` says).
+`fail-on`), 2 a usage or policy error (whatever `fail-on` says), which is also
+shown as an `::error` annotation. Standard output and error are UTF-8.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from clearance.cli import main as clearance
+from clearance.cli import utf8_streams
 from clearance.errors import ClearanceError, UsageError
-from clearance.github_actions import write_outputs
+from clearance.github_actions import command, write_outputs
 from clearance.reporters import file_names
+from clearance.results import summarize
 
 SUMMARY_LIMIT = 1 << 20  # GitHub's limit for one step's summary
 SUMMARY_MARGIN = 4096
 
 
 def main(env: Mapping[str, str] | None = None) -> int:
+    utf8_streams()
     env = os.environ if env is None else env
     try:
         argv, reports = check_arguments(env, Path("."))
     except ClearanceError as e:
         print(f"clearance: {e}", file=sys.stderr)
+        annotate_usage_error(f"clearance: {e}")
         _finish(env, None, {}, 2)
         return 2
-    from clearance.cli import main as clearance
-
     for stale in reports.values():
         stale.unlink(missing_ok=True)
-    try:
-        code = clearance(argv)
-    except SystemExit as e:  # argparse refused an input (a stage or fail-on it does not know)
-        code = e.code if isinstance(e.code, int) else 2
+    code, said = run_check(argv)
+    if code == 2:
+        annotate_usage_error(said)
     doc = _read_results(reports["json"]) if code != 2 else None
     _finish(env, doc, reports, code)
     return code
+
+
+def run_check(argv: list[str]) -> tuple[int, str]:
+    """`clearance check` in-process: its exit code and what it wrote to standard error."""
+    said = _Tee(sys.stderr)
+    with contextlib.redirect_stderr(said):
+        try:
+            code = clearance(argv)
+        except SystemExit as e:  # argparse refused an input (a stage or fail-on it does not know)
+            code = e.code if isinstance(e.code, int) else 2
+    return code, said.getvalue()
+
+
+class _Tee(io.StringIO):
+    """Standard error, written through and kept for the annotation of a usage error."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(text)
+        return super().write(text)
+
+
+def annotate_usage_error(said: str) -> None:
+    """A usage or policy error as an `::error` annotation, argparse's usage lines left out."""
+    lines = [line.removeprefix("clearance: ") for line in said.splitlines()
+             if line.strip() and not line.startswith(("usage:", " "))]
+    if lines:
+        print(command("error", {"title": "clearance could not run"}, "\n".join(lines)), flush=True)
 
 
 def check_arguments(env: Mapping[str, str], root: Path) -> tuple[list[str], dict[str, Path]]:
@@ -193,7 +231,7 @@ def step_outputs(doc: Mapping[str, Any] | None, reports: Mapping[str, Path],
     written = {name: str(path) for name, path in reports.items() if path.is_file()}
     summary = doc["summary"] if doc is not None else None
     values = {
-        "verdict": summary["verdict"] if summary else "error",
+        "verdict": found(doc) if doc is not None else "error",
         "blocking": str(summary["blocking"]) if summary else "",
         "counts": json.dumps(summary["counts"] if summary else {}),
         "exit-code": str(code),
@@ -201,6 +239,14 @@ def step_outputs(doc: Mapping[str, Any] | None, reports: Mapping[str, Path],
     }
     values.update({f"{name}-file": path for name, path in written.items()})
     return values
+
+
+def found(doc: Mapping[str, Any]) -> str:
+    """`fail` or `pass`: what was found at the `fail-on` level, `never` counting as `error`
+    (`never` keeps the step green; it does not make failures a pass)."""
+    fail_on = doc["run"]["fail_on"]
+    verdict: str = summarize(doc["rules"], "error" if fail_on == "never" else fail_on)["verdict"]
+    return verdict
 
 
 if __name__ == "__main__":

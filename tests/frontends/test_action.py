@@ -176,7 +176,8 @@ def test_action_reports_only_with_fail_on_never(runner: Runner, pull_request: tu
     done = _check(runner, pull_request, inputs)
     assert done.code == 0, done.log
     outputs = runner.action_outputs(inputs)
-    assert (outputs["verdict"], outputs["blocking"], outputs["sarif-file"]) == ("pass", "0", "")
+    assert (outputs["verdict"], outputs["blocking"], outputs["sarif-file"]) == ("fail", "0", "")
+    assert json.loads(outputs["counts"])["fail"] == 2
     assert done.summary == ""
     _assert_nothing_injected(pull_request[0].path, done.log)
 
@@ -185,6 +186,7 @@ def test_action_input_errors_fail_the_step_with_verdict_error(
         runner: Runner, pull_request: tuple[Repo, Path]) -> None:
     done = _check(runner, pull_request, {"formats": "pdf", "fail-on": "never"})
     assert done.code == 2 and "unknown format 'pdf'" in done.log
+    assert "::error title=clearance could not run::formats: unknown format 'pdf'" in done.log
     assert runner.action_outputs({})["verdict"] == "error"
 
 
@@ -224,4 +226,5 @@ def test_action_shape_follows_the_conventions() -> None:
         step_id, output = re.fullmatch(r"\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}", spec["value"]).groups()
         assert step_id in ids, name
         assert output in ("verdict", "blocking", "counts", "exit-code", "reports") or output.endswith("-file")
+        assert spec["description"], name
     assert "actions/setup-python@" in runs["steps"][0]["uses"]

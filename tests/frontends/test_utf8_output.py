@@ -57,3 +57,14 @@ def test_the_action_writes_its_outputs_under_cp1252(titled_pr: tuple[Repo, Path]
     assert TITLE in proc.stdout
     written = parse_github_output(outputs.read_text("utf-8"))
     assert (written["verdict"], written["exit-code"]) == ("fail", "1")
+
+
+def test_an_action_usage_error_is_annotated_under_cp1252(repo: Repo, tmp_path: Path) -> None:
+    outputs = tmp_path / "github-output"
+    outputs.write_text("", encoding="utf-8")
+    proc = run([sys.executable, "-m", "clearance.action"], repo.path, cp1252_env(
+        RUNNER_TEMP=str(tmp_path), GITHUB_OUTPUT=str(outputs), INPUT_FORMATS="pdf\U0001f680"))
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 2
+    assert "::error title=clearance could not run::formats: unknown format 'pdf\U0001f680'" in proc.stdout
+    assert parse_github_output(outputs.read_text("utf-8"))["verdict"] == "error"
