@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import xmlschema
 from defusedxml import ElementTree as SafeET
 
 from clearance.reporters import render
@@ -108,6 +109,16 @@ def test_junit_has_one_testcase_per_rule_of_the_stage(sample_doc: dict[str, Any]
     assert "app.py:2: conflict marker" in marker.find("failure").text
     skipped = next(c for c in cases if c.get("name").startswith("repo.no-keys")).find("skipped")
     assert skipped.get("message") == "waived by @lead until 2099-12-31: test key, rotated in #12"
+
+
+def test_junit_is_valid_against_the_jenkins_junit_10_xsd(sample_doc: dict[str, Any]) -> None:
+    schema = xmlschema.XMLSchema10(FIXTURES / "junit-10.xsd")
+    for doc in (sample_doc, _with_pending(sample_doc)):
+        text = render("junit", doc, {})
+        assert [e.reason for e in schema.iter_errors(text)] == []
+    root = SafeET.fromstring(render("junit", sample_doc, {}).encode("utf-8"))
+    assert "skipped" not in root.attrib  # refused on <testsuites> by the schema
+    assert root.find("testsuite").get("skipped") == "2"
 
 
 def test_junit_escapes_markup_and_strips_characters_xml_cannot_hold(sample_doc: dict[str, Any]) -> None:
