@@ -96,6 +96,17 @@ def test_where_self_granting_is_refused_no_record_at_all_is_pending(repo: Repo, 
     assert "no record for 'smoke'" in rule["message"]
 
 
+def test_where_self_granting_is_refused_and_the_base_cannot_be_read_no_record_counts(repo: Repo, cli) -> None:
+    """Without the base revision nothing tells an old record from one the change added (fail closed)."""
+    repo.write("clearance.yaml", REFUSING)
+    record(repo, "smoke-jan", "smoke", "@qa")
+    repo.commit("QA signed")
+    rule = gate(cli, repo, "smoke", "--stage", "merge", "--base", "no-such-ref")
+    assert rule["verdict"] == "pending"
+    assert ("the record .clearance/attestations/smoke-jan.yaml:1 cannot be told apart from the change, "
+            "which cannot be read (no base revision)") in rule["message"]
+
+
 def test_a_pending_gate_gives_every_reason(repo: Repo, cli) -> None:
     repo.write("clearance.yaml", "metadata: {name: t}\n"
                "rules:\n  - {id: smoke, stages: [staging], check: {attestation: {item: Smoke tests done}}}\n")

@@ -124,6 +124,7 @@ def test_a_check_module_that_no_longer_imports_is_an_error_verdict_not_a_crash(
     found = rules(run.out)
     assert (run.code, found["gauge"]["verdict"], found["readme"]["verdict"]) == (1, "error", "pass")
     assert "acme_gauge_dep" in found["gauge"]["message"]
+    assert "ModuleNotFoundError" in found["gauge"]["message"]
 
 
 def test_an_evidence_error_in_a_check_is_an_error_naming_the_place(repo: Repo, cli, third_party_kind) -> None:
