@@ -1,7 +1,9 @@
 """A real HTTP server on 127.0.0.1 that answers like the GitHub REST API.
 
 It serves the hand-written answers in tests/fixtures/github by exact path
-(query included), with the status code and headers a test sets, and records
+(query included), with the status code and headers a test sets (`first`
+queues answers given once each before the path's own: a 502, then the page),
+and records
 every request it got so that tests can assert the headers sent. `{base}` in a
 header value is replaced by the server's own URL (for `Link` headers).
 """
@@ -44,6 +46,7 @@ class FakeGitHub:
 
     def __init__(self) -> None:
         self.routes: dict[str, Reply] = {}
+        self.queued: dict[str, list[Reply]] = {}
         self.seen: list[Seen] = []
         self.url = ""
 
@@ -54,11 +57,18 @@ class FakeGitHub:
         data = body if body is not None else (FIXTURES / (fixture or "")).read_bytes()
         self.routes[path] = Reply(data, status, headers or {}, delay)
 
+    def first(self, path: str, status: int, headers: dict[str, str] | None = None,
+              body: bytes = b'{"message": "Server Error"}', times: int = 1) -> None:
+        """Answer the next `times` GETs of `path` with this status before its own answer."""
+        self.queued.setdefault(path, []).extend([Reply(body, status, headers or {})] * times)
+
     def paths(self) -> list[str]:
         return [s.path for s in self.seen]
 
     def answer(self, path: str, headers: dict[str, str]) -> Reply:
         self.seen.append(Seen(path, headers))
+        if self.queued.get(path):
+            return self.queued[path].pop(0)
         return self.routes.get(path, Reply(NOT_FOUND, 404))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,13 +45,17 @@ def make_evidence(tmp_path: Path, github: FakeGitHub, token: str | None = TOKEN,
     return Evidence(spec)
 
 
-def client(github: FakeGitHub, **kw: float) -> GitHubClient:
-    return GitHubClient(github.url, TOKEN, **kw)  # type: ignore[arg-type]
+def client(github: FakeGitHub, timeout: float = 15.0, waits: list[float] | None = None,
+           max_wait: float = 60.0) -> GitHubClient:
+    """A client that records the waits GitHub asks for instead of sleeping through them."""
+    sleep = (waits if waits is not None else []).append
+    return GitHubClient(github.url, TOKEN, timeout=timeout, max_wait=max_wait, sleep=sleep)
 
 
-def failure(github: FakeGitHub, path: str = "/repos/owner/repo/pulls/42") -> EvidenceError:
+def failure(github: FakeGitHub, path: str = "/repos/owner/repo/pulls/42",
+            waits: list[float] | None = None, max_wait: float = 60.0) -> EvidenceError:
     with pytest.raises(EvidenceError) as caught:
-        client(github, timeout=2).fetch(path)
+        client(github, timeout=2, waits=waits, max_wait=max_wait).fetch(path)
     assert TOKEN not in str(caught.value)
     return caught.value
 
@@ -151,6 +156,76 @@ def test_http_errors_say_what_to_do(github: FakeGitHub, status: int, fixture: st
     assert hint in (error.hint or "")
 
 
+# -- retries -------------------------------------------------------------------
+
+PULL = f"{REPO}/pulls/42"
+
+
+def test_a_502_then_the_answer_is_read_after_a_second(github: FakeGitHub) -> None:
+    github.first(PULL, 502)
+    github.serve(PULL, "pull.json")
+    waits: list[float] = []
+    fetched = client(github, waits=waits).fetch(PULL)
+    assert fetched.data["mergeable"] is True
+    assert (github.paths(), waits) == ([PULL, PULL], [1.0])
+    assert len(fetched.records) == 1
+
+
+def test_a_secondary_rate_limit_waits_as_retry_after_says(github: FakeGitHub) -> None:
+    github.first(PULL, 403, {"Retry-After": "1"},
+                 (FIXTURES / "error-secondary-rate-limit.json").read_bytes())
+    github.serve(PULL, "pull.json")
+    waits: list[float] = []
+    assert client(github, waits=waits).fetch(PULL).data["mergeable"] is True
+    assert (len(github.seen), waits) == (2, [1.0])
+
+
+def test_an_exhausted_limit_waits_until_its_reset(github: FakeGitHub) -> None:
+    reset = int(time.time()) + 5
+    github.first(PULL, 429, rate_limited(reset=reset))
+    github.serve(PULL, "pull.json")
+    waits: list[float] = []
+    assert client(github, waits=waits).fetch(PULL).data["mergeable"] is True
+    [wait] = waits
+    assert 5 <= wait <= 7
+
+
+def test_three_502s_are_an_error_naming_the_endpoint_and_the_status(github: FakeGitHub) -> None:
+    github.first(PULL, 502, times=3)
+    github.serve(PULL, "pull.json")
+    waits: list[float] = []
+    error = failure(github, waits=waits)
+    assert "GET /repos/owner/repo/pulls/42 (502)" in error.message
+    assert "after 3 attempts" in error.message
+    assert (len(github.seen), waits) == (3, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("headers", [{"Retry-After": "120"}, rate_limited(reset=2 ** 32)])
+def test_a_wait_longer_than_the_cap_is_not_retried(github: FakeGitHub, headers: dict[str, str]) -> None:
+    github.first(PULL, 403, headers)
+    github.serve(PULL, "pull.json")
+    waits: list[float] = []
+    assert "rate limit" in failure(github, waits=waits, max_wait=30).message
+    assert (len(github.seen), waits) == (1, [])
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 422])
+def test_other_client_errors_are_not_retried(github: FakeGitHub, status: int) -> None:
+    github.serve(PULL, "error-forbidden.json", status=status)
+    failure(github)
+    assert len(github.seen) == 1
+
+
+def test_the_default_client_really_sleeps_the_asked_wait(github: FakeGitHub) -> None:
+    github.first(PULL, 503, {"Retry-After": "0"})
+    github.first(PULL, 503, {"Retry-After": "1"})
+    github.serve(PULL, "pull.json")
+    started = time.monotonic()
+    assert GitHubClient(github.url, TOKEN).fetch(PULL).data["mergeable"] is True
+    assert 1 <= time.monotonic() - started < 5
+    assert len(github.seen) == 3
+
+
 def test_invalid_json_is_an_error(github: FakeGitHub) -> None:
     github.serve(f"{REPO}/pulls/42", body=b"<html>Unicorn!</html>")
     assert "invalid JSON" in failure(github).message
@@ -215,7 +290,8 @@ def test_each_path_is_fetched_once_and_noted_for_every_rule(tmp_path: Path,
 
 
 def test_an_error_is_remembered_not_retried(tmp_path: Path, github: FakeGitHub) -> None:
-    github.serve(f"{REPO}/pulls/42", "error-rate-limit.json", status=403, headers=rate_limited())
+    github.serve(f"{REPO}/pulls/42", "error-rate-limit.json", status=403,
+                 headers=rate_limited(reset=int(time.time()) + 3600))
     evidence = make_evidence(tmp_path, github)
     for _ in range(2):
         with pytest.raises(EvidenceError, match="rate limit"):

@@ -2,9 +2,10 @@
 
 Every request carries `Accept: application/vnd.github+json`, the API version
 header and `Authorization: Bearer TOKEN`; it has a timeout, follows
-pagination through the `Link` header (`rel="next"`) up to a bound, and turns
-every failure (401, 403, 404, rate limits, 5xx, invalid JSON, the network)
-into an `EvidenceError` that says what to do. The token never appears in a
+pagination through the `Link` header (`rel="next"`) up to a bound, retries a
+5xx or a rate limit that says how long to wait (`retry_wait`) up to
+`attempts` times, and turns every failure (401, 403, 404, rate limits, 5xx,
+invalid JSON, the network) into an `EvidenceError` that says what to do. The token never appears in a
 message. Each response body is recorded as evidence (`github:GET /path`) with
 its sha256, and each path is fetched at most once per run (`Evidence.memo`).
 
@@ -15,9 +16,11 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
@@ -25,7 +28,7 @@ from typing import Any
 from clearance import __version__
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
-from clearance.evidence.github_errors import TOKEN_HINT, http_error
+from clearance.evidence.github_errors import TOKEN_HINT, http_error, retry_wait
 from clearance.evidence.inputs import InputRecord, record_for
 
 API_VERSION = "2022-11-28"
@@ -33,6 +36,8 @@ PER_PAGE = 100
 MAX_PAGES = 20
 TIMEOUT = 15.0
 MAX_BODY = 16 << 20
+ATTEMPTS = 3
+MAX_WAIT = 60.0  # seconds; GitHub asking for a longer wait is not retried
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
@@ -55,12 +60,19 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 @dataclass(frozen=True)
 class GitHubClient:
-    """GET requests against one API base URL with one token."""
+    """GET requests against one API base URL with one token.
+
+    A 5xx or a rate limit that says how long to wait is tried again, `attempts`
+    times in all, after `sleep(seconds)`, when the wait is at most `max_wait`.
+    """
 
     api: str
     token: str = field(repr=False)
     timeout: float = TIMEOUT
     max_pages: int = MAX_PAGES
+    attempts: int = ATTEMPTS
+    max_wait: float = MAX_WAIT
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         parts = urllib.parse.urlsplit(self.api)
@@ -99,20 +111,42 @@ class GitHubClient:
     # -- one request ---------------------------------------------------------
 
     def _get(self, url: str) -> tuple[Any, bytes, Message]:
+        shown = self._shown(url)
+        for attempt in range(1, self.attempts + 1):
+            try:
+                body, headers = self._request(url, shown)
+            except urllib.error.HTTPError as e:
+                wait = self._wait(e, attempt)
+                if wait is None:
+                    raise self._http_error(e, shown, attempt) from e
+                e.close()
+                self.sleep(wait)
+            else:
+                return _decode(body, shown), body, headers
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _request(self, url: str, shown: str) -> tuple[bytes, Message]:
         request = urllib.request.Request(url, headers=self._headers(), method="GET")
         opener = urllib.request.build_opener(_NoRedirects())
-        shown = self._shown(url)
         try:
             with opener.open(request, timeout=self.timeout) as response:
                 body = response.read(MAX_BODY + 1)
                 headers = response.headers
-        except urllib.error.HTTPError as e:
-            raise self._http_error(e, shown) from e
+        except urllib.error.HTTPError:
+            raise  # an answer, not a network failure: `_get` decides on a retry
         except (urllib.error.URLError, OSError, ValueError) as e:
             raise self._network_error(e, shown) from e
         if len(body) > MAX_BODY:
             raise EvidenceError(f"GitHub API: answer to GET {shown} is over {MAX_BODY} bytes")
-        return _decode(body, shown), body, headers
+        return body, headers
+
+    def _wait(self, error: urllib.error.HTTPError, attempt: int) -> float | None:
+        """Seconds to wait before trying again, or None: the last attempt, a failure that
+        a retry does not mend, or GitHub asking for a longer wait than `max_wait`."""
+        if attempt >= self.attempts:
+            return None
+        wait = retry_wait(error.code, error.headers, attempt, time.time())
+        return wait if wait is not None and wait <= self.max_wait else None
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -122,7 +156,7 @@ class GitHubClient:
             "User-Agent": f"clearance/{__version__}",
         }
 
-    def _http_error(self, error: urllib.error.HTTPError, shown: str) -> EvidenceError:
+    def _http_error(self, error: urllib.error.HTTPError, shown: str, attempt: int) -> EvidenceError:
         try:
             body = error.read(64 << 10)
         except OSError:
@@ -130,6 +164,8 @@ class GitHubClient:
         finally:
             error.close()
         made = http_error(error.code, error.headers, body, f"GET {shown}")
+        if attempt > 1:
+            made = EvidenceError(f"{made.message} (after {attempt} attempts)", hint=made.hint)
         return self._scrub(made)
 
     def _network_error(self, error: BaseException, shown: str) -> EvidenceError:

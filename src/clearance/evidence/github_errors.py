@@ -4,6 +4,11 @@ GitHub signals its primary rate limit with 403 or 429 and
 `x-ratelimit-remaining: 0` (`x-ratelimit-reset` is the UTC epoch second it
 resets at); a secondary rate limit with 403 or 429, a message naming it and
 often `retry-after` seconds. Other 403s are missing permissions.
+
+`retry_wait` says how long to wait before trying again, following GitHub's
+advice for rate limits: `retry-after` seconds when given, else with
+`x-ratelimit-remaining: 0` until `x-ratelimit-reset`; a 5xx after
+`retry-after`, else 1 s, then 2 s (doubling).
 """
 
 from __future__ import annotations
@@ -68,6 +73,28 @@ def rate_limit_error(code: int, headers: Message, said: str,
         return EvidenceError(f"GitHub API secondary rate limit hit on {what}; {wait}",
                              hint="re-run the job later; avoid many parallel jobs using the token")
     return None
+
+
+def retry_wait(code: int, headers: Message, attempt: int, now: float) -> float | None:
+    """Seconds to wait before attempt `attempt + 1` of a request answered `code`, or None
+    when trying again does not help (a 4xx that is no rate limit, a limit saying no time)."""
+    asked = _seconds(headers.get("retry-after"))
+    if code >= 500:
+        return asked if asked is not None else float(2 ** (attempt - 1))
+    if code not in (403, 429):
+        return None
+    if asked is not None:
+        return asked
+    reset = _seconds(headers.get("x-ratelimit-reset"))
+    if headers.get("x-ratelimit-remaining") == "0" and reset is not None:
+        return max(reset - now + 1, 0.0)  # a second more: the clocks may differ
+    return None
+
+
+def _seconds(text: str | None) -> float | None:
+    """A header holding whole seconds (`retry-after`, `x-ratelimit-reset`), or None."""
+    value = (text or "").strip()
+    return float(value) if value.isascii() and value.isdigit() else None
 
 
 def reset_time(epoch: str | None) -> str | None:
