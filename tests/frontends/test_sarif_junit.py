@@ -49,7 +49,11 @@ def test_sarif_has_one_descriptor_per_rule_and_stable_rule_ids(sample_doc: dict[
     marker = rules[0]
     assert marker["shortDescription"]["text"] == "No merge conflict markers"
     assert marker["fullDescription"]["text"].endswith("No merge conflicts")
-    assert marker["help"]["text"] == "Finish the merge and delete the marker lines."
+    assert "Fix: Finish the merge and delete the marker lines." in marker["help"]["text"].splitlines()
+    assert "**Fix:** Finish the merge and delete the marker lines." in marker["help"]["markdown"]
+    for rule in rules:  # code scanning wants help on every rule, with a fix or not
+        waiver = f"{{rule: {rule['id']}, reason, owner, expires}}"
+        assert waiver in rule["help"]["text"] and f"`{waiver}`" in rule["help"]["markdown"]
     assert run["automationDetails"]["id"] == "clearance/commit/"
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
@@ -85,9 +89,61 @@ def test_sarif_points_builtin_rules_at_the_repository_policy(sample_doc: dict[st
     rule["origin"] = {"path": "builtin:spec-driven/policy.yaml", "line": 8}
     result = next(r for r in _sarif(doc)["runs"][0]["results"] if r["ruleId"] == "tests.passing")
     assert _uri(result) == "clearance.yaml"
+    assert result["properties"]["origin"] == "builtin:spec-driven/policy.yaml:8"
     doc["policy"]["files"] = [{"path": "builtin:spec-driven/policy.yaml", "sha256": "0" * 64}]
     result = next(r for r in _sarif(doc)["runs"][0]["results"] if r["ruleId"] == "tests.passing")
-    assert "locations" not in result
+    # no policy file in the repository: the file a policy (and a waiver) would be written to
+    location, = result["locations"]
+    assert location["physicalLocation"] == {"artifactLocation": {"uri": "clearance.yaml",
+                                                                 "uriBaseId": "%SRCROOT%"}}
+
+
+def test_sarif_help_markdown_shows_policy_text_literally(sample_doc: dict[str, Any]) -> None:
+    doc = copy.deepcopy(sample_doc)
+    doc["rules"][0]["fix"] = "Run `git mergetool` *now* <b>"
+    marker = _sarif(doc)["runs"][0]["tool"]["driver"]["rules"][0]
+    assert "Fix: Run `git mergetool` *now* <b>" in marker["help"]["text"]
+    assert r"**Fix:** Run \`git mergetool\` \*now\* \<b\>" in marker["help"]["markdown"]
+
+
+def test_sarif_fingerprints_are_stable_across_runs_and_unique_within_one(
+        sample_repo: Repo, cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    logs = []
+    for epoch in ("1767409200", "1767495600"):  # a day apart
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        out = tmp_path / f"{epoch}.sarif"
+        cli("check", "--repo", sample_repo.path, "--stage", "commit", "-f", f"sarif={out}")
+        logs.append(json.loads(out.read_text("utf-8"))["runs"][0])
+    assert logs[0]["invocations"] != logs[1]["invocations"]
+    prints = [[r["partialFingerprints"]["clearance/v1"] for r in run["results"]] for run in logs]
+    assert prints[0] == prints[1]
+    assert len(set(prints[0])) == len(prints[0]) == len(logs[0]["results"])
+
+
+def test_sarif_fingerprints_tell_equal_findings_apart_by_occurrence(sample_doc: dict[str, Any]) -> None:
+    doc = copy.deepcopy(sample_doc)
+    findings = doc["rules"][0]["findings"]
+    marker = next(f for f in findings if f["file"] == "app.py")
+    findings.append({**marker, "line": 40})  # the same marker again, further down
+    results = [r for r in _sarif(doc)["runs"][0]["results"]
+               if r["ruleId"] == "code.no-conflict-markers" and _uri(r) == "app.py"
+               and r["message"]["text"] == marker["message"]]
+    assert [_line(r) for r in results] == [marker["line"], 40]
+    first, second = (r["partialFingerprints"]["clearance/v1"].split(":") for r in results)
+    assert first[0] == second[0] and (first[1], second[1]) == ("1", "2")
+
+
+def test_sarif_fingerprint_follows_the_message_not_the_line(sample_doc: dict[str, Any]) -> None:
+    def prints(doc: dict[str, Any]) -> dict[str, str]:
+        return {r["ruleId"]: r["partialFingerprints"]["clearance/v1"]
+                for r in _sarif(doc)["runs"][0]["results"]}
+
+    moved, reworded = copy.deepcopy(sample_doc), copy.deepcopy(sample_doc)
+    next(r for r in moved["rules"] if r["id"] == "tests.passing")["origin"]["line"] += 10
+    next(r for r in reworded["rules"] if r["id"] == "tests.passing")["message"] += " (again)"
+    assert prints(moved) == prints(sample_doc)
+    changed = {rule for rule, p in prints(reworded).items() if p != prints(sample_doc)[rule]}
+    assert changed == {"tests.passing"}
 
 
 def test_junit_has_one_testcase_per_rule_of_the_stage(sample_doc: dict[str, Any]) -> None:

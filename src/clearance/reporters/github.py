@@ -2,7 +2,9 @@
 
 One annotation per finding of every rule that fails, errs or is pending
 (`::error` for severity error, `::warning` for warning, `::notice` for info),
-at the finding's file and line, else at the rule's line in the policy file; a
+at the finding's file and line, else at the rule's line in the policy file (a
+finding about a commit names no file: it is placed at the rule and its message
+starts with the commit); a
 `::notice` for each waived rule; then the problems as the `text` format shows
 them, inside a `::group::` and between `::stop-commands::TOKEN` and
 `::TOKEN::` (a random token, or `options["token"]`), so that no text taken
@@ -16,6 +18,7 @@ from typing import Any
 
 from clearance.github_actions import command, new_token, stop_commands
 from clearance.reporters import in_repository, policy_file, text
+from clearance.reporters.sarif import COMMIT_CHECKS
 from clearance.verdicts import PROBLEMS
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -39,7 +42,7 @@ def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
 
 def rule_commands(rule: Mapping[str, Any], policy: str | None) -> list[str]:
     """The workflow commands for one rule of the stage."""
-    title = f"{rule['id']}: {rule['title']}" if rule["title"] else rule["id"]
+    title = _title(rule)
     if rule["verdict"] == "waived":
         where = (rule["waiver"] or {}).get("origin") or rule["origin"]
         return [command("notice", {**_origin(where, policy), "title": title}, _waived(rule))]
@@ -48,7 +51,7 @@ def rule_commands(rule: Mapping[str, Any], policy: str | None) -> list[str]:
     level = LEVELS[rule["severity"]]
     label = {"fail": "", "error": "evidence error: ", "pending": "pending: "}[rule["verdict"]]
     findings = [f for f in rule["findings"] if f["file"]] if rule["verdict"] != "pending" else []
-    out = [command(level, {**_place(f), "title": title}, f"{label}{f['message'] or rule['message']}")
+    out = [_finding_command(rule, f, level, f"{label}{f['message'] or rule['message']}", policy)
            for f in findings[:MAX_FINDINGS]]
     if len(findings) > MAX_FINDINGS:
         out.append(command(level, {"title": title},
@@ -59,12 +62,25 @@ def rule_commands(rule: Mapping[str, Any], policy: str | None) -> list[str]:
     return out
 
 
+def _finding_command(rule: Mapping[str, Any], finding: Mapping[str, Any], level: str, message: str,
+                     policy: str | None) -> str:
+    title = _title(rule)
+    if rule["kind"] in COMMIT_CHECKS:  # a commit is no file: at the rule, named in the message
+        return command(level, {**_origin(rule["origin"], policy), "title": title},
+                       f"{finding['file']}: {message}")
+    return command(level, {**_place(finding), "title": title}, message)
+
+
 def summary(doc: Mapping[str, Any]) -> str:
     """One line: the stage, the verdict and the counts."""
     counts = ", ".join(f"{n} {'error' if n == 1 and v == 'error' else text.WORDS[v]}"
                        for v, n in doc["summary"]["counts"].items() if n)
     state = "blocked" if doc["summary"]["blocking"] else "passed"
     return f"clearance: {doc['run']['stage']} stage {state}: {counts or 'no rules at this stage'}"
+
+
+def _title(rule: Mapping[str, Any]) -> str:
+    return f"{rule['id']}: {rule['title']}" if rule["title"] else rule["id"]
 
 
 def _place(finding: Mapping[str, Any]) -> dict[str, object | None]:
