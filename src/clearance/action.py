@@ -37,7 +37,6 @@ from clearance.cli import utf8_streams
 from clearance.errors import ClearanceError, UsageError
 from clearance.github_actions import command, write_outputs
 from clearance.reporters import file_names
-from clearance.results import summarize
 
 SUMMARY_LIMIT = 1 << 20  # GitHub's limit for one step's summary
 SUMMARY_MARGIN = 4096
@@ -231,7 +230,7 @@ def step_outputs(doc: Mapping[str, Any] | None, reports: Mapping[str, Path],
     written = {name: str(path) for name, path in reports.items() if path.is_file()}
     summary = doc["summary"] if doc is not None else None
     values = {
-        "verdict": found(doc) if doc is not None else "error",
+        "verdict": summary["verdict"] if summary else "error",
         "blocking": str(summary["blocking"]) if summary else "",
         "counts": json.dumps(summary["counts"] if summary else {}),
         "exit-code": str(code),
@@ -239,14 +238,6 @@ def step_outputs(doc: Mapping[str, Any] | None, reports: Mapping[str, Path],
     }
     values.update({f"{name}-file": path for name, path in written.items()})
     return values
-
-
-def found(doc: Mapping[str, Any]) -> str:
-    """`fail` or `pass`: what was found at the `fail-on` level, `never` counting as `error`
-    (`never` keeps the step green; it does not make failures a pass)."""
-    fail_on = doc["run"]["fail_on"]
-    verdict: str = summarize(doc["rules"], "error" if fail_on == "never" else fail_on)["verdict"]
-    return verdict
 
 
 if __name__ == "__main__":

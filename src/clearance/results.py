@@ -57,11 +57,17 @@ class RuleResult(Record):
 
 
 def summarize(rules: list[dict[str, Any]], fail_on: str = "error") -> dict[str, Any]:
-    """Counts by verdict and the overall verdict, from rule records."""
+    """Counts by verdict and the overall verdict, from rule records.
+
+    The verdict says what was found at the `fail_on` level, `never` counting as `error`:
+    `--fail-on never` keeps the exit code 0 (nothing blocks), it does not make failures a pass.
+    """
     counts = Counter(r["verdict"] for r in rules if r["in_stage"])
     blocking = sum(1 for r in rules if blocks(r["verdict"], r["severity"], fail_on))
+    judged_at = "error" if fail_on == "never" else fail_on
+    failing = any(blocks(r["verdict"], r["severity"], judged_at) for r in rules)
     return {
-        "verdict": "fail" if blocking else "pass",
+        "verdict": "fail" if failing else "pass",
         "blocking": blocking,
         "counts": {v: counts.get(v, 0) for v in VERDICTS},
         "rules": sum(counts.values()),
