@@ -394,3 +394,20 @@ def test_a_waiver_for_another_rule_does_not_touch_this_one(repo: Repo, cli, monk
     found = rules(cli("check", "--repo", repo.path, "-f", "json").out)
     assert (found["readme"]["verdict"], found["readme"]["waiver"]) == ("fail", None)
     assert found["other"]["verdict"] == "waived"
+
+
+def test_a_check_module_that_does_not_import_is_a_policy_error_when_loading(
+        repo: Repo, cli, third_party_kind, tmp_path) -> None:
+    """With no cached policy, the kind's module is imported to check its parameters: a module
+    whose own import fails is one policy error at the rule, exit 2, not a traceback."""
+    (tmp_path / "site" / "acme_gauge.py").write_text("import acme_gauge_dep\n" + CHECK_MODULE,
+                                                     encoding="utf-8")
+    policy(repo, f"""\
+      - id: gauge
+        stages: [commit]
+        check: {{{third_party_kind}: {{}}}}
+    """)
+    run = cli("check", "--repo", repo.path, "--no-cache")
+    assert run.code == 2
+    assert "check kind 'acme.gauge' cannot be loaded: ModuleNotFoundError" in run.err
+    assert "Traceback" not in run.err

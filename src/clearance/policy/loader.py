@@ -233,7 +233,15 @@ class Loader:
             return
         (kind, params), = raw["check"].items()
         where = ("rules", index, "check", kind)
-        module = checks.load(kind)
+        try:
+            module = checks.load(kind)
+        except Exception as e:  # a plug-in whose module (or what it imports) is gone
+            origin = doc.at("rules", index, "check")
+            self.errors.append(PolicyError(
+                f"rules[{index}].check: check kind '{kind}' cannot be loaded: {type(e).__name__}: {e}",
+                origin.path, origin.line, origin.column,
+                hint="install the package that provides it, or remove the rule"))
+            return
         if module is None:
             origin = doc.at("rules", index, "check")
             import difflib
@@ -297,7 +305,10 @@ class Loader:
         values = self.merged["params"]
         params = substitute(params or {}, values)[0]
         checked = rule_id in self.merged_ids or rule_id in self.uses_params
-        module = checks.load(kind) if checked else None
+        try:
+            module = checks.load(kind) if checked else None
+        except Exception:  # reported at the rule by _check_kind
+            module = None
         if module is not None:  # merged from several files or with params: check the result whole
             at: Positions = {(): (origin.line, origin.column)}
             self.errors.extend(schema_errors(params or {}, module.SCHEMA, at, origin.path,
