@@ -17,6 +17,6 @@ FAIL_ON: dict[str, tuple[str, ...]] = {  # --fail-on level -> the severities tha
 }
 
 
-def blocks(verdict: str, severity: str, fail_on: str = "error") -> bool:
+def blocks(verdict: str, severity: str, fail_on: str) -> bool:
     """Whether a rule with this verdict and severity blocks under a `--fail-on` level."""
     return verdict in PROBLEMS and severity in FAIL_ON[fail_on]
