@@ -81,3 +81,16 @@ def test_line_numbers_count_newlines_only(repo: Repo, cli, tmp_path: Path, separ
     rules = _check(cli, repo, tmp_path)
     assert [f["line"] for f in rules["code.no-conflict-markers"]["findings"]] == [2, 4, 6]
     assert [f["line"] for f in rules["code.no-todo"]["findings"]] == [7]
+
+
+@pytest.mark.parametrize("size", [3, 5])
+def test_markers_shorter_than_seven_are_found_when_the_attribute_says_so(repo: Repo, cli, tmp_path: Path,
+                                                                         size: int) -> None:
+    text = _conflicted_merge(repo, f"*.md conflict-marker-size={size}\n")
+    lines = text.split("\n")
+    expected = [n for n, line in enumerate(lines, start=1)
+                if line[:size] in ("<" * size, "=" * size, ">" * size) and line[size:size + 1] in ("", " ")]
+    assert len(expected) == 3  # git wrote them at that size
+    rule = _check(cli, repo, tmp_path)["code.no-conflict-markers"]
+    assert rule["verdict"] == "fail"
+    assert [f["line"] for f in rule["findings"]] == expected

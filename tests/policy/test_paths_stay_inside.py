@@ -76,3 +76,22 @@ def test_a_negated_glob_where_none_is_taken_is_refused_at_its_place(repo: Repo, 
 def test_negated_globs_in_features_and_tests_are_taken(repo: Repo, cli) -> None:
     code, err = _validate(cli, repo, "inputs: {features: ['**/*.feature', '!drafts/**'], tests: ['!x']}\n")
     assert code == 0, err
+
+
+def test_a_policy_named_outside_the_repository_may_extend_its_own_neighbours(repo: Repo, cli,
+                                                                             tmp_path: Path) -> None:
+    org = tmp_path / "org"
+    org.mkdir()
+    (org / "base.yaml").write_text("rules: [{id: readme, stages: [commit], check: {files.exist: {paths: README.md}}}]\n",
+                                   encoding="utf-8")
+    (org / "org.yaml").write_text("extends: [./base.yaml]\n", encoding="utf-8")
+    repo.write("README.md", "# x\n")
+    repo.commit("readme")
+    run = cli("check", "--repo", repo.path, "--stage", "commit", "--policy", org / "org.yaml")
+    assert run.code == 0, run.err
+
+
+def test_a_brace_glob_with_an_alternative_out_of_the_repository_is_refused(repo: Repo, cli) -> None:
+    code, err = _validate(cli, repo, "inputs: {junit: ['{..,x}/secret.xml']}\n")
+    assert code == 2
+    assert "inputs.junit.0: '{..,x}/secret.xml' leads out of the repository" in err

@@ -51,7 +51,7 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     # Any file is scanned, a NUL byte or not: git writes markers into what it merges as
     # text, and a marker is a whole line that starts with a run of one character.
     candidates = {path: data for path, data in evidence.read_many(paths).items()
-                  if data and (b"<" * MARKER in data or b">" * MARKER in data)}
+                  if data and _may_hold_markers(data)}
     sizes = _marker_sizes(evidence, candidates)
     findings = [Finding(path, number, message=f"conflict marker {marker}")
                 for path, data in candidates.items()
@@ -60,6 +60,12 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
         files = sorted({f.file for f in findings})
         return Outcome.failed(f"conflict markers in {', '.join(files)}", findings=tuple(findings))
     return Outcome.passed(f"{plural(len(paths), 'changed file')} free of conflict markers")
+
+
+def _may_hold_markers(data: bytes) -> bool:
+    """Whether a line starts with three or more `<` or `>`: a marker of any size git uses
+    (a `conflict-marker-size` under 3 is not looked for)."""
+    return any(data.startswith(run) or b"\n" + run in data for run in (b"<<<", b">>>"))
 
 
 def _marker_sizes(evidence: Evidence, candidates: dict[str, bytes]) -> dict[str, int]:

@@ -171,8 +171,8 @@ class Loader:
         """An error at its place for every path of a repository policy file (`extends`, every
         string under `inputs`) that is absolute or leads out of the repository; checked
         before any of them is opened. Built-in packs are not in the repository."""
-        if doc.name.startswith(BUILTIN) or doc.directory is None:
-            return []
+        if doc.name.startswith(BUILTIN) or doc.directory is None or not _inside(doc.directory, self.boundary):
+            return []  # a pack, or a file the caller named outside the repository (an org policy)
         places: list[tuple[tuple[str | int, ...], str]] = [
             (("extends", i), ref) for i, ref in enumerate(doc.data.get("extends") or [])
             if isinstance(ref, str) and not ref.startswith(BUILTIN)]
@@ -363,12 +363,22 @@ def _strings(value: Any, at: tuple[str | int, ...] = ()) -> list[tuple[tuple[str
     return []
 
 
+def _inside(folder: Path, boundary: Path | None) -> bool:
+    folder = folder.resolve()
+    return boundary is None or folder == boundary or boundary in folder.parents
+
+
 def _leaves(text: str, base: Path | None = None, boundary: Path | None = None) -> str | None:
     """Why a policy path leaves the repository (absolute, or past its root once resolved
     from `base`, symbolic links included); None when it stays inside."""
     import os
 
-    plain = text.lstrip("!").replace("\\", "/")
+    from clearance.pathmatch import expand_braces
+
+    alternatives = expand_braces(text.lstrip("!").replace("\\", "/"))
+    if len(alternatives) > 1:
+        return next(filter(None, (_leaves(a, base, boundary) for a in alternatives)), None)
+    plain = alternatives[0]
     if plain.startswith("/") or plain[1:3] == ":/":
         return "is an absolute path"
     parts = plain.split("/")
