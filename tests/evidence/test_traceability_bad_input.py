@@ -136,3 +136,27 @@ def test_negated_globs_take_feature_files_away(repo: Repo, cli: Any) -> None:
     # ... and the wishlist's cases are then cases of no spec scenario: said, not passed
     assert rules["passing"]["verdict"] == "error"
     assert any("wishlist" in f["message"] for f in rules["passing"]["findings"])
+
+
+def _finish_line(text: str) -> int:
+    return lines_where(text, '"testRunFinished"')
+
+
+def test_a_failed_run_hook_is_an_error_though_the_scenarios_ran(repo: Repo, cli: Any) -> None:
+    lines = NDJSON.splitlines(keepends=True)
+    at = _finish_line(NDJSON) - 1
+    lines.insert(at, '{"testRunHookFinished":{"testRunHookStartedId":"h1","result":'
+                     '{"status":"FAILED","duration":{"seconds":0,"nanos":1}},'
+                     '"timestamp":{"seconds":1,"nanos":0}}}\n')
+    rule = run_messages(repo, cli, "".join(lines))
+    assert rule["verdict"] == "error"
+    assert f"reports/out.ndjson:{at + 1}" in rule["message"] and "run hook" in rule["message"]
+
+
+def test_a_run_ended_by_an_exception_is_an_error(repo: Repo, cli: Any) -> None:
+    finished = '"success":false}}'
+    assert NDJSON.count(finished) == 1
+    text = NDJSON.replace(finished, '"success":false,"exception":{"type":"Error","message":"AfterAll exploded"}}}')
+    rule = run_messages(repo, cli, text)
+    assert rule["verdict"] == "error"
+    assert "AfterAll exploded" in rule["message"]

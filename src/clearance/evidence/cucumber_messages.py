@@ -33,11 +33,10 @@ from clearance.evidence.inputs import HashingReader, InputRecord, open_stream
 HINT = "regenerate it with `cucumber-js --format message:FILE` (or your runner's message formatter)"
 CHUNK = 1 << 20
 USED = frozenset({"gherkinDocument", "pickle", "testCase", "testCaseStarted", "testStepFinished",
-                  "testCaseFinished", "testRunFinished"})
+                  "testCaseFinished", "testRunFinished", "testRunHookFinished"})
 SKIPPED = frozenset({"meta", "source", "stepDefinition", "testRunStarted", "testStepStarted",
                      "suggestion", "attachment", "externalAttachment", "hook", "parameterType",
-                     "parseError", "testRunHookStarted", "testRunHookFinished",
-                     "undefinedParameterType"})
+                     "parseError", "testRunHookStarted", "undefinedParameterType"})
 # Most severe last, as @cucumber/query's findMostSevereTestStepResultBy orders them.
 SEVERITY = ("UNKNOWN", "PASSED", "SKIPPED", "PENDING", "UNDEFINED", "AMBIGUOUS", "FAILED")
 OUTCOMES = {"UNKNOWN": "error", "PASSED": "passed", "SKIPPED": "skipped", "PENDING": "undefined",
@@ -65,6 +64,8 @@ class _Joins:
     steps: dict[str, tuple[int, str]] = field(default_factory=dict)  # worst severity, message
     finished: dict[str, tuple[bool, int]] = field(default_factory=dict)
     run_finished: bool = False
+    run_failed: tuple[int, str] | None = None  # (line, why): a failure outside every scenario
+    run_success: bool = True
 
 
 def read_messages(evidence: Evidence, path: str) -> tuple[PickleRun, ...]:
@@ -114,7 +115,16 @@ def parse(path: str, lines: Iterator[bytes]) -> tuple[PickleRun, ...]:
     if not joins.run_finished:
         raise EvidenceError("no testRunFinished message: the run did not finish or the file "
                             "was cut short", path, number, hint=HINT)
-    return _results(joins, path)
+    runs = _results(joins, path)
+    if joins.run_failed is None and not joins.run_success and all(r.outcome == "passed" for r in runs):
+        joins.run_failed = (number, "testRunFinished says the run did not succeed, though every "
+                                    "scenario passed")
+    if joins.run_failed is not None:
+        line, why = joins.run_failed
+        raise EvidenceError(f"the run failed outside its scenarios: {why}", path, line,
+                            hint="a failed BeforeAll/AfterAll hook or a run-level error: fix it and "
+                                 "run again; the scenarios' results cannot be trusted alone")
+    return runs
 
 
 # A passed step exactly as cucumber-js writes it: every byte accounted for, so the line is
@@ -249,11 +259,23 @@ def _case_finished(joins: _Joins, path: str, number: int, body: dict[str, Any]) 
 
 def _run_finished(joins: _Joins, path: str, number: int, body: dict[str, Any]) -> None:
     joins.run_finished = True
+    joins.run_success = body.get("success") is not False
+    exception = body.get("exception")
+    if isinstance(exception, dict) and joins.run_failed is None:
+        joins.run_failed = (number, str(exception.get("message") or exception.get("type") or "an error"))
+
+
+def _run_hook_finished(joins: _Joins, path: str, number: int, body: dict[str, Any]) -> None:
+    result = body.get("result")
+    status = result.get("status") if isinstance(result, dict) else None
+    if status not in (None, "PASSED", "SKIPPED") and joins.run_failed is None:
+        joins.run_failed = (number, f"a run hook (BeforeAll/AfterAll) ended {status}")
 
 
 _TAKERS = {"gherkinDocument": _document, "pickle": _pickle, "testCase": _test_case,
            "testCaseStarted": _case_started, "testStepFinished": _step_finished,
-           "testCaseFinished": _case_finished, "testRunFinished": _run_finished}
+           "testCaseFinished": _case_finished, "testRunFinished": _run_finished,
+           "testRunHookFinished": _run_hook_finished}
 
 
 def _results(joins: _Joins, path: str) -> tuple[PickleRun, ...]:
