@@ -30,13 +30,13 @@ class _Expired(Exception):
 
 @contextmanager
 def searching(path: str, pattern: str, seconds: float = BUDGET_SECONDS) -> Iterator[None]:
-    """Run the search of one file inside; an `EvidenceError` naming the file when it takes
-    longer than `seconds`."""
+    """Run the search of one file (or text: a commit message, a PR title) inside; an
+    `EvidenceError` naming it when the search takes longer than `seconds`."""
     try:
         with _timer(seconds):
             yield
     except _Expired:
-        raise EvidenceError(f"the pattern /{pattern}/ took over {seconds:g} s on this file",
+        raise EvidenceError(f"the pattern /{pattern}/ took over {seconds:g} s on this text",
                             path, hint=HINT) from None
 
 

@@ -61,3 +61,27 @@ def test_messages_say_what_the_pattern_looks_for_in_words(repo: Repo, cli, tmp_p
     assert rule["verdict"] == "fail"
     assert rule["message"] == "1 file without a prometheus entry under endpoints:"
     assert rule["findings"][0]["message"] == "does not contain a prometheus entry under endpoints:"
+
+
+def test_a_commit_message_cannot_hang_a_pattern(repo: Repo, cli, tmp_path: Path) -> None:
+    repo.write("policy.yaml", "rules:\n  - id: subject\n    stages: [commit-msg]\n"
+                              "    check: {git.commit_message: {forbid: '^(a+)+$'}}\n")
+    repo.commit("policy")
+    message = tmp_path / "COMMIT_EDITMSG"
+    message.write_text("a" * 64 + "b\n", encoding="utf-8")
+    rule = _results(cli, repo, tmp_path, "--stage", "commit-msg", "--message-file", str(message),
+                    "--policy", repo.path / "policy.yaml")["subject"]
+    assert rule["verdict"] == "error"
+    assert "took over" in rule["message"]
+
+
+def test_a_pr_title_cannot_hang_a_pattern(repo: Repo, cli, tmp_path: Path) -> None:
+    repo.write("policy.yaml", "rules:\n  - id: title\n    stages: [pr]\n"
+                              "    check: {pr.title: {pattern: '^(a+)+$'}}\n")
+    base = repo.commit("policy")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"title": "a" * 64 + "b", "body": ""}}), encoding="utf-8")
+    rule = _results(cli, repo, tmp_path, "--stage", "pr", "--base", base, "--event", str(event),
+                    "--policy", repo.path / "policy.yaml")["title"]
+    assert rule["verdict"] == "error"
+    assert "took over" in rule["message"] and "PR title" in rule["message"]

@@ -12,6 +12,7 @@ from clearance.checks._common import regex_problems
 from clearance.checks._pr import shorten
 from clearance.evidence.context import Evidence
 from clearance.evidence.prbody import pr_title
+from clearance.patterns import searching
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,13 +34,18 @@ def problems(params: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
     return regex_problems(params, "pattern", "forbid")
 
 
+def _search(pattern: str, title: str, flags: int) -> bool:
+    with searching("the PR title", pattern):  # the author writes the title: no pattern may hang on it
+        return re.search(pattern, title, flags) is not None
+
+
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     title = pr_title(evidence)
     flags = re.IGNORECASE if params.get("ignore_case") else 0
     shown = shorten(title)
     pattern, forbid = params.get("pattern"), params.get("forbid")
-    if pattern and not re.search(pattern, title, flags):
+    if pattern and not _search(pattern, title, flags):
         return Outcome.failed(f"PR title '{shown}' does not match /{pattern}/")
-    if forbid and re.search(forbid, title, flags):
+    if forbid and _search(forbid, title, flags):
         return Outcome.failed(f"PR title '{shown}' matches the forbidden /{forbid}/")
     return Outcome.passed(f"PR title '{shown}' is acceptable")

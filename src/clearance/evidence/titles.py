@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.spec import select_paths
+from clearance.patterns import searching
 
 PYTHON = (".py",)
 SCRIPT = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts")
@@ -129,7 +130,8 @@ def read_titles(evidence: Evidence, globs: Sequence[str] | None = None,
         paths = select_paths(found, evidence.tracked_files)
         titles: list[TestTitle] = []
         for path, data in evidence.read_many(paths).items():
-            titles.extend(scan_source(path, data or b"", extra))
+            with searching(path, "|".join(p.regex.pattern for p in extra) or "the test-title patterns"):
+                titles.extend(scan_source(path, data or b"", extra))
         return Titles(tuple(paths), tuple(titles))
 
     titles = evidence.memo("titles:" + "\0".join([*found, "", *patterns]), compute)
