@@ -160,3 +160,27 @@ def test_a_run_ended_by_an_exception_is_an_error(repo: Repo, cli: Any) -> None:
     rule = run_messages(repo, cli, text)
     assert rule["verdict"] == "error"
     assert "AfterAll exploded" in rule["message"]
+
+
+def test_scenarios_sharing_a_name_in_one_feature_bind_no_case_by_report_order(repo: Repo, cli: Any,
+                                                                              tmp_path: Any) -> None:
+    """Two scenarios named alike in one feature: behave's report cannot say which case ran which
+    (a tag filter or a parallel run changes the order), so no case is given to either."""
+    import shutil
+
+    source = tmp_path / "project"
+    shutil.copytree(BEHAVE / "project", source)
+    feature = source / "features" / "checkout.feature"
+    feature.write_text(feature.read_text("utf-8").replace("Scenario: Pay with an expired card",
+                                                          "Scenario: Pay with a saved card"), "utf-8")
+    report = (BEHAVE / "out-junit" / "TESTS-checkout.xml").read_text("utf-8")
+    assert report.count('name="Pay with an expired card"') == 1
+    broken = repo.path.parent / "TESTS-checkout.xml"
+    broken.write_text(report.replace('name="Pay with an expired card"', 'name="Pay with a saved card"'),
+                      "utf-8")
+    base = project(repo, source, {"reports/TESTS-checkout.xml": broken}, {"junit": ["reports/*.xml"]},
+                   {"runner": "behave"})
+    rule = check(cli, repo, base)["passing"]
+    assert rule["verdict"] == "error"
+    refused = [f for f in rule["findings"] if "several scenarios of" in f["message"]]
+    assert len(refused) == 2 and all(f["file"] == "reports/TESTS-checkout.xml" for f in refused)

@@ -72,7 +72,10 @@ def bind(spec: Spec, results: JUnitResults) -> Binding:
         if feature.file not in names:
             names[feature.file] = expected(feature)
         key = names[feature.file].take(case.name)
-        if key is None:
+        if names[feature.file].ambiguous(case.name):
+            found.refuse(case, f"several scenarios of {feature.file} are named so: the report "
+                               "cannot tell their cases apart (give each its own name)")
+        elif key is None:
             found.refuse(case, f"no scenario of {feature.file} is named so")
         else:
             found.add(key, undefined(case))

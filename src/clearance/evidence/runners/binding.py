@@ -85,28 +85,26 @@ class FeatureFiles:
 
 
 class Expected:
-    """Names a runner gives, each to the scenario (or row) it stands for, in file order.
+    """Names a runner gives, each to the scenario (or row) it stands for.
 
-    When several scenarios of one feature have the same name (behave and
-    cucumber-js write them all, in file order), the cases of that name are
-    given to them in turn; a further case with that name (a second report
-    of the same run) goes to the last.
+    When several scenarios that one report cannot tell apart have the same
+    name, the name is `ambiguous`: which case ran which scenario depends on the
+    order of the report (tags, parallel runs), so no case is given to any of
+    them; the callers refuse such cases with the reason.
     """
 
     def __init__(self) -> None:
         self.keys: dict[str, list[Key]] = defaultdict(list)
-        self.taken: dict[str, int] = defaultdict(int)
 
     def expect(self, name: str, key: Key) -> None:
         self.keys[name].append(key)
 
+    def ambiguous(self, name: str) -> bool:
+        return len(self.keys.get(name, ())) > 1
+
     def take(self, name: str) -> Key | None:
         keys = self.keys.get(name)
-        if not keys:
-            return None
-        index = min(self.taken[name], len(keys) - 1)
-        self.taken[name] += 1
-        return keys[index]
+        return keys[0] if keys and len(keys) == 1 else None
 
 
 def scenarios_in(features: Iterable[Feature]) -> Iterable[Scenario]:
