@@ -8,17 +8,20 @@ same bytes either way; large evidence files are streamed through `hashlib`.
 
 from __future__ import annotations
 
+import sys
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from hashlib import sha256 as sha256
 else:
+    # The module's name by version: a failed import searches every folder of sys.path (1 ms).
     try:
-        from _sha2 import sha256  # Python 3.12 and later
-    except ImportError:
-        try:
-            from _sha256 import sha256  # Python 3.10 and 3.11
-        except ImportError:  # a build without the built-in module
-            from hashlib import sha256
+        if sys.version_info >= (3, 12):
+            from _sha2 import sha256
+        else:
+            from _sha256 import sha256
+    except ImportError:  # a build without the built-in module
+        from hashlib import sha256
 
 
 def hexdigest(data: bytes) -> str:
