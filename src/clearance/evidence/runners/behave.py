@@ -71,14 +71,7 @@ def bind(spec: Spec, results: JUnitResults) -> Binding:
         feature = features[0]
         if feature.file not in names:
             names[feature.file] = expected(feature)
-        key = names[feature.file].take(case.name)
-        if names[feature.file].ambiguous(case.name):
-            found.refuse(case, f"several scenarios of {feature.file} are named so: the report "
-                               "cannot tell their cases apart (give each its own name)")
-        elif key is None:
-            found.refuse(case, f"no scenario of {feature.file} is named so")
-        else:
-            found.add(key, undefined(case))
+        found.by_name(names[feature.file], undefined(case), feature.file)
     return found.binding(RUNNER, results.reports)
 
 

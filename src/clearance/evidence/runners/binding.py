@@ -46,6 +46,17 @@ class Collector:
     def refuse(self, case: TestCase, why: str) -> None:
         self.unbound.append((case, why))
 
+    def by_name(self, names: Expected, case: TestCase, where: str) -> None:
+        """Give the case to the one scenario (or row) of `where` its name names, or refuse it
+        with the reason: no such name, or a name several of them share."""
+        if names.ambiguous(case.name):
+            self.refuse(case, f"several scenarios of {where} are named so: the report cannot tell "
+                              "their cases apart (give each its own name)")
+        elif (key := names.take(case.name)) is None:
+            self.refuse(case, f"no scenario of {where} is named so")
+        else:
+            self.add(key, case)
+
     def binding(self, runner: str, reports: Sequence[str],
                 tests: Mapping[Key, tuple[TestTitle, ...]] | None = None,
                 from_sources: bool = False) -> Binding:

@@ -49,14 +49,7 @@ def bind(spec: Spec, results: JUnitResults) -> Binding:
             continue
         if case.classname not in names:
             names[case.classname] = _expected(features)
-        key = names[case.classname].take(case.name)
-        if names[case.classname].ambiguous(case.name):
-            found.refuse(case, f"several scenarios of feature '{case.classname}' are named so: the "
-                               "report cannot tell their cases apart (give each its own name)")
-        elif key is None:
-            found.refuse(case, f"no scenario of feature '{case.classname}' is named so")
-        else:
-            found.add(key, undefined(case))
+        found.by_name(names[case.classname], undefined(case), f"feature '{case.classname}'")
     return found.binding(RUNNER, results.reports)
 
 
