@@ -23,7 +23,7 @@ _ONE_BACKGROUND = " (a Feature or Rule has at most one Background, before its sc
 _TAGGED_BACKGROUND = ("Gherkin takes no tags on a Background (behave accepts them); move the tags "
                       "to the Feature or to the scenarios")
 _SINGLE_QUOTES = ("docstring fenced with ''' (behave accepts it); Gherkin fences docstrings with "
-                  '\"\"\" or ```, so write \"\"\" instead')
+                  '\"\"\" or ```, so write ``` (or \"\"\" when the text holds no \"\"\" line)')
 MAX_REPAIRS = 50
 
 
@@ -133,8 +133,8 @@ def _tag_lines_before(lines: list[str], number: int) -> list[int]:
 
 
 def _single_quoted_docstring(path: str, lines: list[str], number: int) -> tuple[ParseError, str]:
-    """behave's `'''` docstring fences, made Gherkin's `\"\"\"` in the copy."""
+    """behave's `'''` docstring fences, made Gherkin's ``` in the copy."""
     for index, line in enumerate(lines):
         if line.strip().startswith("'''"):
-            lines[index] = line.replace("'''", '"""', 1)
+            lines[index] = line.replace("'''", "```", 1)  # its text may hold """ lines of its own
     return ParseError(path, number, None, _SINGLE_QUOTES), "\n".join(lines)
