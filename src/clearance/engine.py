@@ -34,7 +34,8 @@ def evaluate(policy: Policy, evidence: Evidence, today: dt.date | str,
     modules = {r.kind: _module(r.kind) for r in policy.rules if evidence.stage in r.stages}
     evidence.prefetch(need for module in modules.values() if not isinstance(module, str)
                       for need in module.EVIDENCE)
-    return [_evaluate_rule(rule, evidence, judge, timings) for rule in policy.rules]
+    return [_evaluate_rule(rule, modules.get(rule.kind, ""), evidence, judge, timings)
+            for rule in policy.rules]
 
 
 def _module(kind: str) -> CheckKind | str:
@@ -47,14 +48,14 @@ def _module(kind: str) -> CheckKind | str:
     return module if module is not None else f"unknown check kind '{kind}'"
 
 
-def _evaluate_rule(rule: Rule, evidence: Evidence, judge: WaiverJudge,
+def _evaluate_rule(rule: Rule, module: CheckKind | str, evidence: Evidence, judge: WaiverJudge,
                    timings: bool) -> RuleResult:
     if evidence.stage not in rule.stages:
         message = f"runs at stage {', '.join(rule.stages)}, not {evidence.stage}"
         return RuleResult(rule, "not-applicable", message, in_stage=False)
     started = time.perf_counter()
     evidence.start_rule(rule.id)
-    outcome = _applies(rule, evidence) or _run(rule, evidence)
+    outcome = _applies(rule, evidence) or _run(rule, module, evidence)
     result = judge.apply(rule, outcome)
     elapsed = round((time.perf_counter() - started) * 1000, 3) if timings else None
     return RuleResult(
@@ -84,9 +85,8 @@ def _applies(rule: Rule, evidence: Evidence) -> Outcome | None:
     return None
 
 
-def _run(rule: Rule, evidence: Evidence) -> Outcome:
-    module = _module(rule.kind)
-    if isinstance(module, str):
+def _run(rule: Rule, module: CheckKind | str, evidence: Evidence) -> Outcome:
+    if isinstance(module, str):  # why the kind has no module
         return Outcome("error", module)
     try:
         outcome: Outcome = module.run(rule.params, evidence)

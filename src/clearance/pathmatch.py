@@ -128,6 +128,18 @@ def filter_paths(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
     return [p for p in paths if any(r.match(p) for r in regexes)]
 
 
+def is_absolute(path: str) -> bool:
+    """A path from the top of a file system: `/x`, `\\x`, or a drive, `C:/x` or `C:\\x`."""
+    path = path.replace("\\", "/")
+    return path.startswith("/") or path[1:3] == ":/"
+
+
+def leaves_root(path: str) -> bool:
+    """Whether a path or glob is not one below the repository root: absolute, or with a
+    `..` segment anywhere in it."""
+    return is_absolute(path) or ".." in path.replace("\\", "/").split("/")
+
+
 def has_magic(pattern: str) -> bool:
     """Whether a pattern holds glob characters rather than naming one path (braces are
     expanded before this is asked)."""

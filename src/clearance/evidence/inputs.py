@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from clearance.digest import hexdigest
 from clearance.errors import EvidenceError
-from clearance.pathmatch import compile_glob, expand_braces, has_magic
+from clearance.pathmatch import compile_glob, expand_braces, has_magic, leaves_root
 from clearance.records import Record
 
 TYPE_CHECKING = False
@@ -44,10 +44,7 @@ def record_for(path: str, data: bytes, source: str) -> InputRecord:
 
 def check_relative(pattern: str) -> None:
     """Refuse absolute paths and `..` in a path or glob from a policy."""
-    from pathlib import PurePosixPath
-
-    posix = PurePosixPath(pattern.replace("\\", "/"))
-    if posix.is_absolute() or pattern[1:3] == ":/" or ".." in posix.parts:
+    if leaves_root(pattern):
         raise EvidenceError(f"path '{pattern}' leaves the repository",
                             hint="use a path relative to the repository root, without '..'")
 

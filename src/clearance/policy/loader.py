@@ -149,7 +149,6 @@ class Loader:
         self.merged: dict[str, dict[str, Any]] = {
             "metadata": {}, "settings": {}, "attestors": {}, "inputs": {}, "params": {},
         }
-        self.uses_params: set[str] = set()  # rules whose check takes a {param: NAME}
 
     def apply(self, doc: Document, chain: tuple[str, ...] = ()) -> None:
         key = doc.name if doc.directory is None else f"{doc.directory}/{doc.name}"
@@ -259,8 +258,6 @@ class Loader:
                                            hint="define it under params: in this file or one it extends"))
         if missing:
             return
-        if params != (raw["check"][kind] or {}):
-            self.uses_params.add(raw["id"])
         earlier = self.rules.get(raw["id"], {}).get("check", {})
         partial = kind in earlier
         self.errors.extend(schema_errors(params, module.SCHEMA, doc.positions, doc.name, where, partial))
@@ -301,10 +298,10 @@ class Loader:
                 f"rule '{rule_id}' has no check", origin.path, origin.line, origin.column,
                 hint="add check: {KIND: {...}}, or reuse the id of an inherited rule"))
             return Rule(rule_id, "", {}, origin)
-        (kind, params), = raw["check"].items()
+        (kind, written), = raw["check"].items()
         values = self.merged["params"]
-        params = substitute(params or {}, values)[0]
-        checked = rule_id in self.merged_ids or rule_id in self.uses_params
+        params = substitute(written or {}, values)[0]
+        checked = rule_id in self.merged_ids or params != (written or {})  # merged, or with params
         try:
             module = checks.load(kind) if checked else None
         except Exception:  # reported at the rule by _check_kind
@@ -373,17 +370,16 @@ def _leaves(text: str, base: Path | None = None, boundary: Path | None = None) -
     from `base`, symbolic links included); None when it stays inside."""
     import os
 
-    from clearance.pathmatch import expand_braces
+    from clearance.pathmatch import expand_braces, is_absolute, leaves_root
 
     alternatives = expand_braces(text.lstrip("!").replace("\\", "/"))
     if len(alternatives) > 1:
         return next(filter(None, (_leaves(a, base, boundary) for a in alternatives)), None)
     plain = alternatives[0]
-    if plain.startswith("/") or plain[1:3] == ":/":
+    if is_absolute(plain):
         return "is an absolute path"
-    parts = plain.split("/")
     if base is None or boundary is None:
-        return "leads out of the repository" if ".." in parts else None
+        return "leads out of the repository" if leaves_root(plain) else None
     target = Path(os.path.realpath(base / plain))
     if target != boundary and boundary not in target.parents:
         return "leads out of the repository"

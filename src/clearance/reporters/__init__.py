@@ -35,8 +35,9 @@ def policy_file(doc: Mapping[str, Any]) -> str | None:
 
 def in_repository(path: str) -> bool:
     """A repository-relative path (not `builtin:`, not absolute, no `..`)."""
-    drive = len(path) > 2 and path[1] == ":" and path[2] in "/\\"
-    return not (path.startswith(("builtin:", "/")) or drive or ".." in path.split("/"))
+    from clearance.pathmatch import leaves_root
+
+    return not (path.startswith("builtin:") or leaves_root(path))
 
 
 def load(name: str) -> Reporter:

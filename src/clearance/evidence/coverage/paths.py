@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clearance.pathmatch import is_absolute
+
 DEFAULT_ROOTS = ("src/main/java", "src/main/kotlin")
 
 
@@ -66,7 +68,7 @@ class PathMapper:
 
     def repo_path(self, raw: str) -> str:
         path = _clean(raw)
-        if not _absolute(path):
+        if not is_absolute(path):
             return path
         inside = self._below_root(path)
         if inside is not None:
@@ -76,13 +78,13 @@ class PathMapper:
     def joined(self, sources: Iterable[str], filename: str) -> str:
         """A Cobertura class filename, against the report's `<source>` folders."""
         name = _clean(filename)
-        if _absolute(name):
+        if is_absolute(name):
             return self.repo_path(name)
         candidates = [self.repo_path(posixpath.join(_clean(s), name)) for s in sources if s.strip()]
         for candidate in [*candidates, name]:
             if self.exists(candidate):
                 return candidate
-        inside = [c for c in candidates if not _absolute(c) and not c.startswith("../")]
+        inside = [c for c in candidates if not is_absolute(c) and not c.startswith("../")]
         return inside[0] if inside else name
 
     def package_path(self, package: str, name: str) -> str:
@@ -103,7 +105,7 @@ class PathMapper:
         """
         if not base:
             return path
-        if _absolute(path):
+        if is_absolute(path):
             return self._suffix(path, base) or path
         moved = posixpath.normpath(posixpath.join(base, path))
         return moved if self.exists(moved) else path
@@ -132,10 +134,6 @@ def _listing(folder: Path) -> frozenset[str]:
         return frozenset()
 
 
-def _absolute(path: str) -> bool:
-    return path.startswith("/") or path[1:3] == ":/"
-
-
 
 def suggest_root(unmatched: Iterable[str], files: Iterable[str], report: str,
                  exists: Callable[[str], bool]) -> str | None:
@@ -155,7 +153,7 @@ MAX_SUGGESTED = 50  # unmatched paths looked at for a suggestion
 
 def _below(folder: str, path: str) -> list[str]:
     """What a report path may name below a root folder (as `PathMapper.rooted` reads it)."""
-    if not _absolute(path):
+    if not is_absolute(path):
         return [posixpath.normpath(posixpath.join(folder, path))]
     parts = path.split("/")
     return [posixpath.join(folder, "/".join(parts[start:])) for start in range(1, len(parts))]
@@ -173,7 +171,7 @@ def _folders(folder: str) -> list[str]:
 def _prefixes(paths: list[str], files: Iterable[str]) -> list[str]:
     """Folders F such that F/path is one of `files`, for the plain relative paths; most
     found first."""
-    plain = {p for p in paths if not _absolute(p) and not p.startswith("../")}
+    plain = {p for p in paths if not is_absolute(p) and not p.startswith("../")}
     found: Counter[str] = Counter()
     for name in files if plain else ():
         cut = name.find("/")

@@ -21,7 +21,7 @@ from clearance.errors import EvidenceError
 from clearance.evidence.coverage import read_report
 from clearance.evidence.coverage.model import CoverageData
 from clearance.evidence.coverage.paths import PathMapper, suggest_root
-from clearance.pathmatch import as_list
+from clearance.pathmatch import as_list, is_absolute
 
 if TYPE_CHECKING:
     from clearance.evidence.context import Evidence
@@ -99,7 +99,7 @@ def require_changed_files(evidence: Evidence, suite: str, data: CoverageData,
 
 def _names(other: str, path: str) -> bool:
     """Whether a relative report path could name `path` below some folder."""
-    if not other or other.startswith("/") or other[1:3] == ":/":
+    if not other or is_absolute(other):
         return False
     rest = other
     while rest.startswith("../"):
