@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from os import PathLike
     from typing import Any, TypeAlias, TypeVar
 
+    from clearance.policy.model import Policy
+    from clearance.policy.trusted import Policies
+
     T = TypeVar("T")
     # Paths are given as strings (the command line) or path objects (tests, other tools).
     StrPath: TypeAlias = str | PathLike[str]
@@ -64,8 +67,12 @@ class Evidence:
     """Lazily read evidence for one stage of one repository."""
 
     def __init__(self, spec: RunSpec, inputs: Mapping[str, Any] | None = None,
-                 attestors: Mapping[str, list[str]] | None = None, git: Git | None = None) -> None:
+                 attestors: Mapping[str, list[str]] | None = None, git: Git | None = None,
+                 policies: Policies | None = None) -> None:
         self.spec = spec
+        # The policy in force, the base's and the change's (see policy/trusted.py); None when
+        # the caller built the evidence without them (then nothing is known to be in force).
+        self.policies = policies
         self.stage = spec.stage
         self.git = git or Git(spec.root)  # given: one with commands already started
         self.inputs_config: Mapping[str, Any] = inputs or {}
@@ -112,6 +119,13 @@ class Evidence:
     def start_rule(self, rule_id: str | None = None) -> None:
         self.touched = []
         self.rule_id = rule_id
+
+    @property
+    def base_policy(self) -> Policy | None:
+        """The effective policy at the base revision (all `extends` merged): what was in
+        force before the change. None when it cannot be read; then a waiver or record
+        cannot be shown to be in force at the base, and counts as self-granted."""
+        return None if self.policies is None else self.policies.base
 
     # -- revisions -----------------------------------------------------------
 
