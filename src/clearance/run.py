@@ -76,6 +76,7 @@ def run_spec(root: str, stage: str, policy: Policy, env: Mapping[str, str], *,
         allow_commands=bool(policy.settings.get("commands", False)),
         refuse_self_granted=policy.refuses_self_granted(stage),
         max_input_bytes=policy.settings.get("max_input_bytes"),
+        network=tuple(policy.settings.get("network", ())),
     )
 
 

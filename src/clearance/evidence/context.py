@@ -56,6 +56,7 @@ class RunSpec(Record):
     allow_commands: bool = False
     refuse_self_granted: bool = False  # waivers and attestation records the change adds do not count
     max_input_bytes: int | None = None
+    network: tuple[str, ...] = ()  # settings.network: host patterns network checks may reach
     extra: Mapping[str, Any] = {}
 
     def __repr__(self) -> str:
