@@ -40,7 +40,7 @@ def run_stage(policy: Policy, spec: RunSpec, when: str, fail_on: str = "error", 
     started ahead (`Git.start_index_reads`); `timings=False` leaves each rule's
     duration out, for reproducible documents.
     """
-    evidence = Evidence(spec, policy.inputs, policy.attestors, git=git)
+    evidence = Evidence(spec, policy.inputs, policy.attestors, git=git, now=when)
     results = evaluate(policy, evidence, when[:10], timings=timings)
     return build_document(policy, results, evidence, when, fail_on,
                           repository=repository or os.path.basename(os.fspath(spec.root)))

@@ -69,8 +69,11 @@ class Evidence:
 
     def __init__(self, spec: RunSpec, inputs: Mapping[str, Any] | None = None,
                  attestors: Mapping[str, list[str]] | None = None, git: Git | None = None,
-                 policies: Policies | None = None) -> None:
+                 policies: Policies | None = None, now: str | None = None) -> None:
         self.spec = spec
+        # The run's time, YYYY-MM-DDTHH:MM:SSZ (run.run_time): what sign-offs expire and
+        # future dates are judged against. None when the caller gave none.
+        self.now = now
         # The policy in force, the base's and the change's (see policy/trusted.py); None when
         # the caller built the evidence without them (then nothing is known to be in force).
         self.policies = policies
