@@ -19,6 +19,7 @@ from clearance.engine import evaluate
 from clearance.errors import UsageError
 from clearance.evidence.context import Evidence, RunSpec
 from clearance.policy.model import COMMIT_STAGES, Policy
+from clearance.policy.trusted import Policies
 from clearance.results import build_document
 
 CHANGE_STAGES = ("push", "pr", "merge")  # stages that judge a change against its base
@@ -46,27 +47,37 @@ def run_stage(policy: Policy, spec: RunSpec, when: str, fail_on: str = "error", 
                           repository=repository or os.path.basename(os.fspath(spec.root)))
 
 
-def run_spec(root: str, stage: str, policy: Policy, env: Mapping[str, str], *,
-             base: str | None = None, head: str | None = None, branch: str | None = None,
-             files: Sequence[str] = (), message_file: str | None = None,
-             pr_body: str | None = None, pr_body_text: str | None = None,
-             event: str | None = None) -> RunSpec:
-    """What the evidence layer needs: what the caller was given first, the environment
+def run_refs(stage: str, env: Mapping[str, str], *, base: str | None = None,
+             head: str | None = None, event: str | None = None) -> dict[str, str | None]:
+    """The base, head and branch of a run: what the caller was given first, the environment
     (a GitHub workflow's, a pre-commit hook's) second, the event payload last."""
     event = event or (None if stage in COMMIT_STAGES else env.get("GITHUB_EVENT_PATH")) or None
     refs = _event_refs(event) if event else {}
     if stage == "push":
         base = base or env.get("PRE_COMMIT_FROM_REF")
         head = head or env.get("PRE_COMMIT_TO_REF")
-    if stage == "commit-msg" and message_file is None and len(files) == 1:
-        message_file, files = files[0], ()  # a commit-msg hook passes the message file as FILES
     base = base or refs.get("base")
     if not base and stage in CHANGE_STAGES:
         raise UsageError(f"no base revision for stage '{stage}': the change is measured against it",
                          hint="pass --base REF (in a pull request, the base branch), or --event "
                               "with a pull_request payload")
+    return {"base": base, "head": head or refs.get("head"), "event": event,
+            "branch": refs.get("branch")}
+
+
+def run_spec(root: str, stage: str, policy: Policy, env: Mapping[str, str], *,
+             base: str | None = None, head: str | None = None, branch: str | None = None,
+             files: Sequence[str] = (), message_file: str | None = None,
+             pr_body: str | None = None, pr_body_text: str | None = None,
+             event: str | None = None) -> RunSpec:
+    """What the evidence layer needs: the run's refs (see `run_refs`), its files and message,
+    and what the policy in force allows."""
+    refs = run_refs(stage, env, base=base, head=head, event=event)
+    if stage == "commit-msg" and message_file is None and len(files) == 1:
+        message_file, files = files[0], ()  # a commit-msg hook passes the message file as FILES
+    base, head, event = refs["base"], refs["head"], refs["event"]
     return RunSpec(
-        root=root, stage=stage, base=base, head=head or refs.get("head"),
+        root=root, stage=stage, base=base, head=head,
         branch=branch or refs.get("branch") or env.get("GITHUB_HEAD_REF") or None,
         files=tuple(files), message_file=message_file or None,
         pr_body_file=pr_body or None, pr_body_text=pr_body_text, event_file=event,
@@ -77,6 +88,7 @@ def run_spec(root: str, stage: str, policy: Policy, env: Mapping[str, str], *,
         refuse_self_granted=policy.refuses_self_granted(stage),
         max_input_bytes=policy.settings.get("max_input_bytes"),
         network=tuple(policy.settings.get("network", ())),
+        environ=dict(env),
     )
 
 

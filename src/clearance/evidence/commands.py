@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 from clearance.errors import EvidenceError
+from clearance.pathmatch import leaves_root
 
 MAX_OUTPUT = 1 << 20
 
@@ -23,3 +25,24 @@ def run_command(argv: list[str], cwd: Path, timeout: float) -> tuple[int, bytes]
         raise EvidenceError(f"cannot run {argv[0]}: {e.strerror}") from e
     output = (proc.stdout + proc.stderr)[-MAX_OUTPUT:]
     return proc.returncode, output
+
+
+def working_directory(root: str | os.PathLike[str], cwd: str) -> Path:
+    """The folder a command runs in: `cwd` below the repository root (the root when empty).
+
+    Absolute paths and `..` are refused (validation refuses them first, with the
+    policy's file and line), and so is a folder that a symbolic link leads out of the
+    repository, or no folder at all."""
+    top = Path(root).resolve()
+    if not cwd:
+        return top
+    if leaves_root(cwd):
+        raise EvidenceError(f"cwd '{cwd}' leaves the repository",
+                            hint="give a folder relative to the repository root, without '..'")
+    folder = (top / cwd).resolve()
+    if folder != top and top not in folder.parents:
+        raise EvidenceError(f"cwd '{cwd}' leads out of the repository through a symbolic link")
+    if not folder.is_dir():
+        raise EvidenceError(f"cwd '{cwd}' is not a folder of the repository",
+                            hint="create it, or fix cwd in the rule")
+    return folder

@@ -57,10 +57,11 @@ class RunSpec(Record):
     refuse_self_granted: bool = False  # waivers and attestation records the change adds do not count
     max_input_bytes: int | None = None
     network: tuple[str, ...] = ()  # settings.network: host patterns network checks may reach
+    environ: Mapping[str, str] = {}  # the caller's environment (GITHUB_JOB, ${NAME} in hosts); not in repr()
     extra: Mapping[str, Any] = {}
 
     def __repr__(self) -> str:
-        shown = {k: v for k, v in self._asdict().items() if k != "github_token"}
+        shown = {k: v for k, v in self._asdict().items() if k not in ("github_token", "environ")}
         return "RunSpec(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 
 
@@ -337,17 +338,17 @@ class Evidence:
     def merge_conflicts(self) -> list[str] | None:
         return self.memo("merge", lambda: self.git.merge_conflicts(self.base, self.head or "HEAD"))
 
-    def run_command(self, argv: list[str], timeout: float) -> tuple[int, str]:
-        """Run a policy command without a shell; (exit code, last lines of output)."""
+    def run_command(self, argv: list[str], timeout: float, cwd: str = "") -> tuple[int, str]:
+        """Run a policy command without a shell, in `cwd` (a folder of the repository, its
+        root by default); (exit code, last lines of output)."""
         if not self.spec.allow_commands:
             raise EvidenceError("commands are disabled for this policy",
                                 hint="set settings.commands: true in the policy to allow them")
-        from pathlib import Path
+        from clearance.evidence.commands import run_command, working_directory
 
-        from clearance.evidence.commands import run_command
-
-        code, output = run_command(argv, Path(self.spec.root), timeout)
-        self.note(record_for("command: " + " ".join(argv), output, "command"))
+        code, output = run_command(argv, working_directory(self.spec.root, cwd), timeout)
+        where = f" [{cwd}]" if cwd else ""
+        self.note(record_for(f"command{where}: " + " ".join(argv), output, "command"))
         tail = output.decode("utf-8", "replace").strip().splitlines()[-5:]
         return code, " | ".join(tail)
 
