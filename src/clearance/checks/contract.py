@@ -93,6 +93,6 @@ KINDS: dict[str, CheckKind] = {
     "attestation": attestation,
 }
 WITH_PROBLEMS: tuple[CheckKindWithProblems, ...] = (
-    assert_value, ci_checks, files_contain, findings_sarif, git_commit_message, pr_title,
+    assert_value, ci_checks, command, files_contain, findings_sarif, git_commit_message, pr_title,
     spec_rules_covered, spec_scenarios_implemented, spec_scenarios_passing,
 )
