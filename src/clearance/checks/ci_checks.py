@@ -10,8 +10,16 @@ through the GitHub API (a token is needed; without one the verdict is
 - `all` (default: true when `required` is not given): every check run and
   status must be success, neutral or skipped; with none reported yet the
   verdict is `pending`.
-- `ignore`: globs of names left out, e.g. the job that runs clearance itself,
-  which is still in progress while it runs.
+- `ignore`: globs of names left out.
+- `own_job`: the name (glob) of the job that runs clearance, default
+  `$GITHUB_JOB`. That job is still running while it judges, so a check run
+  of that name that has not completed is left out; one that has completed is
+  another run and counts (a concluded failure is never hidden). A job's
+  check run is named after the job, `NAME (matrix values)` in a matrix, and
+  `CALLER / NAME` in a reusable workflow: each form is left out.
+
+Names and globs compare without regard to case (`*staging*` matches
+"Deploy to Staging").
 - `mergeable: true`: GitHub's `mergeable` must be true. `null` means GitHub
   is still computing it: the verdict is `error` and asks to re-run.
 
@@ -40,6 +48,7 @@ SCHEMA: dict[str, Any] = {
         "all": {"type": "boolean"},
         "ignore": GLOBS,
         "mergeable": {"type": "boolean"},
+        "own_job": GLOBS,
     },
 }
 RANK = {"fail": 3, "error": 2, "pending": 1, "pass": 0}
@@ -72,13 +81,17 @@ def checks_outcome(params: dict[str, Any], evidence: Evidence) -> Outcome:
     from clearance.evidence.pull_request import ci_results, head_sha  # the HTTP client only when run
 
     ignored = as_list(params.get("ignore"))
-    results = [r for r in ci_results(evidence) if not _matches(r.name, ignored)]
+    own = own_job(params, evidence)
+    found = ci_results(evidence)
+    running_self = [r for r in found if r.state == "pending" and _matches(r.name, own)]
+    results = [r for r in found if r not in running_self and not _matches(r.name, ignored)]
     required = as_list(params.get("required"))
     wanted = list(results) if params.get("all", not required) else []
     missing = [g for g in required if not any(_matches(r.name, [g]) for r in results)]
     for glob in required:
         wanted += [r for r in results if _matches(r.name, [glob]) and r not in wanted]
-    return judge(wanted, missing, head_sha(evidence), bool(params.get("all", not required)))
+    outcome = judge(wanted, missing, head_sha(evidence), bool(params.get("all", not required)))
+    return outcome._replace(data={**outcome.data, "own_job": [r.name for r in running_self]})
 
 
 def judge(wanted: list[CiResult], missing: list[str], sha: str, every: bool) -> Outcome:
@@ -137,8 +150,17 @@ def _waiting(waiting: list[CiResult], missing: list[str], sha: str) -> str:
     return "; ".join(parts) or f"no check has reported on {sha} yet"
 
 
+def own_job(params: dict[str, Any], evidence: Evidence) -> list[str]:
+    """Globs of the check runs of the job running clearance: the names GitHub gives a job
+    (itself, in a matrix, called from another workflow), from `own_job` or `$GITHUB_JOB`."""
+    names = as_list(params.get("own_job")) or as_list(evidence.spec.environ.get("GITHUB_JOB") or None)
+    return [form for name in names for form in (name, f"{name} (*)", f"* / {name}", f"* / {name} (*)")]
+
+
 def _matches(name: str, globs: list[str]) -> bool:
-    return any(fnmatch.fnmatchcase(name, g) for g in globs)
+    """Whether a check name matches a glob, without regard to case."""
+    folded = name.casefold()
+    return any(fnmatch.fnmatchcase(folded, g.casefold()) for g in globs)
 
 
 def _line(result: CiResult) -> str:
