@@ -52,6 +52,7 @@ CHECKS: dict[str, str] = {
     "review.approved": "clearance.checks.review_approved",
     "ci.checks": "clearance.checks.ci_checks",
     "attestation": "clearance.checks.attestation",
+    "alerts.rules": "clearance.checks.alerts_rules",
 }
 
 ENTRY_POINT_GROUP = "clearance.checks"

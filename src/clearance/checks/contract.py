@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from clearance.checks import (
     Outcome,
+    alerts_rules,
     assert_value,
     attestation,
     changes_together,
@@ -91,6 +92,7 @@ KINDS: dict[str, CheckKind] = {
     "review.approved": review_approved,
     "ci.checks": ci_checks,
     "attestation": attestation,
+    "alerts.rules": alerts_rules,
 }
 WITH_PROBLEMS: tuple[CheckKindWithProblems, ...] = (
     assert_value, ci_checks, command, files_contain, findings_sarif, git_commit_message, pr_title,

@@ -1,0 +1,255 @@
+"""Prometheus rule files, checked as `promtool check rules --lint-fatal` checks them.
+
+Two passes, as Prometheus reads a rule file:
+
+1. the shape (a strict YAML decoding): `groups`, each group's `name`,
+   `interval`, `query_offset`, `limit`, `labels`, `rules`, each rule's
+   `record`, `alert`, `expr`, `for`, `keep_firing_for`, `labels`,
+   `annotations`; any other key, or a value of the wrong type (a list where a
+   string goes, a duration Prometheus would refuse), is a problem, and the
+   second pass does not run;
+2. the meaning: group names present and unique in the file; each rule
+   exactly one of `record` and `alert`, with an `expr` (brackets paired, see
+   `promql.expression_problem`); a recording rule with a valid metric name,
+   without braces, `annotations`, `for` or `keep_firing_for`; label and
+   annotation names valid (`__name__` is no label); alert templates closed
+   (`promql.template_problem`).
+
+Duplicate rules (the same `record` or `alert` name with the same labels, in
+any group of the file) are listed apart, as promtool's lint does.
+
+Not checked: the PromQL grammar beyond brackets, template function names,
+and names outside the classic character set (Prometheus 3 accepts UTF-8
+names where configured). `query_offset` and group `labels` are accepted
+(Prometheus 2.53 and 3.0); older servers refuse them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from clearance.errors import PolicyError
+from clearance.evidence.promql import (
+    LABEL_NAME,
+    METRIC_NAME,
+    duration_ms,
+    expression_problem,
+    template_problem,
+)
+from clearance.policy.yamlfile import KEY, Positions, parse_yaml
+
+GROUP_KEYS = {"name": "string", "interval": "duration", "query_offset": "duration",
+              "limit": "int", "labels": "map", "rules": "list"}
+RULE_KEYS = {"record": "string", "alert": "string", "expr": "string", "for": "duration",
+             "keep_firing_for": "duration", "labels": "map", "annotations": "map"}
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """An alerting rule as the checks see it."""
+
+    name: str
+    group: str
+    line: int | None
+    labels: dict[str, str]
+    annotations: dict[str, str]
+
+
+@dataclass
+class RuleFile:
+    """What a rule file holds and what is wrong with it, each problem as (line, message)."""
+
+    path: str
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
+    duplicates: list[tuple[int | None, str]] = field(default_factory=list)
+    rules: int = 0
+    alerts: list[AlertRule] = field(default_factory=list)
+
+
+def check_rule_file(text: str, path: str) -> RuleFile:
+    """Parse and check one rule file."""
+    found = RuleFile(path)
+    try:
+        data, positions = parse_yaml(text, path)
+    except PolicyError as e:
+        found.problems.append((e.line, e.message))
+        return found
+    reader = _Reader(found, positions)
+    reader.shape(data)
+    if not found.problems:
+        reader.meaning(data)
+    return found
+
+
+class _Reader:
+    def __init__(self, found: RuleFile, positions: Positions) -> None:
+        self.found = found
+        self.positions = positions
+
+    def problem(self, at: Path, message: str) -> None:
+        self.found.problems.append((self.line(at), message))
+
+    def line(self, at: Path) -> int | None:
+        while at not in self.positions and at:
+            at = at[:-1]
+        return self.positions.get(at, (None, None))[0]
+
+    # -- pass 1: the shape ---------------------------------------------------
+
+    def shape(self, data: Any) -> None:
+        if data is None:
+            return
+        if not isinstance(data, dict):
+            self.problem((), f"the file is a {_kind(data)}, not a mapping with 'groups'")
+            return
+        self.keys(data, (), {"groups": "list"})
+        for g, group in enumerate(_items(data.get("groups"))):
+            if group is not None and not isinstance(group, dict):
+                self.problem(("groups", g), f"a group is a {_kind(group)}, not a mapping")
+                continue
+            self.keys(group or {}, ("groups", g), GROUP_KEYS)
+            for r, rule in enumerate(_items((group or {}).get("rules"))):
+                at: Path = ("groups", g, "rules", r)
+                if rule is not None and not isinstance(rule, dict):
+                    self.problem(at, f"a rule is a {_kind(rule)}, not a mapping")
+                    continue
+                self.keys(rule or {}, at, RULE_KEYS)
+
+    def keys(self, node: dict[str, Any], at: Path, known: dict[str, str]) -> None:
+        for key, value in node.items():
+            if key not in known:
+                self.problem((*at, key, KEY), f"field {key} is not known here (known: {', '.join(known)})")
+            else:
+                self.value(value, (*at, key), known[key])
+
+    def value(self, value: Any, at: Path, kind: str) -> None:
+        """Refuse a value that Prometheus's strict decoding of its type refuses."""
+        if value is None:
+            return  # the zero value of its type
+        name = at[-1]
+        if kind == "list" and not isinstance(value, list):
+            self.problem(at, f"{name}: a {_kind(value)} where a list goes")
+        elif kind == "map":
+            self.map_of_strings(value, at)
+        elif kind in ("string", "duration") and isinstance(value, (dict, list)):
+            self.problem(at, f"{name}: a {_kind(value)} where a {kind} goes")
+        elif kind == "duration" and duration_ms(_text(value)) is None:
+            self.problem(at, f"{name}: not a valid duration: {_text(value)!r} (e.g. 30s, 5m, 1h30m)")
+        elif kind == "int" and not _is_int(value):
+            self.problem(at, f"{name}: {_text(value)!r} is not an integer")
+
+    def map_of_strings(self, value: Any, at: Path) -> None:
+        if not isinstance(value, dict):
+            self.problem(at, f"{at[-1]}: a {_kind(value)} where a mapping of strings goes")
+            return
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                self.problem((*at, key), f"{at[-1]}.{key}: a {_kind(item)} where a string goes")
+
+    # -- pass 2: the meaning -------------------------------------------------
+
+    def meaning(self, data: Any) -> None:
+        seen: set[str] = set()
+        keys: dict[tuple[str, tuple[tuple[str, str], ...]], list[int | None]] = {}
+        for g, group in enumerate(_items((data or {}).get("groups"))):
+            group = group or {}
+            name = _text(group.get("name"))
+            if not name:
+                self.problem(("groups", g), "a group has no name")
+            elif name in seen:
+                self.problem(("groups", g), f"group name '{name}' is repeated in the file")
+            seen.add(name)
+            self.labels(_strings(group.get("labels")), ("groups", g, "labels"))
+            for r, rule in enumerate(_items(group.get("rules"))):
+                self.rule(rule or {}, name, ("groups", g, "rules", r), keys)
+        for (metric, labels), lines in keys.items():
+            if len(lines) > 1:
+                shown = ", ".join(f"{k}={v}" for k, v in labels) or "no labels"
+                self.found.duplicates.append(
+                    (lines[1], f"duplicate rule: {metric} with {shown} is defined {len(lines)} times"))
+
+    def rule(self, rule: dict[str, Any], group: str, at: Path,
+             keys: dict[tuple[str, tuple[tuple[str, str], ...]], list[int | None]]) -> None:
+        self.found.rules += 1
+        record, alert = _text(rule.get("record")), _text(rule.get("alert"))
+        where = f"group '{group}', rule {int(at[-1]) + 1}"
+        named = f"{where} ({alert or record})" if alert or record else where
+        if record and alert:
+            self.problem(at, f"{named}: only one of 'record' and 'alert' may be set")
+        if not record and not alert:
+            self.problem(at, f"{named}: one of 'record' or 'alert' must be set")
+        self.expression(rule, at, named)
+        if record:
+            self.recording(rule, record, at, named)
+        labels = _strings(rule.get("labels"))
+        self.labels(labels, (*at, "labels"), named)
+        for key in _strings(rule.get("annotations")):
+            if not LABEL_NAME.fullmatch(key):
+                self.problem((*at, "annotations", key), f"{named}: invalid annotation name: {key}")
+        if alert:
+            self.templates(rule, at, named)
+            self.found.alerts.append(AlertRule(alert, group, self.line(at), labels,
+                                               _strings(rule.get("annotations"))))
+        keys.setdefault((alert or record, tuple(sorted(labels.items()))), []).append(self.line(at))
+
+    def expression(self, rule: dict[str, Any], at: Path, named: str) -> None:
+        expr = _text(rule.get("expr"))
+        if not expr:
+            self.problem(at, f"{named}: field 'expr' must be set")
+            return
+        trouble = expression_problem(expr)
+        if trouble:
+            self.problem((*at, "expr"), f"{named}: could not parse expression: {trouble}")
+
+    def recording(self, rule: dict[str, Any], record: str, at: Path, named: str) -> None:
+        if _strings(rule.get("annotations")):
+            self.problem(at, f"{named}: invalid field 'annotations' in recording rule")
+        for key in ("for", "keep_firing_for"):
+            if duration_ms(_text(rule.get(key)) or "0"):
+                self.problem(at, f"{named}: invalid field '{key}' in recording rule")
+        if not METRIC_NAME.fullmatch(record):
+            self.problem(at, f"{named}: invalid recording rule name: {record}")
+
+    def labels(self, labels: dict[str, str], at: Path, named: str = "group") -> None:
+        for key in labels:
+            if not LABEL_NAME.fullmatch(key) or key == "__name__":
+                self.problem((*at, key), f"{named}: invalid label name: {key}")
+
+    def templates(self, rule: dict[str, Any], at: Path, named: str) -> None:
+        for part in ("labels", "annotations"):
+            for key, text in _strings(rule.get(part)).items():
+                trouble = template_problem(text)
+                if trouble:
+                    self.problem((*at, part, key), f"{named}: {part[:-1]} '{key}': template: {trouble}")
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _strings(value: Any) -> dict[str, str]:
+    return {k: _text(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str:
+    """A scalar as Prometheus reads it into a string: null is empty, booleans in lower case."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _is_int(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "mapping"
+    return "list" if isinstance(value, list) else "scalar"
