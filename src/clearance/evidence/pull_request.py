@@ -25,19 +25,42 @@ from clearance.evidence.github_errors import TOKEN_HINT
 
 SHA = re.compile(r"[0-9a-f]{40}")
 REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+WRITE_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")
+WRITE_PERMISSIONS = ("admin", "maintain", "write")  # `maintain` is reported as `write`
+_STATUS = re.compile(r"\((\d{3})\)")
 CHECK_OK = ("success", "neutral", "skipped")
 STATUS_BAD = ("failure", "error")
 
 
 @dataclass(frozen=True)
 class Review:
-    """One submitted review; `state` is upper case (API) whatever the source."""
+    """One submitted review; `state` is upper case (API) whatever the source.
+
+    `association` is the review's `author_association` (OWNER, MEMBER,
+    COLLABORATOR, CONTRIBUTOR, NONE, ...), `user_type` its `user.type`
+    (`User`, `Bot`); both empty when the payload does not say.
+    """
 
     id: int
     user: str
     state: str
     submitted_at: str
     commit_id: str | None
+    association: str = ""
+    user_type: str = ""
+
+    @property
+    def is_bot(self) -> bool:
+        """A bot account: a login ending in `[bot]`, or GitHub's user type `Bot`."""
+        return self.user.lower().endswith("[bot]") or self.user_type == "Bot"
+
+
+@dataclass(frozen=True)
+class Access:
+    """Whether a reviewer may approve (write access or higher) and how that is known."""
+
+    allowed: bool
+    why: str
 
 
 @dataclass(frozen=True)
@@ -156,9 +179,63 @@ def _review(raw: Any) -> Review | None:
     if not isinstance(login, str) or not isinstance(state, str):
         return None
     commit, number = raw.get("commit_id"), raw.get("id")
+    association = raw.get("author_association")
+    kind = user.get("type") if isinstance(user, dict) else None
     return Review(id=number if isinstance(number, int) else 0, user=login,
                   state=state.upper(), submitted_at=str(raw.get("submitted_at") or ""),
-                  commit_id=commit if isinstance(commit, str) else None)
+                  commit_id=commit if isinstance(commit, str) else None,
+                  association=association.upper() if isinstance(association, str) else "",
+                  user_type=kind if isinstance(kind, str) else "")
+
+
+def pull_author(evidence: Evidence) -> str:
+    """The login of the pull request's author: the event payload's, else the API's."""
+    login = _login(_pull(evidence).get("user"))
+    if login is None and has_token(evidence):
+        pull = api_get(evidence, repo_path(repository(evidence), "pulls", pull_number(evidence)))
+        login = _login(pull.get("user")) if isinstance(pull, dict) else None
+    if login is None:
+        raise EvidenceError("the pull request's author is not known, so their own approval "
+                            "cannot be told apart", hint=TOKEN_HINT)
+    return login
+
+
+def _login(user: Any) -> str | None:
+    login = user.get("login") if isinstance(user, dict) else None
+    return login if isinstance(login, str) and login else None
+
+
+# -- who may approve -------------------------------------------------------
+
+def access(evidence: Evidence, review: Review) -> Access:
+    """Write access or higher, as branch protection counts reviews: `author_association`
+    OWNER, MEMBER or COLLABORATOR, confirmed by the collaborator permission endpoint when
+    a token is given; a 403 or 404 from it leaves the association to decide, and says so."""
+    said = review.association or "missing"
+    if review.association not in WRITE_ASSOCIATIONS:
+        return Access(False, f"author_association {said}: no write access")
+    if not has_token(evidence):
+        return Access(True, f"author_association {said} (no token to confirm the permission)")
+    path = repo_path(repository(evidence), "collaborators", review.user, "permission")
+    try:
+        answer = api_get(evidence, path)
+    except EvidenceError as e:
+        code = http_status(e)
+        if code not in (403, 404):
+            raise
+        return Access(True, f"author_association {said}; the permission endpoint answered "
+                            f"{code}, so it is not confirmed")
+    level = answer.get("permission") if isinstance(answer, dict) else None
+    if level in WRITE_PERMISSIONS:
+        return Access(True, f"permission {level}")
+    return Access(False, f"permission {level or 'missing'}: no write access")
+
+
+def http_status(error: EvidenceError) -> int | None:
+    """The HTTP status a GitHub API error names (`... (404)`), or None (a network error,
+    a rate limit)."""
+    match = _STATUS.search(error.message)
+    return int(match.group(1)) if match else None
 
 
 # -- checks and statuses ---------------------------------------------------
