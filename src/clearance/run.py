@@ -31,20 +31,43 @@ if TYPE_CHECKING:
     from clearance.evidence.git import Git
 
 
-def run_stage(policy: Policy, spec: RunSpec, when: str, fail_on: str = "error", *,
+def run_stage(policy: Policy | Policies, spec: RunSpec, when: str, fail_on: str = "error", *,
               repository: str | None = None, git: Git | None = None,
               timings: bool = True) -> dict[str, Any]:
-    """Evaluate the policy's rules at `spec.stage` and return the results document.
+    """Evaluate the rules of the policy in force at `spec.stage` and return the results document.
 
-    `when` is the run's time, `YYYY-MM-DDTHH:MM:SSZ` (see `run_time`): its date
-    decides which waivers have expired. `git` may be one whose commands were
-    started ahead (`Git.start_index_reads`); `timings=False` leaves each rule's
-    duration out, for reproducible documents.
+    `policy` is the run's `Policies` (policy/trusted.py: the one in force, the base's, the
+    change's), or one policy taken as in force with nothing else known. When the change
+    brings a policy of its own, its rules are evaluated too and shown as `proposed`; only
+    the policy in force decides. `when` is the run's time, `YYYY-MM-DDTHH:MM:SSZ` (see
+    `run_time`): its date decides which waivers have expired. `git` may be one whose
+    commands were started ahead (`Git.start_index_reads`); `timings=False` leaves each
+    rule's duration out, for reproducible documents.
     """
-    evidence = Evidence(spec, policy.inputs, policy.attestors, git=git, now=when)
-    results = evaluate(policy, evidence, when[:10], timings=timings)
-    return build_document(policy, results, evidence, when, fail_on,
-                          repository=repository or os.path.basename(os.fspath(spec.root)))
+    policies = policy if isinstance(policy, Policies) else None
+    in_force = policy.in_force if isinstance(policy, Policies) else policy
+    evidence = Evidence(spec, in_force.inputs, in_force.attestors, git=git, now=when,
+                        policies=policies)
+    results = evaluate(in_force, evidence, when[:10], timings=timings)
+    doc = build_document(in_force, results, evidence, when, fail_on,
+                         repository=repository or os.path.basename(os.fspath(spec.root)))
+    if policies is not None:
+        doc["policy"]["read_from"] = policies.describe()
+        if policies.changed:
+            doc["proposed"] = _proposed(policies, spec, when, fail_on, git, timings)
+    return doc
+
+
+def _proposed(policies: Policies, spec: RunSpec, when: str, fail_on: str, git: Git | None,
+              timings: bool) -> dict[str, Any]:
+    """What the change's own policy would decide: shown to reviewers, never in force."""
+    head = policies.head
+    if head is None:
+        return {"error": policies.head_error, "policy": None, "summary": None, "rules": []}
+    evidence = Evidence(spec, head.inputs, head.attestors, git=git, now=when, policies=policies)
+    results = evaluate(head, evidence, when[:10], timings=timings)
+    doc = build_document(head, results, evidence, when, fail_on, repository="")
+    return {"error": None, "policy": doc["policy"], "summary": doc["summary"], "rules": doc["rules"]}
 
 
 def run_refs(stage: str, env: Mapping[str, str], *, base: str | None = None,

@@ -6,13 +6,16 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from clearance.commands.common import POLICY_OPTIONS, load, repo_root, stage_option
+from clearance.commands.common import POLICY_OPTIONS, repo_root, stage_option
 from clearance.evidence.git import Git
 from clearance.options import Option, add_options, quick_parse
 from clearance.outputs import parse_formats, write_outputs
+from clearance.policy.cache import default_directory
 from clearance.policy.model import COMMIT_STAGES
+from clearance.policy.revision import Tree
+from clearance.policy.trusted import DISCOVERED, Loading, resolve
 from clearance.reporters import REPORTERS
-from clearance.run import run_spec, run_stage, run_time
+from clearance.run import run_refs, run_spec, run_stage, run_time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,6 +41,9 @@ OPTIONS = (
     Option(("--verbose", "-v"), "verbose", "list every rule", action="store_true", default=False),
     Option(("--no-cache",), "no_cache", "do not use the validated-policy cache",
            action="store_true", default=False),
+    Option(("--overlay",), "overlay", "a policy file outside the repository applied after the "
+           "policy in force (the GitHub Action's inputs); repeatable", action="append", default=[],
+           metavar="FILE"),
 )
 
 
@@ -56,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     git = Git(root)
     if args.stage in COMMIT_STAGES:  # git works on the other core while the rules load
         git.start_index_reads(staged=args.stage == "commit")
+        if not args.policy:
+            git.start(*Tree(git, None).listing_args(DISCOVERED))
     try:
         return _run(args, root, git)
     finally:
@@ -64,14 +72,17 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, root: str, git: Git) -> int:
     outputs = parse_formats(args.format, args.output)
-    policy = load(root, args.policy, use_cache=not args.no_cache)
     env = os.environ
-    spec = run_spec(root, args.stage, policy, env, base=args.base, head=args.head,
+    refs = run_refs(args.stage, env, base=args.base, head=args.head, event=args.event)
+    loading = Loading(git, root, args.policy, args.overlay,
+                      None if args.no_cache else default_directory(env))
+    policies = resolve(loading, args.stage, refs["base"], refs["head"])
+    spec = run_spec(root, args.stage, policies.in_force, env, base=args.base, head=args.head,
                     branch=args.branch, files=args.files, message_file=args.message_file,
                     pr_body=args.pr_body if args.pr_body != "-" else None,
                     pr_body_text=_stdin_text() if args.pr_body == "-" else None,
                     event=args.event)
-    doc = run_stage(policy, spec, run_time(env), args.fail_on, git=git,
+    doc = run_stage(policies, spec, run_time(env), args.fail_on, git=git,
                     repository=env.get("GITHUB_REPOSITORY"),
                     timings="SOURCE_DATE_EPOCH" not in env)
     write_outputs(doc, outputs, {"verbose": args.verbose, "color": _color(env)})

@@ -31,6 +31,10 @@ if TYPE_CHECKING:  # the loader (YAML, schemas) is imported only when the cache 
     from typing import Any
 
     from clearance.policy.loader import Document
+    from clearance.policy.revision import Tree
+    from clearance.policy.trusted import Loading
+
+GIT = "git:"  # an entry's file read from a revision: `git:PATH` -> object id
 
 FORMAT = 3
 MAGIC = b"clearance-policy-cache"
@@ -74,7 +78,8 @@ def _header(payload: bytes) -> bytes:
     return b" ".join((MAGIC, str(FORMAT).encode(), tag, hexdigest(payload).encode())) + b"\n"
 
 
-def _read_entry(path: str) -> Policy | None:
+def _read_entry(path: str, tree: Tree | None = None) -> dict[str, Any] | None:
+    """The entry when its files are unchanged: on disk by digest, in `tree` by object id."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -83,20 +88,28 @@ def _read_entry(path: str) -> Policy | None:
             return None  # another format, another Python, or a damaged file
         entry: dict[str, Any] = marshal.loads(data[end:])
         files: dict[str, str] = entry["files"]
-        if any(_digest(name) != sha for name, sha in files.items()):
+        in_git = [name[len(GIT):] for name in files if name.startswith(GIT)]
+        if in_git and tree is None:
             return None
-        return Policy.from_dict(entry["policy"])
+        if any(_digest(name) != sha for name, sha in files.items() if not name.startswith(GIT)):
+            return None
+        if in_git and tree is not None:
+            now = tree.lookup(in_git)
+            if any((now[p] or ("", ""))[1] != files[GIT + p] for p in in_git):
+                return None
+        entry["policy"] = Policy.from_dict(entry["policy"])
+        return entry
     except (OSError, ValueError, KeyError, TypeError, EOFError):
         return None
 
 
-def _write_entry(path: str, policy: Policy, files: dict[str, str]) -> None:
+def _write_entry(path: str, policy: Policy, files: dict[str, str], **extra: Any) -> None:
     try:
         folder = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
         import tempfile  # only when writing: it pulls in shutil, random and compressors
 
-        payload = marshal.dumps({"files": files, "policy": policy.to_dict()})
+        payload = marshal.dumps({"files": files, "policy": policy.to_dict(), **extra})
         fd, tmp = tempfile.mkstemp(prefix=".policy-", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(_header(payload) + payload)
@@ -115,8 +128,48 @@ def cached_policy(
     entry = os.path.join(directory, f"policy-{cache_key(sources, root)}.bin")
     cached = _read_entry(entry)
     if cached is not None:
-        return cached
+        policy: Policy = cached["policy"]
+        return policy
     policy, documents = load(sources, root)
     files = {str(d.source): d.sha256 for d in documents if d.source is not None}
     _write_entry(entry, policy, files)
     return policy
+
+
+def cached_revision_policy(loading: Loading, tree: Tree) -> tuple[Policy, bool]:
+    """The effective policy at a revision (see policy/trusted.py), and whether the revision
+    holds a policy of its own; from the cache while every file it was built from is unchanged.
+
+    The key is what the revision holds under the names searched (their object ids), so
+    the base, the head and the index share an entry while the policy files are the same.
+    """
+    from clearance.policy.trusted import DISCOVERED
+
+    names = [ref for how, ref in loading.named() if how == "repo"] if loading.given else DISCOVERED
+    listing = tree.lookup(names)
+    outside = [ref for how, ref in loading.named() if how != "repo"] + loading.overlays
+    parts = [__version__, str(FORMAT), sys.implementation.cache_tag or "", "revision", loading.root,
+             *(f"{n}\0{(e or ('', ''))[0]}\0{(e or ('', ''))[1]}" for n, e in listing.items()),
+             *(_identity(ref, loading.root) for ref in outside)]
+    entry = None
+    if loading.cache is not None:
+        entry = os.path.join(loading.cache, f"policy-{hexdigest(chr(10).join(parts).encode())[:40]}.bin")
+        cached = _read_entry(entry, tree)
+        if cached is not None:
+            return cached["policy"], bool(cached.get("found"))
+    policy, documents, found = _load_revision(loading, tree)
+    if entry is not None:
+        files = {str(d.source): d.sha256 for d in documents if d.source is not None}
+        files.update({GIT + path: oid for path, oid in tree.read_paths().items()})
+        _write_entry(entry, policy, files, found=found)
+    return policy, found
+
+
+def _load_revision(loading: Loading, tree: Tree) -> tuple[Policy, list[Document], bool]:
+    from pathlib import Path
+
+    from clearance.policy.loader import load_with_documents
+
+    sources, found = loading.sources(tree)
+    policy, documents = load_with_documents(sources, Path(loading.root))
+    return policy, documents, found

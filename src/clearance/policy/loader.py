@@ -12,6 +12,7 @@ Override rules (docs/policy.md):
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,9 +21,10 @@ from typing import Any
 
 from clearance import checks
 from clearance.errors import PolicyError
-from clearance.pathmatch import shown_path
+from clearance.pathmatch import leaves_root, shown_path
 from clearance.policy.model import DEFAULT_STAGES, Origin, Policy, PolicyFile, Rule, Waiver
 from clearance.policy.packs import BUILTIN, builtin_names, builtin_path
+from clearance.policy.revision import Tree
 from clearance.policy.schema import load_schema, position, schema_errors
 from clearance.policy.yamlfile import Positions, parse_yaml, read_yaml
 
@@ -37,6 +39,15 @@ class Document:
     sha256: str
     directory: Path | None
     source: Path | None = None  # the file read, for the validated-policy cache
+    tree: Tree | None = None  # the revision the file was read from (git objects), if any
+    blob: str | None = None  # its object id there: what the validated-policy cache compares
+
+    @property
+    def key(self) -> str:
+        """What tells two files apart in an `extends` chain."""
+        if self.tree is not None:
+            return f"{self.tree.label}:{self.name}"
+        return self.name if self.directory is None else f"{self.directory}/{self.name}"
 
     def at(self, *path: str | int) -> Origin:
         line, col = position(self.positions, path)
@@ -73,11 +84,18 @@ def read_document(ref: str, relative_to: Path | None, display_root: Path | None)
 
 def pyproject_document(path: Path, display: str = "pyproject.toml") -> Document | None:
     """`[tool.clearance]` of a pyproject.toml as a policy document; None without the table."""
+    doc = pyproject_from_bytes(path.read_bytes(), display)
+    if doc is not None:
+        doc.directory, doc.source = path.parent, path
+    return doc
+
+
+def pyproject_from_bytes(raw: bytes, display: str) -> Document | None:
+    """`[tool.clearance]` of a pyproject.toml's content; None without the table."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-    raw = path.read_bytes()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
@@ -88,8 +106,34 @@ def pyproject_document(path: Path, display: str = "pyproject.toml") -> Document 
     section = _toml_plain(section)
     line = next((n for n, text in enumerate(raw.decode().splitlines(), 1)
                  if text.strip().startswith("[tool.clearance")), 1)
-    return Document(display, section, {(): (line, 1)},
-                    hashlib.sha256(raw).hexdigest(), path.parent, path)
+    return Document(display, section, {(): (line, 1)}, hashlib.sha256(raw).hexdigest(), None)
+
+
+def tree_document(tree: Tree, path: str) -> Document:
+    """A policy file as the revision `tree` holds it (links followed inside the revision);
+    errors name it as `git show` does, `REV:path`."""
+    from clearance.policy.yamlfile import parse_bytes
+
+    found = tree.read(path)
+    if found is None:
+        raise PolicyError(f"policy file not found at {tree.label}: {tree.shown(path)}",
+                          hint="commit it (the policy in force is read from git, not the working tree)")
+    read, raw = found
+    shown = tree.shown(path)
+    if posixpath.basename(read) == "pyproject.toml":
+        doc = pyproject_from_bytes(raw, shown)
+        if doc is None:
+            raise PolicyError("no [tool.clearance] table", shown, hint="add one, or name a YAML policy")
+    else:
+        data, positions = parse_bytes(raw, shown)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise PolicyError("a policy file must be a mapping of keys", shown, 1, 1)
+        doc = Document(shown, data, positions, hashlib.sha256(raw).hexdigest(), None)
+    doc.tree, doc.blob = tree, (tree.lookup([read])[read] or ("", ""))[1]
+    doc.name = path  # origins name the repository path; errors add the revision (see Loader)
+    return doc
 
 
 def _toml_plain(value: Any) -> Any:
@@ -146,12 +190,15 @@ class Loader:
         self.origins: dict[str, Origin] = {}
         self.merged_ids: set[str] = set()  # rules defined in more than one file
         self.waivers: list[tuple[Document, int, dict[str, Any]]] = []
+        self.shown: dict[str, str] = {}  # a file read from a revision -> `REV:path`, for errors
         self.merged: dict[str, dict[str, Any]] = {
             "metadata": {}, "settings": {}, "attestors": {}, "inputs": {}, "params": {},
         }
 
     def apply(self, doc: Document, chain: tuple[str, ...] = ()) -> None:
-        key = doc.name if doc.directory is None else f"{doc.directory}/{doc.name}"
+        key = doc.key
+        if doc.tree is not None:
+            self.shown[doc.name] = doc.tree.shown(doc.name)
         errors = list(schema_errors(doc.data, load_schema("policy-v1.json"), doc.positions, doc.name))
         if self.boundary is None and doc.directory is not None:
             self.boundary = doc.directory.resolve()
@@ -170,7 +217,8 @@ class Loader:
         """An error at its place for every path of a repository policy file (`extends`, every
         string under `inputs`) that is absolute or leads out of the repository; checked
         before any of them is opened. Built-in packs are not in the repository."""
-        if doc.name.startswith(BUILTIN) or doc.directory is None or not _inside(doc.directory, self.boundary):
+        if doc.tree is None and (doc.name.startswith(BUILTIN) or doc.directory is None
+                                 or not _inside(doc.directory, self.boundary)):
             return []  # a pack, or a file the caller named outside the repository (an org policy)
         places: list[tuple[tuple[str | int, ...], str]] = [
             (("extends", i), ref) for i, ref in enumerate(doc.data.get("extends") or [])
@@ -179,9 +227,15 @@ class Loader:
         found = [_negated(doc, at, text) for at, text in places
                  if at[0] == "inputs" and text.startswith("!") and at[1] not in NEGATABLE]
         for at, text in places:
-            # An extends is resolved now, links included; an input names evidence CI writes
-            # later, whose links the reader refuses when it opens them (an error verdict).
-            reason = _leaves(text, doc.directory, self.boundary) if at[0] == "extends" else _leaves(text)
+            # An extends is resolved now, links included (a revision's reader follows them
+            # inside the revision); an input names evidence CI writes later, whose links the
+            # reader refuses when it opens them (an error verdict).
+            reason = _leaves(text)
+            if at[0] == "extends" and doc.tree is not None and reason is None:
+                joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc.name), text))
+                reason = "leads out of the repository" if leaves_root(joined) else None
+            elif at[0] == "extends" and doc.tree is None:
+                reason = _leaves(text, doc.directory, self.boundary)
             if reason:
                 origin = doc.at(*at)
                 found.append(PolicyError(f"{'.'.join(map(str, at))}: '{text}' {reason}", origin.path,
@@ -192,13 +246,17 @@ class Loader:
     def _extend(self, doc: Document, index: int, ref: str, chain: tuple[str, ...]) -> None:
         origin = doc.at("extends", index)
         try:
-            child = read_document(ref, doc.directory, self.display_root)
+            if doc.tree is not None and not ref.startswith(BUILTIN):
+                path = posixpath.normpath(posixpath.join(posixpath.dirname(doc.name), ref))
+                child = tree_document(doc.tree, path)
+            else:
+                child = read_document(ref, doc.directory, self.display_root)
         except PolicyError as e:
             self.errors.append(_located(e, origin))
             return
-        child_key = child.name if child.directory is None else f"{child.directory}/{child.name}"
+        child_key = child.key
         if child_key in chain:
-            names = [c.rsplit("/", 1)[-1] for c in (*chain, child_key)]
+            names = [c.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for c in (*chain, child_key)]
             self.errors.append(PolicyError(
                 f"extends cycle: {' -> '.join(names)}", origin.path, origin.line, origin.column,
                 hint="remove one of the extends entries"))
@@ -280,7 +338,7 @@ class Loader:
         rules = tuple(self._rule(rid, raw) for rid, raw in self.rules.items())
         waivers = tuple(self._waiver(doc, i, w) for doc, i, w in self.waivers)
         if self.errors:
-            raise PolicyErrors(self.errors)
+            raise PolicyErrors([_shown_at(e, self.shown) for e in self.errors])
         meta = self.merged["metadata"]
         files = tuple(PolicyFile(d.name, d.sha256) for d in self.documents)
         digest = hashlib.sha256("".join(f"{f.path}\0{f.sha256}\n" for f in files).encode())
@@ -431,6 +489,13 @@ def _override(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
         if old_kind == new_kind:
             merged["check"] = {new_kind: {**(old_params or {}), **(new_params or {})}}
     return merged
+
+
+def _shown_at(error: PolicyError, shown: dict[str, str]) -> PolicyError:
+    """The error naming a file read from a revision as `REV:path` (what `git show` takes)."""
+    if error.path is None or error.path not in shown:
+        return error
+    return PolicyError(error.message, shown[error.path], error.line, error.column, error.hint)
 
 
 def _located(error: PolicyError, origin: Origin) -> PolicyError:

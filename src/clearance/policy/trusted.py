@@ -1,39 +1,242 @@
 """Which policy judges a change: the one at the trusted revision, never the change's own.
 
 At the commit stages the policy in force is read from the index (what is
-being committed), at every other stage from the base revision's git objects:
-the policy file, every `extends` file and the settings that name other
-evidence. The working tree is never read for it. The change's own policy
-(the head's) is loaded too when it differs, so the `policy.approved` rule can
-say what the change would alter and the results can show what it would do.
+being committed); at every other stage from the base revision's git objects:
+the policy file, every `extends` file, and so the settings that name other
+evidence (the attestations folder, the PR template). The working tree is
+never read for it. The change's own policy (the head's) is loaded too when it
+differs, so the `policy.approved` rule can say what the change would alter
+and the results can show what it would do.
+
+`settings.policy_source: head`, in force at the base, opts out: the head's
+policy judges. A first policy is judged by itself only when the base has
+none and the new one says `policy_source: head`. Files named outside the
+repository (an organisation's policy, the GitHub Action's inputs overlay)
+are read from disk: the change cannot edit them.
 """
 
 from __future__ import annotations
 
-from clearance.policy.model import Policy
-from clearance.records import Record
+import os
+from collections.abc import Callable, Sequence
+
+from clearance.errors import PolicyError, UsageError
+from clearance.policy.model import COMMIT_STAGES, Policy
+from clearance.policy.revision import Tree, commit_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from clearance.evidence.git import Git
+    from clearance.policy.loader import Document
 
 HEAD = "head"  # settings.policy_source: the change's own policy judges it (opted out)
 BASE = "base"
+DEFAULT_PACK = "builtin:spec-driven"
+CONFIG_NAMES = ("clearance.yaml", ".clearance.yaml")
+PYPROJECT = "pyproject.toml"
+DISCOVERED = (*CONFIG_NAMES, PYPROJECT)  # what a revision is searched for, in this order
+NULL = "0" * 40
 
 
-class Policies(Record):
+class NoPolicy(PolicyError):
+    """A policy file the command line names is not in the revision."""
+
+
+class Policies:
     """The policies of one run.
 
     `in_force` judges. `source` says where it was read: `index`, `base`
-    (a commit), `head` (opted out with `settings.policy_source: head`) or
-    `files` (named outside the repository, read from disk). `base` is the
-    effective policy at the base revision (None when there is no base or it
-    cannot be read), `head` the change's own when it differs from `base`
-    (`head_error` when it does not load), `revision` the commit (or `index`)
-    the policy in force was read from.
+    (a commit), or `head` (opted out with `settings.policy_source: head`, a
+    first policy, or a first push). `revision` is the commit it was read from
+    (None for the index). `base` is the effective policy at the base revision
+    (None when there is no base or it cannot be read; at the commit stages it
+    is HEAD's, read when first asked), `head` the change's own when it differs
+    from `base`, `head_error` why the change's own does not load.
     """
 
-    in_force: Policy
-    source: str
-    revision: str | None = None
-    base: Policy | None = None
-    head: Policy | None = None
-    head_error: str | None = None
-    base_revision: str | None = None
-    head_revision: str | None = None
+    def __init__(self, in_force: Policy, source: str, revision: str | None = None, *,
+                 base: Policy | None = None, head: Policy | None = None,
+                 head_error: str | None = None, base_revision: str | None = None,
+                 head_revision: str | None = None,
+                 load_base: Callable[[], Policy | None] | None = None) -> None:
+        self.in_force = in_force
+        self.source = source
+        self.revision = revision
+        self._base = base
+        self._load_base = load_base
+        self.head = head
+        self.head_error = head_error
+        self.base_revision = base_revision
+        self.head_revision = head_revision
+
+    @property
+    def base(self) -> Policy | None:
+        if self._load_base is not None:
+            load, self._load_base = self._load_base, None
+            try:
+                self._base = load()
+            except PolicyError:  # a base that does not load has nothing in force
+                self._base = None
+        return self._base
+
+    @property
+    def changed(self) -> bool:
+        """Whether the change brings a policy other than the base's."""
+        return self.head is not None or self.head_error is not None
+
+    def describe(self) -> dict[str, str | None]:
+        """Where the policy in force was read, for the results document."""
+        return {"source": self.source, "revision": self.revision,
+                "base": self.base_revision, "head": self.head_revision}
+
+
+class Loading:
+    """How one run reads policies: the repository, what the command line named, the cache."""
+
+    def __init__(self, git: Git, root: str, given: Sequence[str] = (),
+                 overlays: Sequence[str] = (), cache: str | None = None) -> None:
+        self.git = git
+        self.root = os.path.realpath(root)
+        self.given = list(given)
+        self.overlays = [os.path.abspath(o) for o in overlays]
+        self.cache = cache
+
+    def at(self, tree: Tree) -> tuple[Policy, bool]:
+        """The effective policy at a revision, and whether the revision holds a policy of its
+        own (False: only built-in packs and files outside the repository apply)."""
+        from clearance.policy.cache import cached_revision_policy
+
+        return cached_revision_policy(self, tree)
+
+    def named(self) -> list[tuple[str, str]]:
+        """What the command line named, each as (`builtin` | `repo` | `disk`, reference)."""
+        named = []
+        for ref in self.given:
+            if ref.startswith("builtin:"):
+                named.append(("builtin", ref))
+                continue
+            path = os.path.realpath(ref)
+            inside = path == self.root or path.startswith(self.root + os.sep)
+            named.append(("repo", os.path.relpath(path, self.root).replace(os.sep, "/")) if inside
+                         else ("disk", path))
+        return named
+
+    def sources(self, tree: Tree) -> tuple[list[str | Document], bool]:
+        """What to load at `tree`, in order, and whether the revision holds a policy."""
+        from clearance.policy.loader import pyproject_from_bytes, tree_document
+
+        if self.given:
+            found = False
+            sources: list[str | Document] = []
+            for how, ref in self.named():
+                if how == "repo":
+                    if tree.lookup([ref])[ref] is None:
+                        raise NoPolicy(f"policy file not found at {tree.label}: {tree.shown(ref)}",
+                                       hint="commit it: the policy in force is read from git")
+                    sources.append(tree_document(tree, ref))
+                    found = True
+                else:
+                    sources.append(ref)
+            return [*sources, *self.overlays], found
+        entries = tree.lookup(DISCOVERED)
+        for name in CONFIG_NAMES:
+            if entries[name] is not None:
+                return [tree_document(tree, name), *self.overlays], True
+        pyproject = entries[PYPROJECT]
+        if pyproject is not None:
+            read = tree.read(PYPROJECT)
+            doc = pyproject_from_bytes(read[1], tree.shown(PYPROJECT)) if read else None
+            if doc is not None:
+                doc.tree, doc.blob, doc.name = tree, pyproject[1], PYPROJECT
+                return [doc, *self.overlays], True
+        return [DEFAULT_PACK, *self.overlays], False
+
+
+def resolve(loading: Loading, stage: str, base: str | None, head: str | None) -> Policies:
+    """The policies of a run at `stage` (see the module's docstring)."""
+    git = loading.git
+    if stage in COMMIT_STAGES:
+        policy, _ = loading.at(Tree(git, None))
+
+        def at_head() -> Policy | None:
+            commit = _commit_or_none(git, "HEAD")
+            return None if commit is None else loading.at(Tree(git, commit))[0]
+
+        return Policies(policy, "index", None, load_base=at_head)
+    if not base or set(base) == {"0"}:
+        head_tree = Tree(git, commit_of(git, head or "HEAD"))
+        return _without_base(loading, stage, head_tree, first_push=bool(base))
+    head_commit: str | None
+    try:  # the head's policy is only shown: a head git does not have leaves it unread
+        head_commit = commit_of(git, head or "HEAD")
+    except PolicyError as e:
+        head_commit, head_missing = None, str(e)
+    base_commit = commit_of(git, base)
+    base_policy: Policy | None
+    try:
+        base_policy, base_found = loading.at(Tree(git, base_commit))
+    except NoPolicy:
+        base_policy, base_found = None, False
+    head_policy: Policy | None
+    try:
+        if head_commit is None:
+            raise PolicyError(head_missing)
+        head_policy, head_found = loading.at(Tree(git, head_commit))
+        head_error = None
+    except NoPolicy as e:
+        head_policy, head_found, head_error = None, False, str(e)
+    except PolicyError as e:
+        head_policy, head_found, head_error = None, True, str(e)
+    if base_policy is None or not base_found:
+        if head_found:  # the change adds the first policy
+            if head_policy is not None and _opts_out(head_policy):
+                return Policies(head_policy, HEAD, head_commit, base=base_policy, head=head_policy,
+                                base_revision=base_commit, head_revision=head_commit)
+            raise PolicyError(
+                f"no policy at the base revision {base_commit[:12]} ({_looked_for(loading)}), "
+                "and the change adds one" + (f": {head_error}" if head_error else ""),
+                hint="a first policy judges its own pull request only when it sets "
+                     "settings.policy_source: head")
+        if base_policy is None:
+            raise PolicyError(f"no policy at the base revision {base_commit[:12]} nor at the head "
+                              f"({_looked_for(loading)})", hint="commit the policy file")
+    differs = head_policy is None or head_policy.digest != base_policy.digest
+    in_force, source = base_policy, BASE
+    if _opts_out(base_policy):
+        if head_policy is None:
+            raise PolicyError(head_error or "the change's policy does not load")
+        in_force, source = head_policy, HEAD
+    return Policies(in_force, source, base_commit if source == BASE else head_commit,
+                    base=base_policy, head=head_policy if differs else None, head_error=head_error,
+                    base_revision=base_commit, head_revision=head_commit)
+
+
+def _without_base(loading: Loading, stage: str, head_tree: Tree, first_push: bool) -> Policies:
+    """No base revision: only a policy that opts out (or a first push) may judge itself."""
+    policy, _ = loading.at(head_tree)
+    revision = head_tree.revision
+    if first_push or _opts_out(policy):  # a first push has nothing older to trust
+        return Policies(policy, HEAD, revision, head_revision=revision)
+    raise UsageError(
+        f"no base revision for stage '{stage}': the policy in force is read from it",
+        hint="pass --base REF (the base branch; at staging and production the last release "
+             "or the default branch), or set settings.policy_source: head at the base")
+
+
+def _opts_out(policy: Policy) -> bool:
+    return policy.settings.get("policy_source") == HEAD
+
+
+def _looked_for(loading: Loading) -> str:
+    if loading.given:
+        return "looked for " + ", ".join(ref for how, ref in loading.named() if how == "repo")
+    return "looked for clearance.yaml, .clearance.yaml and [tool.clearance] in pyproject.toml"
+
+
+def _commit_or_none(git: Git, ref: str) -> str | None:
+    from clearance.errors import GitError
+
+    try:
+        return git.rev(ref)
+    except GitError:  # no commit yet
+        return None

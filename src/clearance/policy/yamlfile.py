@@ -139,6 +139,12 @@ def read_yaml(path: Path, name: str | None = None) -> tuple[Any, Positions, byte
         raw = path.read_bytes()
     except OSError as e:
         raise PolicyError(f"cannot read policy file: {e.strerror}", shown) from e
+    data, positions = parse_bytes(raw, shown)
+    return data, positions, raw
+
+
+def parse_bytes(raw: bytes, shown: str) -> tuple[Any, Positions]:
+    """Parse a policy file's bytes (size and encoding checked first)."""
     if len(raw) > MAX_BYTES:
         raise PolicyError(f"policy file larger than {MAX_BYTES} bytes", shown)
     try:
@@ -146,5 +152,4 @@ def read_yaml(path: Path, name: str | None = None) -> tuple[Any, Positions, byte
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         raise PolicyError("not valid UTF-8", shown, line) from e
-    data, positions = parse_yaml(text, shown)
-    return data, positions, raw
+    return parse_yaml(text, shown)
