@@ -53,6 +53,7 @@ CHECKS: dict[str, str] = {
     "ci.checks": "clearance.checks.ci_checks",
     "attestation": "clearance.checks.attestation",
     "alerts.rules": "clearance.checks.alerts_rules",
+    "metrics.query": "clearance.checks.metrics_query",
 }
 
 ENTRY_POINT_GROUP = "clearance.checks"
