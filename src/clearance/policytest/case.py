@@ -8,11 +8,14 @@
     delete: [old.txt]                       # files the change deletes
     patch: change.diff                      # a diff applied as part of the change
     upstream: {files: {...}}                # committed on the base branch after the branch point
+    signoffs: {files: {...}}                # committed on the branch clearance-signoffs after the
+                                            # change; "{head}" in them is the change's commit id
     reports: {from: reports}                # written to disk below the repository, not committed
     message: "feat: discount"               # the commit message (commit-msg stage)
     date: 2026-03-01                        # the day of the run (waivers expire by it)
     pr: {body: body.md, title: "feat: discount", author: ada}
-    github: {reviews: [...], check_runs: [...], statuses: [...], mergeable: true}
+    github: {reviews: [...], check_runs: [...], statuses: [...], mergeable: true,
+             deployment_reviews: [{user: ops, environments: [production]}]}
     programs: {pnpm: {exit: 0, output: ok}} # stand-ins for the commands rules run
     overrides: {rules: [...]}               # a policy applied after the one under test
     expect: {rule.id: pass, other.rule: fail}
@@ -49,7 +52,7 @@ SCHEMA: dict[str, Any] = {
         "stage": {"enum": list(STAGES)},
         "policy": {"type": "string", "minLength": 1},
         "overrides": {"type": "object"},
-        "base": _TREE, "change": _TREE, "upstream": _TREE, "reports": _TREE,
+        "base": _TREE, "change": _TREE, "upstream": _TREE, "reports": _TREE, "signoffs": _TREE,
         "delete": _STRINGS,
         "patch": {"type": "string", "minLength": 1},
         "branch": {"type": "string", "minLength": 1},
@@ -74,6 +77,7 @@ SCHEMA: dict[str, Any] = {
                 "check_runs": {"type": "array", "items": {"type": "object"}},
                 "statuses": {"type": "array", "items": {"type": "object"}},
                 "mergeable": {"type": ["boolean", "null"]},
+                "deployment_reviews": {"type": "array", "items": {"type": "object"}},
             },
         },
         "programs": {
@@ -145,7 +149,7 @@ def read_case(folder: Path, name: str) -> Case:
         raise PolicyError("no policy to test: none of policy.yaml or clearance.yaml in this "
                           "folder or above it", str(where), hint="name one with `policy:`")
     case = Case(name, folder, policy, data)
-    for key in ("base", "change", "upstream", "reports"):
+    for key in ("base", "change", "upstream", "reports", "signoffs"):
         case.tree(key)  # refuses folders that do not exist or lead out
     if "patch" in data:
         case.path(data["patch"])

@@ -1,9 +1,11 @@
 """A stand-in for the GitHub REST API on 127.0.0.1, answering from a case's `github:`.
 
 It serves the reviews of the pull request, the check runs and the combined
-status of any commit, and the pull request itself (`mergeable`), as the
-API shapes them, so that `review.approved` and `ci.checks` run as they do in
-CI. `"{head}"` and `"{base}"` in the case's data become the real commit ids.
+status of any commit, the pull request itself (`mergeable`), and one workflow
+run of the head commit whose deployment reviews are `deployment_reviews`, as
+the API shapes them, so that `review.approved`, `ci.checks` and the
+attestation kind's GitHub proofs run as they do in CI. `"{head}"` and
+`"{base}"` in the case's data become the real commit ids.
 Case data is filled in where GitHub always gives a field: a review's `id`,
 `user` (a login may be given alone), `commit_id` (the head) and
 `submitted_at`; a check run's `status` (`completed` once it has a conclusion).
@@ -28,7 +30,10 @@ def replies(github: dict[str, Any], head: str, base: str) -> dict[str, Any]:
     states = {s.get("state") for s in statuses}
     combined = "failure" if states & {"failure", "error"} else "pending" if "pending" in states else "success"
     mergeable = data.get("mergeable")
+    approvals = [_approval(r) for r in data.get("deployment_reviews", [])]
     return {
+        "runs": {"total_count": 1, "workflow_runs": [{"id": 1, "head_sha": head}]},
+        "approvals": approvals,
         "reviews": reviews,
         "check-runs": {"total_count": len(runs), "check_runs": runs},
         "status": {"state": combined, "statuses": statuses, "sha": head, "total_count": len(statuses)},
@@ -49,6 +54,10 @@ def route(path: str, answers: dict[str, Any]) -> Any | None:
         return {**answers["pull"], "number": int(rest[1]) if rest[1].isdigit() else rest[1]}
     if rest[0] == "commits" and len(rest) == 3 and rest[2] in ("check-runs", "status"):
         return answers[rest[2]]
+    if rest == ["actions", "runs"]:
+        return answers["runs"]
+    if rest == ["actions", "runs", "1", "approvals"]:
+        return answers["approvals"]
     return None
 
 
@@ -87,6 +96,14 @@ def _review(raw: dict[str, Any], index: int, head: str) -> dict[str, Any]:
     user = raw.get("user", "reviewer")
     return {"id": index, "commit_id": head, "submitted_at": f"2026-01-03T10:00:{index % 60:02d}Z",
             **raw, "user": {"login": user} if isinstance(user, str) else user}
+
+
+def _approval(raw: dict[str, Any]) -> dict[str, Any]:
+    user = raw.get("user", "reviewer")
+    names = raw.get("environments", [])
+    return {"state": raw.get("state", "approved"), "comment": raw.get("comment", ""),
+            "user": {"login": user} if isinstance(user, str) else user,
+            "environments": [{"name": n} if isinstance(n, str) else n for n in names]}
 
 
 def _run(raw: dict[str, Any]) -> dict[str, Any]:

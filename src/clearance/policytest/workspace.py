@@ -2,7 +2,10 @@
 
 The base files are committed on `main`. At the commit stages the change is
 staged; at the others it is committed on a branch, and `upstream` files are
-committed on `main` after it (to make the two conflict). Reports and program
+committed on `main` after it (to make the two conflict); `signoffs` files (with
+`{head}` replaced by the change's commit id) are committed on the branch
+`clearance-signoffs` made from the change, where sign-offs of a deployed commit
+are read (docs/attestations.md). Reports and program
 stand-ins are written last, untracked, as CI would leave them. Commits carry a
 pinned author and date, and git reads no configuration of the machine.
 """
@@ -58,11 +61,21 @@ def build(case: Case, folder: Path) -> Workspace:
             write_tree(root, case.tree("upstream"))
             base = git.commit("upstream")
             git("checkout", "-q", branch)
+        if "signoffs" in case.data:
+            _signoffs(case, root, git, head, branch)
     write_tree(root, case.tree("reports"))
     stubs = folder / "bin"
     stubs.mkdir()
     _programs(case, root, stubs)
     return Workspace(root, base, head, branch, stubs)
+
+
+def _signoffs(case: Case, root: Path, git: _Git, head: str, branch: str) -> None:
+    git("checkout", "-q", "-b", "clearance-signoffs")
+    tree = case.tree("signoffs")
+    write_tree(root, Tree(tree.folder, {p: t.replace("{head}", head) for p, t in tree.files.items()}))
+    git.commit("sign-offs")
+    git("checkout", "-q", branch)
 
 
 def write_tree(root: Path, tree: Tree) -> None:
