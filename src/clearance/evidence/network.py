@@ -183,6 +183,7 @@ def _redirects(allowed: Sequence[str]) -> urllib.request.HTTPRedirectHandler:
             try:
                 checked_url(newurl, allowed)
             except EvidenceError as e:
+                fp.close()  # type: ignore[attr-defined]  # the refused answer's connection
                 raise EvidenceError(f"redirect from {req.full_url} refused: {e.message}",
                                     hint=e.hint) from None
             return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
