@@ -52,6 +52,7 @@ CHECKS: dict[str, str] = {
     "review.approved": "clearance.checks.review_approved",
     "ci.checks": "clearance.checks.ci_checks",
     "attestation": "clearance.checks.attestation",
+    "http.probe": "clearance.checks.http_probe",
     "alerts.rules": "clearance.checks.alerts_rules",
     "metrics.query": "clearance.checks.metrics_query",
 }

@@ -29,6 +29,7 @@ from clearance.checks import (
     git_commit_message,
     git_conflict_markers,
     git_mergeable,
+    http_probe,
     metrics_query,
     pr_checklist,
     pr_links,
@@ -93,11 +94,12 @@ KINDS: dict[str, CheckKind] = {
     "review.approved": review_approved,
     "ci.checks": ci_checks,
     "attestation": attestation,
+    "http.probe": http_probe,
     "alerts.rules": alerts_rules,
     "metrics.query": metrics_query,
 }
 WITH_PROBLEMS: tuple[CheckKindWithProblems, ...] = (
-    assert_value, ci_checks, command, files_contain, findings_sarif, git_commit_message, pr_title,
-    spec_rules_covered, spec_scenarios_implemented, spec_scenarios_passing,
+    assert_value, ci_checks, command, files_contain, findings_sarif, git_commit_message, http_probe,
+    pr_title, spec_rules_covered, spec_scenarios_implemented, spec_scenarios_passing,
     metrics_query,
 )
