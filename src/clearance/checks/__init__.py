@@ -55,6 +55,7 @@ CHECKS: dict[str, str] = {
     "http.probe": "clearance.checks.http_probe",
     "alerts.rules": "clearance.checks.alerts_rules",
     "metrics.query": "clearance.checks.metrics_query",
+    "load.thresholds": "clearance.checks.load_thresholds",
 }
 
 ENTRY_POINT_GROUP = "clearance.checks"

@@ -30,6 +30,7 @@ from clearance.checks import (
     git_conflict_markers,
     git_mergeable,
     http_probe,
+    load_thresholds,
     metrics_query,
     pr_checklist,
     pr_links,
@@ -97,6 +98,7 @@ KINDS: dict[str, CheckKind] = {
     "http.probe": http_probe,
     "alerts.rules": alerts_rules,
     "metrics.query": metrics_query,
+    "load.thresholds": load_thresholds,
 }
 WITH_PROBLEMS: tuple[CheckKindWithProblems, ...] = (
     assert_value, ci_checks, command, files_contain, findings_sarif, git_commit_message, http_probe,
