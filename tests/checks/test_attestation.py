@@ -1,5 +1,8 @@
-"""The `attestation` kind: a committed record or a ticked PR item signs off a
-manual gate; otherwise the rule is pending and says how to attest."""
+"""The `attestation` kind: a committed record (or, where the rule accepts it, a ticked PR
+item) signs off a manual gate; otherwise the rule is pending and says how to attest.
+
+Records are read at the pr stage here, where a record need not name a commit; the
+deployment stages (a record names the deployed commit) are in test_signoff_subjects.py."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from attesting import RUN_TIME as NOW
+from attesting import gate, policy
 from clearance.checks import attestation
 from clearance.evidence.context import Evidence, RunSpec
 
@@ -28,8 +33,9 @@ rules:
 """
 
 
-def evidence(root: Path, stage: str = "staging", inputs: dict | None = None, **spec) -> Evidence:
-    return Evidence(RunSpec(root=root, stage=stage, **spec), inputs or {})
+def evidence(root: Path, stage: str = "pr", inputs: dict | None = None, now: str | None = None,
+             **spec) -> Evidence:
+    return Evidence(RunSpec(root=root, stage=stage, **spec), inputs or {}, now=now)
 
 
 def event(tmp_path: Path, body: str, login: str | None = "grace") -> Path:
@@ -43,15 +49,21 @@ def event(tmp_path: Path, body: str, login: str | None = "grace") -> Path:
 def test_a_committed_record_attests_and_says_who_and_when(repo) -> None:
     repo.write(".clearance/attestations/smoke.yaml", RECORD)
     repo.commit("attest smoke tests")
-    outcome = attestation.run({"id": "release.smoke"}, evidence(repo.path))
+    outcome = attestation.run({"id": "release.smoke"}, evidence(repo.path, now=NOW))
     assert outcome.verdict == "pass"
-    assert outcome.data["attestation"] == {
+    attested = outcome.data["attestation"]
+    assert {k: attested[k] for k in ("by", "at", "note", "source", "subject", "proof", "verified")} == {
         "by": "@ada", "at": "2026-01-05T14:30:00Z",
         "note": "Smoke tests run on staging build 1423.",
-        "source": ".clearance/attestations/smoke.yaml:1",
-        "self_added": None}  # no base revision: whether the change added it is not known
-    assert outcome.message == ("attested by @ada on 2026-01-05T14:30:00Z "
-                               "(.clearance/attestations/smoke.yaml:1)")
+        "source": ".clearance/attestations/smoke.yaml:1", "subject": {},
+        "proof": "none", "verified": False}
+    # nothing tells whether it was in force before the change (no base policy given): self-added
+    assert attested["self_added"] is True
+    assert attested["self_added_reason"] == ("whether it was in force before the change cannot be told: "
+                                             "the policy of the base revision is not known")
+    assert outcome.message.startswith("attested by @ada on 2026-01-05T14:30:00Z "
+                                      "(.clearance/attestations/smoke.yaml:1): self-added (")
+    assert "unverified (no GitHub token to read reviews; a signature is not taken" in outcome.message
 
 
 def test_the_latest_of_several_records_in_a_list_wins(repo) -> None:
@@ -119,14 +131,29 @@ def test_a_broken_record_does_not_hide_a_good_one(repo) -> None:
     assert attestation.run({"id": "release.smoke"}, evidence(repo.path)).verdict == "pass"
 
 
-def test_a_ticked_item_attests_as_the_pr_author(repo, tmp_path) -> None:
+def test_a_ticked_item_attests_as_the_pr_author_where_the_rule_accepts_ticks(repo, tmp_path) -> None:
+    repo.commit("initial")
+    ev = evidence(repo.path, "pr", base="HEAD",
+                  event_file=event(tmp_path, "## Release\n\n- [x] Smoke tests done\n"))
+    outcome = attestation.run({"item": "Smoke tests done", "by": ["@Grace"], "accept": ["author-tick"]}, ev)
+    assert outcome.verdict == "pass"
+    attested = outcome.data["attestation"]
+    assert {k: attested[k] for k in ("by", "at", "note", "source", "proof", "verified", "self_added")} == {
+        "by": "grace", "at": "2026-01-06T09:00:00Z", "note": "Smoke tests done", "source": "PR body:3",
+        "proof": "author-tick", "verified": False, "self_added": True}
+    assert outcome.message == ("attested by grace on 2026-01-06T09:00:00Z (PR body:3): "
+                               "the PR author's own tick (accept: author-tick)")
+
+
+def test_without_accept_a_ticked_item_is_the_authors_word_and_does_not_attest(repo, tmp_path) -> None:
     repo.commit("initial")
     ev = evidence(repo.path, "pr", base="HEAD",
                   event_file=event(tmp_path, "## Release\n\n- [x] Smoke tests done\n"))
     outcome = attestation.run({"item": "Smoke tests done", "by": ["@Grace"]}, ev)
-    assert outcome.verdict == "pass"
-    assert outcome.data["attestation"] == {"by": "grace", "at": "2026-01-06T09:00:00Z",
-                                           "note": "Smoke tests done", "source": "PR body:3"}
+    assert outcome.verdict == "pending"
+    assert ("item 'Smoke tests done' is ticked, but a tick is the PR author's own word (grace) and "
+            "this rule does not take it (accept: [author-tick])") in outcome.message
+    assert outcome.data["ignored_signoffs"][0]["source"] == "PR body:3"
 
 
 def test_a_ticked_item_without_an_author(repo, tmp_path) -> None:
@@ -134,12 +161,12 @@ def test_a_ticked_item_without_an_author(repo, tmp_path) -> None:
     body = tmp_path / "body.md"
     body.write_text("- [x] Smoke tests done\n", encoding="utf-8")
     ev = evidence(repo.path, "pr", base="HEAD", pr_body_file=body)
-    outcome = attestation.run({"item": "Smoke tests done"}, ev)
-    assert outcome.data["attestation"] == {"by": "PR author", "at": None,
-                                           "note": "Smoke tests done", "source": f"{body}:1"}
-    limited = attestation.run({"item": "Smoke tests done", "by": ["ada"]}, ev)
+    outcome = attestation.run({"item": "Smoke tests done", "accept": ["author-tick"]}, ev)
+    attested = outcome.data["attestation"]
+    assert (attested["by"], attested["at"], attested["source"]) == ("PR author", None, f"{body}:1")
+    limited = attestation.run({"item": "Smoke tests done", "by": ["ada"], "accept": ["author-tick"]}, ev)
     assert limited.verdict == "pending"
-    assert "item ticked by an unknown PR author, who may not attest" in limited.message
+    assert "item 'Smoke tests done' is ticked by an unknown PR author, who may not attest" in limited.message
 
 
 @pytest.mark.parametrize(("body", "state"), [
@@ -150,7 +177,8 @@ def test_a_ticked_item_without_an_author(repo, tmp_path) -> None:
 def test_an_item_not_ticked_leaves_the_gate_pending(repo, tmp_path, body, state) -> None:
     repo.commit("initial")
     ev = evidence(repo.path, "pr", base="HEAD", event_file=event(tmp_path, body))
-    outcome = attestation.run({"id": "release.smoke", "item": "Smoke tests done"}, ev)
+    outcome = attestation.run({"id": "release.smoke", "item": "Smoke tests done",
+                               "accept": ["author-tick"]}, ev)
     assert outcome.verdict == "pending"
     assert f"item 'Smoke tests done' is {state}" in outcome.message
     assert outcome.message.endswith(
@@ -160,21 +188,25 @@ def test_an_item_not_ticked_leaves_the_gate_pending(repo, tmp_path, body, state)
 
 def test_the_report_shows_who_attested(repo, cli) -> None:
     repo.write("clearance.yaml", POLICY)
-    repo.write(".clearance/attestations/smoke.yaml", RECORD)
+    head = repo.commit("policy")
+    repo.git("checkout", "-q", "-b", "clearance-signoffs")
+    repo.write(".clearance/attestations/smoke.yaml", RECORD + f"commit: {head}\n")
     repo.commit("attest")
-    run = cli("check", "--repo", repo.path, "--stage", "staging", "-f", "json")
+    repo.git("checkout", "-q", "main")
+    run = cli("check", "--repo", repo.path, "--stage", "staging", "--base", head, "-f", "json")
     assert run.code == 0, run.out + run.err
     rule = json.loads(run.out)["rules"][0]
     assert rule["verdict"] == "pass"
     assert rule["attestation"]["by"] == "@ada"
     assert rule["attestation"]["at"] == "2026-01-05T14:30:00Z"
-    assert rule["evidence"][0]["path"] == ".clearance/attestations/smoke.yaml"
+    assert rule["attestation"]["subject"] == {"commit": head}
+    assert rule["evidence"][0]["path"] == "refs/heads/clearance-signoffs:.clearance/attestations/smoke.yaml"
 
 
 def test_without_record_or_body_the_cli_reports_pending_and_blocks(repo, cli) -> None:
     repo.write("clearance.yaml", POLICY)
-    repo.commit("policy")
-    run = cli("check", "--repo", repo.path, "--stage", "staging")
+    base = repo.commit("policy")
+    run = cli("check", "--repo", repo.path, "--stage", "staging", "--base", base)
     assert run.code == 1
     assert "release.smoke pending: not attested" in run.out
     assert "no PR body was given" in run.out
@@ -190,23 +222,22 @@ rules:
 
 
 @pytest.mark.parametrize("name", ["approved.yaml", "merge:approved.yaml", "a:b:c.yml"])
-def test_a_record_the_change_adds_is_refused_whatever_colons_its_file_name_holds(repo, cli, name: str) -> None:
+def test_a_record_the_change_adds_is_refused_whatever_colons_its_file_name_holds(repo, tmp_path, name: str) -> None:
     repo.write("clearance.yaml", MERGE_POLICY)
     repo.commit("policy")
     repo.git("checkout", "-q", "-b", "feature")
     repo.write(f".clearance/attestations/{name}",
                "rule: release.approved\nby: cto\nat: 2026-01-05T10:00:00Z\n")
     repo.commit("self-approve")
-    run = cli("check", "--repo", repo.path, "--stage", "merge", "--base", "main", "-f", "json")
-    rule = next(r for r in json.loads(run.out)["rules"] if r["id"] == "release.approved")
-    assert rule["verdict"] == "pending"
-    assert "is added by the change under evaluation" in rule["message"]
+    result = gate(repo.path, "merge", policy(tmp_path, MERGE_POLICY), "release.approved", base="main")
+    assert result.verdict == "pending"
+    assert f"the record .clearance/attestations/{name}:1 is self-added (added by the change" in result.message
 
 
-def test_without_a_base_a_record_is_taken_as_self_added_where_they_are_refused(repo) -> None:
+def test_without_a_base_revision_a_record_is_taken_as_self_added_where_they_are_refused(repo, tmp_path) -> None:
     repo.write(".clearance/attestations/approved.yaml", "rule: release.approved\nby: cto\nat: 2026-01-05\n")
     repo.commit("records")
-    found = attestation.run({"id": "release.approved"},
-                            evidence(repo.path, stage="merge", refuse_self_granted=True))
-    assert found.verdict == "pending"
-    assert "no base revision" in found.message
+    result = gate(repo.path, "merge", policy(tmp_path, MERGE_POLICY), "release.approved")
+    assert result.verdict == "pending"
+    assert ("is self-added (whether it was in force before the change cannot be told: "
+            "no base revision for stage 'merge')") in result.message

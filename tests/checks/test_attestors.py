@@ -1,4 +1,8 @@
-"""The attestation kind takes its record id from the rule and its attestors from the policy."""
+"""The attestation kind takes its record id from the rule and its attestors from the policy.
+
+The gates run at the pr stage, where records in the change count unless self-granted
+sign-offs are refused (a record at staging must name the deployed commit: see
+test_signoff_subjects.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +16,8 @@ attestors:
   release.smoke-tests: ["@qa-lead"]
   "*": ["@ops"]
 rules:
-  - {id: release.smoke-tests, stages: [staging], check: {attestation: {}}}
-  - {id: release.notified, stages: [staging], check: {attestation: {}}}
+  - {id: release.smoke-tests, stages: [pr], check: {attestation: {}}}
+  - {id: release.notified, stages: [pr], check: {attestation: {}}}
 """
 
 
@@ -22,36 +26,37 @@ def record(repo: Repo, rule: str, by: str) -> None:
                f"rule: {rule}\nby: \"{by}\"\nat: 2026-01-05T14:30:00Z\nnote: done\n")
 
 
-def verdicts(cli, repo: Repo) -> dict[str, dict]:
-    run = cli("check", "--repo", repo.path, "--stage", "staging", "-f", "json")
+def verdicts(cli, repo: Repo, base: str) -> dict[str, dict]:
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base, "-f", "json")
     return {r["id"]: r for r in json.loads(run.out)["rules"]}
 
 
 def test_without_records_both_gates_are_pending(repo: Repo, cli) -> None:
     repo.write("clearance.yaml", POLICY)
-    repo.commit("initial")
-    found = verdicts(cli, repo)
+    base = repo.commit("initial")
+    found = verdicts(cli, repo, base)
     assert {r["verdict"] for r in found.values()} == {"pending"}
 
 
 def test_records_by_the_named_attestors_pass_others_do_not(repo: Repo, cli) -> None:
     repo.write("clearance.yaml", POLICY)
+    base = repo.commit("policy")
     record(repo, "release.smoke-tests", "@developer")
     record(repo, "release.notified", "@ops")
     repo.commit("records")
-    found = verdicts(cli, repo)
+    found = verdicts(cli, repo, base)
     assert found["release.smoke-tests"]["verdict"] == "pending"
     assert found["release.notified"]["verdict"] == "pass"
     assert found["release.notified"]["attestation"]["by"] == "@ops"
     record(repo, "release.smoke-tests", "@qa-lead")
     repo.commit("qa signs")
-    found = verdicts(cli, repo)
+    found = verdicts(cli, repo, base)
     assert found["release.smoke-tests"]["verdict"] == "pass"
     assert found["release.smoke-tests"]["attestation"]["by"] == "@qa-lead"
 
 
 def test_a_record_the_change_adds_is_marked_and_refused_where_self_granting_is(repo: Repo, cli) -> None:
-    repo.write("clearance.yaml", POLICY.replace("stages: [staging]", "stages: [pr, merge]")
+    repo.write("clearance.yaml", POLICY.replace("stages: [pr]", "stages: [pr, merge]")
                + "settings: {refuse_self_granted_in: [merge]}\n")
     base = repo.commit("initial")
     record(repo, "release.smoke-tests", "@qa-lead")

@@ -1,71 +1,103 @@
-"""A person signed off a manual gate: an attestation record whose `rule` is
-`id` is committed under `.clearance/attestations/` (or `inputs.attestations`),
-or the PR body's task item `item` is ticked. Otherwise the verdict is
-`pending`, saying how to attest.
+"""A person signed off a manual gate, for what is being evaluated, provably.
 
-Records are matched by `id`, which defaults to the id of the rule this check
-serves. `by` limits who may attest (GitHub logins, `@` and case aside); it
-defaults to the policy's `attestors` for the rule, or for `*`; a ticked item counts as attested by the
-PR author (`pull_request.user.login` of the event payload) at the PR's
-`updated_at`, so with `by` it needs the event payload. A struck-through item
-is not applicable but does not attest: the gate stays pending (waive it if it
-does not apply). The latest record wins. `data.attestation` says who attested,
-when, with what note, and where (file:line or PR body:line).
+The sign-off is an attestation record whose `rule` is `id` (default: the
+rule's id) under `.clearance/attestations/` (or `inputs.attestations`). A
+record counts when:
+
+- its `by` may attest: `by`, else the policy's `attestors` for the rule or
+  `*` (GitHub logins, `@` and case aside);
+- its `at` is not in the future (5 minutes of clock skew allowed) and, with
+  `max_age` (`14d`, `36h`, `2w`), not older than that at the run's time;
+- it signs what is evaluated. At staging and production it names the
+  commit under evaluation (`commit: SHA`, or `release: TAG` of that commit;
+  with `valid_for: release` also an earlier commit with no release tag
+  since), and its `environment`, when given, is the rule's `environment`
+  (default: the stage). Such records are written after the deployed commit,
+  so they are also read from the sign-off refs `refs` (default: the branch
+  `clearance-signoffs`, local or origin's). At pr and merge a record naming a
+  commit counts when that commit has the head's files, records aside;
+- where the policy refuses self-granted sign-offs
+  (`settings.refuse_self_granted_in`), a self-added record (not in force at
+  the base revision) counts only when GitHub or a signature proves its
+  attestor signed it: an approved deployment review or pull request review
+  by that login, or a commit signed by a key the base revision allows
+  (`allowed_signers`, `allowed_keys`; see docs/attestations.md).
+
+A ticked PR-body task item `item` is the PR author's own word: it counts only
+with `accept: [author-tick]`, as the author's sign-off (with `by`, the author
+must be listed). A struck-through item is not applicable but does not attest.
+
+Otherwise the verdict is `pending`, saying what each record lacks and how to
+attest. `data.attestation` says who attested, when, for what, where, its
+`proof` (github-deployment-review, github-review, signature, author-tick or
+none) and whether it is `self_added`; `data.ignored_signoffs` lists the
+records that did not count, each with the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from clearance.checks import Finding, Outcome
-from clearance.checks._pr import TITLES, same_login, shorten
-from clearance.errors import EvidenceError
-from clearance.evidence.attestations import Attestation, Attestations, attestations
+from clearance.checks._pr import TITLES, shorten
+from clearance.checks._signoffs import DEPLOY_STAGES, DURATION, Gate, Judged, may_attest, run_time
+from clearance.evidence.attestations import (
+    DEFAULT_REFS,
+    Attestation,
+    Attestations,
+    attestations,
+    records_folder,
+)
 from clearance.evidence.context import Evidence
 from clearance.evidence.prbody import MissingPrError, pull_request
+from clearance.evidence.signatures import OPENPGP_KEYS, SSH_SIGNERS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-# At the pull-request gates the change is the PR itself, so a record it adds was
-# written by its author. At staging and production the range holds merged commits,
-# where records come from today; binding them to the deployed commit and reading
-# those written after it is the sign-offs issue's (#17) to settle.
-REVIEW_STAGES = ("pr", "merge")
+AUTHOR_TICK = "author-tick"
+RELATIVE = r"^(?![/\\]|[A-Za-z]:)(?!(.*[/\\])?\.\.([/\\]|$))"
+MAX_IGNORED = 20
 
-EVIDENCE = ("attestation records", "PR body", "event payload: pull_request.user, updated_at")
+EVIDENCE = ("attestation records (the snapshot, sign-off refs, the base revision)", "PR body",
+            "event payload: pull_request.user, updated_at", "allowed signers of the base revision",
+            "GitHub API: deployment reviews, pull request reviews")
 SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
     "properties": {
         "id": {"type": "string", "minLength": 1},
         "item": {"type": "string", "minLength": 1},
         "by": TITLES,
+        "accept": {"type": "array", "items": {"enum": [AUTHOR_TICK]}, "uniqueItems": True},
+        "max_age": {"type": "string", "pattern": f"^{DURATION.pattern}$"},
+        "valid_for": {"enum": ["commit", "release"]},
+        "environment": {"type": "string", "minLength": 1},
+        "refs": {"type": "array", "items": {"type": "string", "pattern": "^refs/[A-Za-z0-9._/-]+$"}},
+        "allowed_signers": {"type": "string", "minLength": 1, "pattern": RELATIVE},
+        "allowed_keys": {"type": "string", "minLength": 1, "pattern": RELATIVE},
     },
 }
 
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     params = {**_defaults(evidence), **params}
-    allowed: Sequence[str] = params.get("by", [])
+    gate = _gate(params, evidence)
     reasons: list[str] = []
-    found = attestations(evidence) if "id" in params else None
+    ignored: list[dict[str, Any]] = []
+    found = attestations(evidence, gate.refs) if "id" in params else None
     if found is not None:
-        added = _added_by_change(evidence)
-        refuse = evidence.spec.refuse_self_granted and evidence.stage in REVIEW_STAGES
-        record = _record(found, params["id"], allowed, reasons, added, refuse)
-        if record is not None:
-            known = None if added is None else record.path in added  # None: no base to tell
-            return _attested({**record.to_dict(), "self_added": known})
+        judged = _choose(found, gate, reasons, ignored)
+        if judged is not None:
+            return _attested(judged.to_dict(), ignored)
     if "item" in params:
-        ticked = _ticked(evidence, params["item"], allowed, reasons)
+        ticked = _ticked(evidence, params, gate, reasons, ignored)
         if ticked is not None:
-            return _attested(ticked)
+            return _attested(ticked, ignored)
+    data = {"ignored_signoffs": ignored[:MAX_IGNORED]} if ignored else {}
     if found is not None and found.problems:
         findings = tuple(Finding(p.path, p.line, None, p.message) for p in found.problems)
         return Outcome("error", f"no usable attestation, and {len(findings)} record(s) "
-                       f"cannot be read: {findings[0].message}", findings=findings)
-    return Outcome("pending", f"not attested ({'; '.join(reasons)}): {_how(params, found)}")
+                       f"cannot be read: {findings[0].message}", findings=findings, data=data)
+    return Outcome("pending", f"not attested ({'; '.join(reasons)}): {_how(params, gate)}", data=data)
 
 
 def _defaults(evidence: Evidence) -> dict[str, Any]:
@@ -79,49 +111,71 @@ def _defaults(evidence: Evidence) -> dict[str, Any]:
     return defaults
 
 
-def _attested(attestation: dict[str, Any]) -> Outcome:
+def _gate(params: dict[str, Any], evidence: Evidence) -> Gate:
+    refs = tuple(params.get("refs", DEFAULT_REFS)) if evidence.stage in DEPLOY_STAGES else ()
+    return Gate(evidence, params.get("id", ""), tuple(params.get("by", ())), run_time(evidence),
+                params.get("max_age", ""), params.get("valid_for", "commit"),
+                params.get("environment", evidence.stage), evidence.spec.refuse_self_granted,
+                records_folder(evidence), refs,
+                (params.get("allowed_signers", SSH_SIGNERS), params.get("allowed_keys", OPENPGP_KEYS)))
+
+
+def _attested(attestation: dict[str, Any], ignored: list[dict[str, Any]]) -> Outcome:
     when = f" on {attestation['at']}" if attestation["at"] else ""
-    return Outcome.passed(f"attested by {shorten(attestation['by'], 60)}{when} "
-                          f"({attestation['source']})", data={"attestation": attestation})
+    text = f"attested by {shorten(attestation['by'], 60)}{when} ({attestation['source']}): "
+    text += _strength(attestation)
+    if ignored:
+        text += f"; {len(ignored)} other sign-off(s) ignored"
+    data: dict[str, Any] = {"attestation": attestation}
+    if ignored:
+        data["ignored_signoffs"] = ignored[:MAX_IGNORED]
+    return Outcome.passed(text, data=data)
 
 
-def _added_by_change(evidence: Evidence) -> set[str] | None:
-    """Files the change under evaluation adds or edits: records there are self-added. None
-    when the change cannot be read (no base): then every record counts as self-added."""
-    try:
-        return set(evidence.changed_files)
-    except EvidenceError:
-        return None
+def _strength(a: dict[str, Any]) -> str:
+    if a["proof"] == AUTHOR_TICK:
+        return "the PR author's own tick (accept: author-tick)"
+    if a["verified"]:
+        return f"proven by {a['proof']}: {a['proof_detail']}"
+    added = f"self-added ({a['self_added_reason']}), " if a["self_added"] else ""
+    return f"{added}unverified ({a['proof_detail']})"
 
 
-def _self_added(record: Attestation, added: set[str] | None) -> bool:
-    return added is None or record.path in added
+def _choose(found: Attestations, gate: Gate, reasons: list[str],
+            ignored: list[dict[str, Any]]) -> Judged | None:
+    """The latest record that counts; what each later one lacks goes to `reasons`."""
+    from clearance.checks._signoffs import judge, screen
 
-
-def _record(found: Attestations, rule: str, allowed: Sequence[str], reasons: list[str],
-            added: set[str] | None, refuse_added: bool) -> Attestation | None:
-    """The latest usable record. A record the change itself adds names its attestor in
-    text the change's author wrote; where self-granted sign-offs are refused, it does not count."""
-    mine = [r for r in found.records if r.rule == rule]
-    usable = [r for r in mine if _may_attest(r.by, allowed)]
-    if refuse_added:
-        own = [r for r in usable if _self_added(r, added)]
-        usable = [r for r in usable if r not in own]
-        if own and not usable:
-            why = ("is added by the change under evaluation" if added is not None
-                   else "cannot be told apart from the change, which cannot be read (no base revision)")
-            reasons.append(f"the record {own[0].source} {why} "
-                           "(self-granted sign-offs are refused at this stage)")
-            return None
+    mine = [r for r in found.records if r.rule == gate.rule]
     if not mine:
-        reasons.append(f"no record for '{rule}' under {found.folder}/")
-    elif not usable:
-        reasons.append(f"records by {', '.join(r.by for r in mine)}, who may not attest")
-    return max(usable, key=lambda r: r.at) if usable else None
+        reasons.append(f"no record for '{gate.rule}' under {found.folder}/{_on_refs(found)}")
+        return None
+    barred = [r for r in mine if not may_attest(r.by, gate.allowed)]
+    if barred:
+        reasons.append(f"records by {', '.join(r.by for r in barred)}, who may not attest")
+        ignored.extend(_ignored(r, "may not attest") for r in barred)
+    for record in sorted((r for r in mine if r not in barred), key=lambda r: r.time, reverse=True):
+        why = screen(record, gate)
+        judged = None if why else judge(record, gate)
+        why = why or (judged.refused if judged is not None else "")
+        if judged is not None and not why:
+            return judged
+        reasons.append(f"the record {record.source} {why}")
+        ignored.append(_ignored(record, why))
+    return None
 
 
-def _ticked(evidence: Evidence, name: str, allowed: Sequence[str],
-            reasons: list[str]) -> dict[str, Any] | None:
+def _on_refs(found: Attestations) -> str:
+    return f" (the snapshot, {', '.join(found.refs)})" if found.refs else ""
+
+
+def _ignored(record: Attestation, reason: str) -> dict[str, Any]:
+    return {"by": record.by, "at": record.at, "source": record.source, "reason": reason}
+
+
+def _ticked(evidence: Evidence, params: dict[str, Any], gate: Gate, reasons: list[str],
+            ignored: list[dict[str, Any]]) -> dict[str, Any] | None:
+    name = params["item"]
     try:
         pr = pull_request(evidence)
     except MissingPrError:
@@ -134,22 +188,49 @@ def _ticked(evidence: Evidence, name: str, allowed: Sequence[str],
                  else "not ticked" if states else "not in the PR body")
         reasons.append(f"item '{shorten(name, 60)}' is {state}")
         return None
-    if allowed and not (pr.author and _may_attest(pr.author, allowed)):
-        reasons.append(f"item ticked by {pr.author or 'an unknown PR author'}, who may not attest")
+    tick: dict[str, Any] = {
+        "by": pr.author or "PR author", "at": pr.updated_at, "note": item.text,
+        "source": f"{pr.name}:{item.line}", "subject": {}, "proof": AUTHOR_TICK,
+        "proof_detail": "ticked in the PR body by its author", "verified": False,
+        "self_added": True, "self_added_reason": "the PR author's own word"}
+    why = _tick_refused(pr.author, params, gate)
+    if why:
+        reasons.append(f"item '{shorten(name, 60)}' {why}")
+        ignored.append({"by": tick["by"], "at": tick["at"], "source": tick["source"], "reason": why})
         return None
-    return {"by": pr.author or "PR author", "at": pr.updated_at, "note": item.text,
-            "source": f"{pr.name}:{item.line}"}
+    return tick
 
 
-def _may_attest(who: str, allowed: Sequence[str]) -> bool:
-    return not allowed or any(same_login(who, name) for name in allowed)
+def _tick_refused(author: str | None, params: dict[str, Any], gate: Gate) -> str:
+    if AUTHOR_TICK not in params.get("accept", ()):
+        return (f"is ticked, but a tick is the PR author's own word ({author or 'an unknown PR author'}) "
+                "and this rule does not take it (accept: [author-tick])")
+    if gate.allowed and not (author and may_attest(author, gate.allowed)):
+        return f"is ticked by {author or 'an unknown PR author'}, who may not attest"
+    return ""
 
 
-def _how(params: dict[str, Any], found: Attestations | None) -> str:
+def _how(params: dict[str, Any], gate: Gate) -> str:
     ways = []
-    if "item" in params:
+    if "item" in params and AUTHOR_TICK in params.get("accept", ()):
         ways.append(f"tick '{shorten(params['item'], 60)}' in the PR body")
-    if found is not None:
-        ways.append(f"commit {found.folder}/{params['id']}.yaml with rule: {params['id']}, "
-                    "by, at and note")
-    return "to attest, " + " or ".join(ways)
+    if "id" in params:
+        ways.append(_how_record(params["id"], gate))
+    return "to attest, " + " or ".join(ways) if ways else "nothing this rule accepts can attest it"
+
+
+def _how_record(rule: str, gate: Gate) -> str:
+    path = f"{gate.folder}/{rule}.yaml"
+    who = gate.allowed[0] if gate.allowed else "LOGIN"
+    if not gate.deploying:
+        proof = (", approved by its attestor in a GitHub review of the pull request or signed by "
+                 f"an allowed signer (clearance attest {rule} --commit HEAD --by {who} --sign)"
+                 if gate.refuse_unproven else "")
+        return f"commit {path} with rule: {rule}, by, at and note{proof}"
+    head = gate.head or "HEAD"
+    ref = gate.refs[0] if gate.refs else "refs/heads/clearance-signoffs"
+    where = f"commit {path} with rule: {rule}, commit: {head}, by, at and note to {ref}"
+    if not gate.refuse_unproven:
+        return f"{where} (clearance attest {rule} --commit {head} --by {who} --ref {ref})"
+    return (f"{where}, signed by an allowed signer (clearance attest {rule} --commit {head} "
+            f"--by {who} --sign --ref {ref}), or have its attestor approve the deployment on GitHub")
