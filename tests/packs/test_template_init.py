@@ -60,7 +60,10 @@ def test_the_filled_template_passes_the_pr_rules_and_the_blank_one_fails(project
 
     passed = pr_rules(cli, repo, base, filled)
     assert len(passed) >= 13
-    assert {r["id"]: r["verdict"] for r in passed.values() if r["verdict"] != "pass"} == {}
+    # the code review checklist is the reviewer's to sign off (a record), not an item the author ticks
+    assert {r["id"]: r["verdict"] for r in passed.values() if r["verdict"] != "pass"} == {
+        "pr.code-review-checklist": "pending"}
+    assert "no record for 'pr.code-review-checklist'" in passed["pr.code-review-checklist"]["message"]
 
     failed = pr_rules(cli, repo, base, blank)
     assert failed.keys() == passed.keys()
@@ -83,7 +86,11 @@ rules:
   - id: release.notes
     checklist: "Release › Notes › Release notes written"
     stages: [pr]
-    check: {attestation: {item: Release notes written}}
+    check: {attestation: {item: Release notes written, accept: [author-tick]}}
+  - id: release.qa
+    checklist: "Release › Notes › QA signed off"
+    stages: [pr]
+    check: {attestation: {item: QA signed off}}
   - id: pr.risks
     stages: [merge]
     check: {pr.sections: {required: [Risks], placeholders: {Risks: "What could go wrong?"}}}
@@ -96,6 +103,7 @@ rules:
     assert "## Notes\n- [ ] Release notes written\n" in text
     assert "## Risks\n<!-- What could go wrong? -->\n" in text
     assert "Not in the PR" not in text
+    assert "QA signed off" not in text  # a tick would not sign it off: the rule does not accept ticks
     assert text.count("- [ ] Feature checklist complete") == 1  # cited by four rules, listed once
 
 

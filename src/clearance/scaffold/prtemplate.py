@@ -4,10 +4,11 @@ Its sections are the titles the policy's `pr.sections` rules require and the
 sections its `pr.links` rules look in; each holds an HTML comment saying what
 to write, so a section left as it is counts as empty. Its task items are the
 items of the `pr.checklist` rules and of the `attestation` rules that a ticked
-item signs off, grouped under the subsection their rule's `checklist` cites
-("Step 1 › Feature Checklist › ..." goes under "Feature Checklist"). Only rules
-of the stages that read the PR body (pr, merge) count; an item or section
-named by several rules appears once.
+item signs off (`accept: [author-tick]`: the author's own declarations), grouped
+under the subsection their rule's `checklist` cites ("Step 1 › Feature
+Checklist › ..." goes under "Feature Checklist"). Only rules of the stages that
+read the PR body (pr, merge) count; an item or section named by several rules
+appears once.
 """
 
 from __future__ import annotations
@@ -67,8 +68,8 @@ def _collect(rule: Rule, found: _Template) -> None:
             found.groups.setdefault(heading, [])
         for text in params.get("items", []):
             found.item(_group(rule), text)
-    elif rule.kind == "attestation" and params.get("item"):
-        found.item(_group(rule), params["item"])
+    elif rule.kind == "attestation" and params.get("item") and "author-tick" in params.get("accept", ()):
+        found.item(_group(rule), params["item"])  # a tick signs off only where the rule accepts it
 
 
 def _group(rule: Rule) -> str:
