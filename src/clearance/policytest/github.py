@@ -7,8 +7,10 @@ the API shapes them, so that `review.approved`, `ci.checks` and the
 attestation kind's GitHub proofs run as they do in CI. `"{head}"` and
 `"{base}"` in the case's data become the real commit ids.
 Case data is filled in where GitHub always gives a field: a review's `id`,
-`user` (a login may be given alone), `commit_id` (the head) and
-`submitted_at`; a check run's `status` (`completed` once it has a conclusion).
+`user` (a login may be given alone, a `User`), `commit_id` (the head),
+`submitted_at` and `author_association` (`MEMBER`, someone who may approve:
+the collaborator permission endpoint answers 404 here, so the association
+decides); a check run's `status` (`completed` once it has a conclusion).
 """
 
 from __future__ import annotations
@@ -95,7 +97,8 @@ def _handler(answers: dict[str, Any]) -> type[BaseHTTPRequestHandler]:
 def _review(raw: dict[str, Any], index: int, head: str) -> dict[str, Any]:
     user = raw.get("user", "reviewer")
     return {"id": index, "commit_id": head, "submitted_at": f"2026-01-03T10:00:{index % 60:02d}Z",
-            **raw, "user": {"login": user} if isinstance(user, str) else user}
+            "author_association": "MEMBER",
+            **raw, "user": {"login": user, "type": "User"} if isinstance(user, str) else user}
 
 
 def _approval(raw: dict[str, Any]) -> dict[str, Any]:
