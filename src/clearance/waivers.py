@@ -1,7 +1,12 @@
 """Apply waivers to outcomes: expiry, self-granted waivers, refusal.
 
-A waiver is self-granted when the change under evaluation adds it: it is not
-in the policy file as that file stands at the base revision. Policies may
+A waiver is self-granted when it was not in force before the change: not a
+waiver of the base revision's effective policy (every `extends` merged),
+whatever file it sits in now. The policy in force at a change is the base's,
+so this matters where the change's own policy is in force: at the commit
+stages (the index's, measured against HEAD's) and where the base opts out
+with `settings.policy_source: head`. A run whose base policy cannot be read
+fails closed: every waiver counts as self-granted. Policies may
 refuse self-granted waivers (`settings.self_granted_waivers: refuse`, or per
 stage with `settings.refuse_self_granted_in`) unless their owner is one of
 `settings.waiver_granters`.
@@ -10,7 +15,6 @@ stage with `settings.refuse_self_granted_in`) unless their owner is one of
 from __future__ import annotations
 
 from clearance.checks import Outcome
-from clearance.errors import ClearanceError
 from clearance.evidence.context import Evidence
 from clearance.policy.model import Policy, Rule, Waiver
 from clearance.records import Record
@@ -70,20 +74,7 @@ class WaiverJudge:
         return waiver.key not in self._base_keys
 
     def _keys_at_base(self) -> set[tuple[str, str, str, str | None]]:
-        """Waivers as the policy files in the repository stood at the base."""
-        from clearance.policy.loader import waivers_in
-
-        keys: set[tuple[str, str, str, str | None]] = set()
-        files = [f.path for f in self.policy.files if not f.path.startswith(("builtin:", "/"))]
-        try:
-            base = self.evidence.base
-            blobs = self.evidence.git.read_blobs(f"{base}:{p}" for p in files)
-        except ClearanceError:
-            return keys
-        for name, data in blobs.items():
-            if data is None:
-                continue
-            for w in waivers_in(data.decode("utf-8", "replace"), name):
-                keys.add((str(w.get("rule")), str(w.get("owner")), str(w.get("reason")),
-                          None if w.get("expires") is None else str(w.get("expires"))))
-        return keys
+        """The waivers in force under the base revision's effective policy (none when it
+        cannot be read: then every waiver is self-granted)."""
+        base = self.evidence.base_policy
+        return set() if base is None else {w.key for w in base.waivers}

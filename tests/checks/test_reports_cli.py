@@ -40,10 +40,10 @@ CLEAN_SARIF = json.dumps({"version": "2.1.0", "runs": [{"tool": {"driver": {"nam
 @pytest.fixture
 def pr(repo: Repo) -> tuple[Repo, str]:
     repo.write("README.md", "# app\n")
+    repo.write("clearance.yaml", POLICY)  # in force at the base
     base = repo.commit("chore: initial")
-    repo.write("clearance.yaml", POLICY)
     repo.write("src/app.py", "print('v2')\n")
-    repo.commit("feat: policy")
+    repo.commit("feat: app")
     return repo, base
 
 

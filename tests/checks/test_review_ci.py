@@ -84,9 +84,11 @@ def check(repo: Repo, cli: Callable[..., Run], github: FakeGitHub,
             monkeypatch.setenv("GITHUB_TOKEN", token)
         else:
             monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+        # The policy in force is the base's: commit it, and name that commit as the base.
         repo.write("clearance.yaml", POLICY.format(rule="gate", kind=kind, params=params))
+        base = repo.commit("policy", "clearance.yaml")
         done = cli("check", "--repo", repo.path, "--stage", "pr", "--event", FIXTURES / event,
-                   "--format", fmt)
+                   "--base", base, "--format", fmt)
         assert TOKEN not in done.out + done.err
         if fmt != "json":
             return Verdict(done, {}, {})

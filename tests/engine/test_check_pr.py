@@ -140,20 +140,20 @@ def test_missing_base_is_one_usage_error_not_an_error_per_rule(pr, cli, stage: s
 def test_unknown_base_is_an_error_naming_the_revision(pr, cli) -> None:
     repo, _ = pr
     run = check(cli, repo, "no-such-branch")
-    assert run.code == 1
-    rule = next(r for r in json.loads(run.out)["rules"] if r["id"] == "git.mergeable")
-    assert rule["verdict"] == "error"
-    assert "unknown revision 'no-such-branch'" in rule["message"]
+    # The policy in force is read from the base: one it cannot read is a configuration error.
+    assert run.code == 2, run.err
+    assert "'no-such-branch'" in run.err and "unknown revision" in run.err
+    assert "fetch" in run.err
 
 
 def test_paths_with_spaces_and_unicode_survive(pr, cli) -> None:
-    repo, base = pr
+    repo, _ = pr
+    policy = POLICY + "  - id: markers\n    stages: [pr]\n    check: {git.conflict_markers: {}}\n"
+    repo.write("clearance.yaml", policy)
+    base = repo.commit("chore: policy")  # in force at the base
     repo.write("src/naïve file.py", "<<<<<<< x\n")
     repo.write("docs/ok.md", "ok\n")
     repo.commit("feat: odd name")
-    policy = POLICY + "  - id: markers\n    stages: [pr]\n    check: {git.conflict_markers: {}}\n"
-    repo.write("clearance.yaml", policy)
-    repo.commit("chore: policy")
     rule = next(r for r in json.loads(check(cli, repo, base).out)["rules"] if r["id"] == "markers")
     assert rule["findings"][0]["file"] == "src/naïve file.py"
     assert rule["findings"][0]["line"] == 1
@@ -179,5 +179,6 @@ def test_pyproject_can_be_named_as_a_policy(repo: Repo, cli) -> None:
     run = cli("check", "--repo", repo.path, "--policy", repo.path / "pyproject.toml", "-f", "json")
     assert verdicts(run.out) == {"readme": "fail"}
     bare = repo.write("sub/pyproject.toml", "[project]\nname = 'x'\n")
+    repo.stage("sub/pyproject.toml")
     run = cli("check", "--repo", repo.path, "--policy", bare)
     assert run.code == 2 and "no [tool.clearance] table" in run.err

@@ -1,5 +1,9 @@
-"""Which waivers are self-granted (not in the policy as it stood at the base), and
-`settings.self_granted_waivers: refuse`, through `clearance check` on real repositories."""
+"""Which waivers are self-granted (not in force under the base's effective policy), and
+`settings.self_granted_waivers: refuse`, through `clearance check` on real repositories.
+
+The policy in force at a pull request is the base's, so a waiver the change adds does not
+apply at all; it is self-granted only where the change's own policy is in force: at a base
+that opts out with `settings.policy_source: head`."""
 
 from __future__ import annotations
 
@@ -32,31 +36,50 @@ def test_a_waiver_without_expiry_already_at_the_base_is_not_self_granted(repo: R
     assert (rule["verdict"], rule["waiver"]["self_granted"]) == ("waived", False)
 
 
-def test_a_base_policy_that_is_not_utf8_still_gives_its_waivers(repo: Repo, cli, monkeypatch) -> None:
-    """The base version has a Latin-1 byte in a comment; the waiver was there all along."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", JULY_2026)
-    repo.write("clearance.yaml", b"# caf\xe9 rules\nmetadata: {name: t}\n" + (RULE + NO_EXPIRY).encode())
+def test_a_base_policy_that_is_not_utf8_is_an_error_naming_revision_file_and_line(repo: Repo, cli) -> None:
+    """The base version has a Latin-1 byte in a comment: it is the policy in force, and
+    it does not load; the error names the base commit, the file and the line."""
+    repo.write("clearance.yaml", b"metadata: {name: t}\n# caf\xe9 rules\n" + (RULE + NO_EXPIRY).encode())
     base = repo.commit("policy saved as Latin-1")
-    repo.write("clearance.yaml", "# café rules\nmetadata: {name: t}\n" + RULE + NO_EXPIRY)
+    repo.write("clearance.yaml", "metadata: {name: t}\n# café rules\n" + RULE + NO_EXPIRY)
     repo.commit("policy saved as UTF-8")
-    rule = readme(cli, repo, base)
-    assert (rule["verdict"], rule["waiver"]["self_granted"]) == ("waived", False)
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base)
+    assert run.code == 2
+    assert run.err.startswith(f"clearance: {base[:12]}:clearance.yaml:2: not valid UTF-8"), run.err
 
 
-def test_a_policy_file_new_in_the_change_does_not_hide_the_waivers_of_the_next(repo: Repo, cli, monkeypatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", JULY_2026)
+def test_a_policy_file_new_in_the_change_is_not_in_force(repo: Repo, cli) -> None:
     repo.write("team.yaml", "metadata: {name: team}\n" + RULE + NO_EXPIRY)
     base = repo.commit("team policy with its waiver")
     repo.write("extra.yaml", "metadata: {name: extra}\nrules:\n  - {id: extra, stages: [pr], check: {files.exist: {paths: [team.yaml]}}}\n")
     repo.commit("an extra policy file")
-    rule = readme(cli, repo, base, "--policy", str(repo.path / "extra.yaml"), "--policy", str(repo.path / "team.yaml"))
-    assert (rule["verdict"], rule["waiver"]["self_granted"]) == ("waived", False)
-    assert rule["waiver"]["origin"]["path"] == "team.yaml"
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base,
+              "--policy", str(repo.path / "extra.yaml"), "--policy", str(repo.path / "team.yaml"))
+    assert run.code == 2
+    assert f"{base[:12]}:extra.yaml" in run.err and "not found" in run.err
+
+
+def test_a_waiver_the_change_adds_does_not_apply(repo: Repo, cli, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", JULY_2026)
+    repo.write("clearance.yaml", "metadata: {name: t}\n" + RULE)
+    base = repo.commit("policy")
+    repo.write("clearance.yaml", "metadata: {name: t}\n" + RULE + NO_EXPIRY)
+    repo.commit("waive my own failure")
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base, "-f", "json")
+    assert run.code == 1
+    doc = json.loads(run.out)
+    [rule] = doc["rules"]
+    assert (rule["verdict"], rule["waiver"]) == ("fail", None)
+    [proposed] = doc["proposed"]["rules"]  # what the change's own policy would decide
+    assert (proposed["verdict"], proposed["waiver"]["self_granted"]) == ("waived", True)
+
+
+OPT_OUT = "policy_source: head"  # the base lets the change's own policy judge it
 
 
 def test_refuse_self_granted_waivers_everywhere(repo: Repo, cli, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", JULY_2026)
-    policy = "metadata: {name: t}\nsettings: {self_granted_waivers: refuse}\n" + RULE
+    policy = f"metadata: {{name: t}}\nsettings: {{self_granted_waivers: refuse, {OPT_OUT}}}\n" + RULE
     repo.write("clearance.yaml", policy)
     base = repo.commit("policy")
     repo.write("clearance.yaml", policy + NO_EXPIRY)
@@ -69,7 +92,8 @@ def test_refuse_self_granted_waivers_everywhere(repo: Repo, cli, monkeypatch) ->
 
 def test_refusal_spares_an_owner_who_may_grant(repo: Repo, cli, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", JULY_2026)
-    policy = "metadata: {name: t}\nsettings: {self_granted_waivers: refuse, waiver_granters: ['@lead']}\n" + RULE
+    policy = (f"metadata: {{name: t}}\nsettings: {{self_granted_waivers: refuse, {OPT_OUT}, "
+              "waiver_granters: ['@lead']}\n" + RULE)
     repo.write("clearance.yaml", policy)
     base = repo.commit("policy")
     repo.write("clearance.yaml", policy + NO_EXPIRY)
@@ -80,7 +104,7 @@ def test_refusal_spares_an_owner_who_may_grant(repo: Repo, cli, monkeypatch) -> 
 
 def test_self_granted_waivers_are_allowed_by_default(repo: Repo, cli, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", JULY_2026)
-    policy = "metadata: {name: t}\nsettings: {self_granted_waivers: allow}\n" + RULE
+    policy = f"metadata: {{name: t}}\nsettings: {{self_granted_waivers: allow, {OPT_OUT}}}\n" + RULE
     repo.write("clearance.yaml", policy)
     base = repo.commit("policy")
     repo.write("clearance.yaml", policy + NO_EXPIRY)

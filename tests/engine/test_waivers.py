@@ -59,7 +59,7 @@ def test_a_waiver_holds_through_its_expiry_day_and_not_after(waived, cli, monkey
 
 
 def test_a_waiver_added_by_the_change_is_self_granted(repo: Repo, cli, monkeypatch) -> None:
-    repo.write("clearance.yaml", POLICY)
+    repo.write("clearance.yaml", POLICY + "settings: {policy_source: head}\n")
     base = repo.commit("initial")
     repo.write("clearance.yaml", POLICY + "waivers:\n"
                "  - {rule: readme, reason: trust me, owner: '@dev', expires: 2026-12-31}\n")
@@ -80,7 +80,8 @@ def test_staged_waiver_is_self_granted_at_the_commit_stage(repo: Repo, cli, monk
 
 
 def test_self_granted_waivers_can_be_refused_unless_the_owner_may_grant(repo: Repo, cli, monkeypatch) -> None:
-    settings = "settings:\n  refuse_self_granted_in: [merge]\n  waiver_granters: ['@lead']\n"
+    settings = ("settings:\n  refuse_self_granted_in: [merge]\n  waiver_granters: ['@lead']\n"
+                "  policy_source: head\n")
     repo.write("clearance.yaml", POLICY + settings)
     base = repo.commit("initial")
     repo.write("clearance.yaml", POLICY + settings + "waivers:\n  - {rule: readme, reason: r, owner: '@dev'}\n")

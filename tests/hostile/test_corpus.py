@@ -113,6 +113,7 @@ def test_hostile_evidence_file(repo: Repo, cli, listener, name, target, rule, ve
 @pytest.mark.parametrize("name", POLICIES)
 def test_hostile_policy_is_a_configuration_error(repo: Repo, cli, name) -> None:
     shutil.copyfile(CORPUS / name, repo.path / "clearance.yaml")
+    repo.stage("clearance.yaml")  # the commit stage reads the policy from the index
     for argv in (("validate", "--repo", repo.path), ("check", "--repo", repo.path)):
         run = cli(*argv)
         assert run.code == 2

@@ -52,7 +52,11 @@ def test_a_run_writes_one_entry_and_the_next_reuses_it(repo: Repo, cli) -> None:
     assert rules(cli, repo) == {"license": "pass", "readme": "pass"}
     [entry] = cache_files()
     files = entry_data(entry)["files"]
-    assert sorted(Path(p).name for p in files) == ["base.yaml", "clearance.yaml"]
+    # The policy in force at the commit stage is the index's: its files are named by
+    # repository path, with the object ids git gives them.
+    blobs = {f"git:{p}": repo.git("rev-parse", f":{p}").strip()
+             for p in ("clearance.yaml", "packs/base.yaml")}
+    assert {p: files[p] for p in blobs} == blobs
     stamp = entry.stat().st_mtime_ns
     assert rules(cli, repo) == {"license": "pass", "readme": "pass"}
     assert entry.stat().st_mtime_ns == stamp
@@ -62,6 +66,8 @@ def test_an_edit_to_an_extended_file_makes_the_entry_stale(repo: Repo, cli) -> N
     setup(repo)
     rules(cli, repo)
     repo.write("packs/base.yaml", BASE.replace("LICENSE", "COPYING"))
+    assert rules(cli, repo)["license"] == "pass"  # not staged: the index's policy is in force
+    repo.stage("packs/base.yaml")
     assert rules(cli, repo)["license"] == "fail"
 
 
@@ -114,6 +120,7 @@ def test_an_entry_is_never_taken_for_a_broken_policy(repo: Repo, cli) -> None:
     setup(repo)
     rules(cli, repo)
     repo.write("clearance.yaml", POLICY.replace("files.exist", "files.exists"))
+    repo.stage("clearance.yaml")
     run = cli("check", "--repo", repo.path)
     assert run.code == 2
     assert "unknown check kind 'files.exists'" in run.err

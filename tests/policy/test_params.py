@@ -15,13 +15,13 @@ UNIT_RULES = ("testing.unit-coverage", "ci.coverage-unit", "pipeline.coverage-un
 
 def _project(repo: Repo, threshold: int) -> None:
     repo.write("README.md", "# shop\n")
-    repo.commit("base")
-    repo.git("checkout", "-q", "-b", "feature")
-    write_package(repo.path)
-    measure(repo.path, branch=False, out=".")
     repo.write("clearance.yaml", "extends: [builtin:spec-driven]\n"
                                  f"params: {{unit_coverage: {threshold}}}\n"
                                  "inputs: {coverage: {unit: coverage.xml}}\n")
+    repo.commit("base")  # the policy in force at the pull request is the base's
+    repo.git("checkout", "-q", "-b", "feature")
+    write_package(repo.path)
+    measure(repo.path, branch=False, out=".")
     repo.commit("shop")
 
 

@@ -33,8 +33,9 @@ class Tree:
         return INDEX if self.revision is None else self.revision[:12]
 
     def shown(self, path: str) -> str:
-        """A path as `git show` takes it: `REV:path`, or `:path` for the index."""
-        return f"{'' if self.revision is None else self.revision[:12]}:{path}"
+        """How messages name a file: `REV:path` as `git show` takes it; in the index the
+        path alone (a commit hook sees the staged file in the working tree)."""
+        return path if self.revision is None else f"{self.revision[:12]}:{path}"
 
     def lookup(self, paths: list[str] | tuple[str, ...]) -> dict[str, tuple[str, str] | None]:
         """(mode, object id) of each path in the revision, None when it holds none."""

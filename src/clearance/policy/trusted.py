@@ -173,10 +173,11 @@ def resolve(loading: Loading, stage: str, base: str | None, head: str | None) ->
         head_commit, head_missing = None, str(e)
     base_commit = commit_of(git, base)
     base_policy: Policy | None
+    missing = _looked_for(loading)
     try:
         base_policy, base_found = loading.at(Tree(git, base_commit))
-    except NoPolicy:
-        base_policy, base_found = None, False
+    except NoPolicy as e:
+        base_policy, base_found, missing = None, False, e.message
     head_policy: Policy | None
     try:
         if head_commit is None:
@@ -193,13 +194,13 @@ def resolve(loading: Loading, stage: str, base: str | None, head: str | None) ->
                 return Policies(head_policy, HEAD, head_commit, base=base_policy, head=head_policy,
                                 base_revision=base_commit, head_revision=head_commit)
             raise PolicyError(
-                f"no policy at the base revision {base_commit[:12]} ({_looked_for(loading)}), "
+                f"no policy at the base revision {base_commit[:12]} ({missing}), "
                 "and the change adds one" + (f": {head_error}" if head_error else ""),
                 hint="a first policy judges its own pull request only when it sets "
                      "settings.policy_source: head")
         if base_policy is None:
             raise PolicyError(f"no policy at the base revision {base_commit[:12]} nor at the head "
-                              f"({_looked_for(loading)})", hint="commit the policy file")
+                              f"({missing})", hint="commit the policy file")
     differs = head_policy is None or head_policy.digest != base_policy.digest
     in_force, source = base_policy, BASE
     if _opts_out(base_policy):
