@@ -53,6 +53,7 @@ CHECKS: dict[str, str] = {
     "ci.checks": "clearance.checks.ci_checks",
     "attestation": "clearance.checks.attestation",
     "http.probe": "clearance.checks.http_probe",
+    "deploy.status": "clearance.checks.deploy_status",
     "alerts.rules": "clearance.checks.alerts_rules",
     "metrics.query": "clearance.checks.metrics_query",
     "load.thresholds": "clearance.checks.load_thresholds",
