@@ -106,24 +106,33 @@ def _without(params: dict[str, Any], rule_file: RuleFile) -> list[Finding]:
 
 def _uncovered(params: dict[str, Any], files: list[RuleFile]) -> list[Finding]:
     """A service, or a severity of a service, that no alerting rule names."""
-    service_label = params.get("service_label", "service")
-    severity_label = params.get("severity_label", "severity")
-    alerts = [a for f in files for a in f.alerts]
-    scopes: list[tuple[str, str | None, list[AlertRule]]] = [("the rule files", None, alerts)]
-    if "services" in params:
-        scopes = [(f"service '{s}'", s, [a for a in alerts if a.labels.get(service_label) == s])
-                  for s in params["services"]]
     where = files[0].path
     found = []
-    for what, service, mine in scopes:
+    for what, service, mine in _scopes(params, [a for f in files for a in f.alerts]):
         if service is not None and not mine:
+            label = params.get("service_label", "service")
             found.append(Finding(where, message=f"no alert for {what} (no alerting rule has "
-                                                f"{service_label}: {service})"))
-            continue
-        found += [Finding(where, message=f"no {severity} alert for {what} ({severity_label}: {severity})")
-                  for severity in params.get("severities", [])
-                  if not any(a.labels.get(severity_label) == severity for a in mine)]
+                                                f"{label}: {service})"))
+        else:
+            found += [Finding(where, message=m) for m in _severities_missing(params, what, mine)]
     return found
+
+
+def _scopes(params: dict[str, Any], alerts: list[AlertRule],
+            ) -> list[tuple[str, str | None, list[AlertRule]]]:
+    """(what, service, its alerts): each named service, or the files as a whole."""
+    if "services" not in params:
+        return [("the rule files", None, alerts)]
+    label = params.get("service_label", "service")
+    return [(f"service '{s}'", s, [a for a in alerts if a.labels.get(label) == s])
+            for s in params["services"]]
+
+
+def _severities_missing(params: dict[str, Any], what: str, alerts: list[AlertRule]) -> list[str]:
+    label = params.get("severity_label", "severity")
+    return [f"no {severity} alert for {what} ({label}: {severity})"
+            for severity in params.get("severities", [])
+            if not any(a.labels.get(label) == severity for a in alerts)]
 
 
 def _summary(files: list[RuleFile]) -> dict[str, Any]:

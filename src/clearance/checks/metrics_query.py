@@ -107,15 +107,21 @@ def _compare(params: dict[str, Any], result: QueryResult, data: dict[str, Any],
                               figure=f"{count} < {minimum} series", data=data)
     wrong = [(s, v) for s in result.series if (v := _worst(s.samples, op, limit)) is not None]
     if wrong:
-        shown = ", ".join(f"{s.shown()} = {_number(v)}" for s, v in wrong[:SHOWN])
-        more = f" and {len(wrong) - SHOWN} more" if len(wrong) > SHOWN else ""
-        worst = _extreme([v for _, v in wrong], op)
-        return Outcome.failed(f"{len(wrong)} of {plural(count, 'series')} not {op} {_number(limit)}: "
-                              f"{shown}{more}{note}",
-                              figure=f"{_number(worst)}, not {op} {_number(limit)}", data=data)
+        return _failed(wrong, count, op, limit, data, note)
     values = [v for s in result.series for _, v in s.samples]
     return Outcome.passed(f"every value of {plural(count, 'series')} is {op} {_number(limit)}{note}",
                           figure=f"{_number(_extreme(values, op))} {op} {_number(limit)}", data=data)
+
+
+def _failed(wrong: list[tuple[Series, float]], count: int, op: str, limit: float,
+            data: dict[str, Any], note: str) -> Outcome:
+    """The series that miss the threshold, the first few named with their worst value."""
+    shown = ", ".join(f"{s.shown()} = {_number(v)}" for s, v in wrong[:SHOWN])
+    more = f" and {len(wrong) - SHOWN} more" if len(wrong) > SHOWN else ""
+    worst = _extreme([v for _, v in wrong], op)
+    return Outcome.failed(f"{len(wrong)} of {plural(count, 'series')} not {op} {_number(limit)}: "
+                          f"{shown}{more}{note}",
+                          figure=f"{_number(worst)}, not {op} {_number(limit)}", data=data)
 
 
 def _worst(samples: tuple[tuple[float, float], ...], op: str, limit: float) -> float | None:

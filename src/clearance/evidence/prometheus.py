@@ -130,17 +130,18 @@ def _series(kind: Any, result: Any, source: str) -> list[Series]:
         raise EvidenceError(f"a result of type {kind!r} holds no numbers to compare", source,
                             hint="write a query that returns an instant vector, a range of one, "
                                  "or a scalar")
+    return [_one_series(item, kind, source) for item in result]
+
+
+def _one_series(item: Any, kind: str, source: str) -> Series:
     key = "value" if kind == "vector" else "values"
-    found = []
-    for item in result:
-        if not isinstance(item, dict) or key not in item:
-            raise EvidenceError(_no_samples(item, kind), source)
-        samples = [item[key]] if kind == "vector" else item[key]
-        if not isinstance(samples, list) or not samples:
-            raise EvidenceError(f"a {kind} series without samples", source)
-        labels = {str(k): str(v) for k, v in (item.get("metric") or {}).items()}
-        found.append(Series(labels, tuple(_sample(s, source) for s in samples)))
-    return found
+    if not isinstance(item, dict) or key not in item:
+        raise EvidenceError(_no_samples(item, kind), source)
+    samples = [item[key]] if kind == "vector" else item[key]
+    if not isinstance(samples, list) or not samples:
+        raise EvidenceError(f"a {kind} series without samples", source)
+    labels = {str(k): str(v) for k, v in (item.get("metric") or {}).items()}
+    return Series(labels, tuple(_sample(s, source) for s in samples))
 
 
 def _no_samples(item: Any, kind: str) -> str:

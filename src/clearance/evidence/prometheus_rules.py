@@ -107,44 +107,30 @@ class _Reader:
             return
         self.keys(data, (), {"groups": "list"})
         for g, group in enumerate(_items(data.get("groups"))):
-            if group is not None and not isinstance(group, dict):
-                self.problem(("groups", g), f"a group is a {_kind(group)}, not a mapping")
-                continue
-            self.keys(group or {}, ("groups", g), GROUP_KEYS)
-            for r, rule in enumerate(_items((group or {}).get("rules"))):
-                at: Path = ("groups", g, "rules", r)
-                if rule is not None and not isinstance(rule, dict):
-                    self.problem(at, f"a rule is a {_kind(rule)}, not a mapping")
-                    continue
-                self.keys(rule or {}, at, RULE_KEYS)
+            if self.mapping(group, ("groups", g), "group", GROUP_KEYS):
+                for r, rule in enumerate(_items((group or {}).get("rules"))):
+                    self.mapping(rule, ("groups", g, "rules", r), "rule", RULE_KEYS)
+
+    def mapping(self, node: Any, at: Path, what: str, known: dict[str, str]) -> bool:
+        """Check a group's or a rule's keys; False when it is no mapping at all."""
+        if node is not None and not isinstance(node, dict):
+            self.problem(at, f"a {what} is a {_kind(node)}, not a mapping")
+            return False
+        self.keys(node or {}, at, known)
+        return True
 
     def keys(self, node: dict[str, Any], at: Path, known: dict[str, str]) -> None:
         for key, value in node.items():
             if key not in known:
                 self.problem((*at, key, KEY), f"field {key} is not known here (known: {', '.join(known)})")
-            else:
-                self.value(value, (*at, key), known[key])
+            elif value is not None:  # null is the zero value of every type
+                trouble = _TYPE_PROBLEMS[known[key]](value)
+                if trouble:
+                    self.problem((*at, key), f"{key}{trouble}")
+                if known[key] == "map" and isinstance(value, dict):
+                    self.strings(value, (*at, key))
 
-    def value(self, value: Any, at: Path, kind: str) -> None:
-        """Refuse a value that Prometheus's strict decoding of its type refuses."""
-        if value is None:
-            return  # the zero value of its type
-        name = at[-1]
-        if kind == "list" and not isinstance(value, list):
-            self.problem(at, f"{name}: a {_kind(value)} where a list goes")
-        elif kind == "map":
-            self.map_of_strings(value, at)
-        elif kind in ("string", "duration") and isinstance(value, (dict, list)):
-            self.problem(at, f"{name}: a {_kind(value)} where a {kind} goes")
-        elif kind == "duration" and duration_ms(_text(value)) is None:
-            self.problem(at, f"{name}: not a valid duration: {_text(value)!r} (e.g. 30s, 5m, 1h30m)")
-        elif kind == "int" and not _is_int(value):
-            self.problem(at, f"{name}: {_text(value)!r} is not an integer")
-
-    def map_of_strings(self, value: Any, at: Path) -> None:
-        if not isinstance(value, dict):
-            self.problem(at, f"{at[-1]}: a {_kind(value)} where a mapping of strings goes")
-            return
+    def strings(self, value: dict[str, Any], at: Path) -> None:
         for key, item in value.items():
             if isinstance(item, (dict, list)):
                 self.problem((*at, key), f"{at[-1]}.{key}: a {_kind(item)} where a string goes")
@@ -157,19 +143,18 @@ class _Reader:
         for g, group in enumerate(_items((data or {}).get("groups"))):
             group = group or {}
             name = _text(group.get("name"))
-            if not name:
-                self.problem(("groups", g), "a group has no name")
-            elif name in seen:
-                self.problem(("groups", g), f"group name '{name}' is repeated in the file")
-            seen.add(name)
+            self.group_name(name, seen, ("groups", g))
             self.labels(_strings(group.get("labels")), ("groups", g, "labels"))
             for r, rule in enumerate(_items(group.get("rules"))):
                 self.rule(rule or {}, name, ("groups", g, "rules", r), keys)
-        for (metric, labels), lines in keys.items():
-            if len(lines) > 1:
-                shown = ", ".join(f"{k}={v}" for k, v in labels) or "no labels"
-                self.found.duplicates.append(
-                    (lines[1], f"duplicate rule: {metric} with {shown} is defined {len(lines)} times"))
+        self.found.duplicates.extend(_duplicates(keys))
+
+    def group_name(self, name: str, seen: set[str], at: Path) -> None:
+        if not name:
+            self.problem(at, "a group has no name")
+        elif name in seen:
+            self.problem(at, f"group name '{name}' is repeated in the file")
+        seen.add(name)
 
     def rule(self, rule: dict[str, Any], group: str, at: Path,
              keys: dict[tuple[str, tuple[tuple[str, str], ...]], list[int | None]]) -> None:
@@ -177,23 +162,24 @@ class _Reader:
         record, alert = _text(rule.get("record")), _text(rule.get("alert"))
         where = f"group '{group}', rule {int(at[-1]) + 1}"
         named = f"{where} ({alert or record})" if alert or record else where
-        if record and alert:
-            self.problem(at, f"{named}: only one of 'record' and 'alert' may be set")
-        if not record and not alert:
-            self.problem(at, f"{named}: one of 'record' or 'alert' must be set")
+        self.kind(record, alert, at, named)
         self.expression(rule, at, named)
         if record:
             self.recording(rule, record, at, named)
         labels = _strings(rule.get("labels"))
         self.labels(labels, (*at, "labels"), named)
-        for key in _strings(rule.get("annotations")):
-            if not LABEL_NAME.fullmatch(key):
-                self.problem((*at, "annotations", key), f"{named}: invalid annotation name: {key}")
+        self.annotations(rule, at, named)
         if alert:
             self.templates(rule, at, named)
             self.found.alerts.append(AlertRule(alert, group, self.line(at), labels,
                                                _strings(rule.get("annotations"))))
         keys.setdefault((alert or record, tuple(sorted(labels.items()))), []).append(self.line(at))
+
+    def kind(self, record: str, alert: str, at: Path, named: str) -> None:
+        if record and alert:
+            self.problem(at, f"{named}: only one of 'record' and 'alert' may be set")
+        if not record and not alert:
+            self.problem(at, f"{named}: one of 'record' or 'alert' must be set")
 
     def expression(self, rule: dict[str, Any], at: Path, named: str) -> None:
         expr = _text(rule.get("expr"))
@@ -218,12 +204,56 @@ class _Reader:
             if not LABEL_NAME.fullmatch(key) or key == "__name__":
                 self.problem((*at, key), f"{named}: invalid label name: {key}")
 
+    def annotations(self, rule: dict[str, Any], at: Path, named: str) -> None:
+        for key in _strings(rule.get("annotations")):
+            if not LABEL_NAME.fullmatch(key):
+                self.problem((*at, "annotations", key), f"{named}: invalid annotation name: {key}")
+
     def templates(self, rule: dict[str, Any], at: Path, named: str) -> None:
         for part in ("labels", "annotations"):
             for key, text in _strings(rule.get(part)).items():
                 trouble = template_problem(text)
                 if trouble:
                     self.problem((*at, part, key), f"{named}: {part[:-1]} '{key}': template: {trouble}")
+
+
+def _duplicates(keys: dict[tuple[str, tuple[tuple[str, str], ...]], list[int | None]],
+                ) -> list[tuple[int | None, str]]:
+    """Each name and label set defined more than once, at its second definition."""
+    found = []
+    for (metric, labels), lines in keys.items():
+        if len(lines) > 1:
+            shown = ", ".join(f"{k}={v}" for k, v in labels) or "no labels"
+            found.append((lines[1], f"duplicate rule: {metric} with {shown} is defined {len(lines)} times"))
+    return found
+
+
+def _list_problem(value: Any) -> str | None:
+    return None if isinstance(value, list) else f": a {_kind(value)} where a list goes"
+
+
+def _map_problem(value: Any) -> str | None:
+    return None if isinstance(value, dict) else f": a {_kind(value)} where a mapping of strings goes"
+
+
+def _string_problem(value: Any) -> str | None:
+    return f": a {_kind(value)} where a string goes" if isinstance(value, (dict, list)) else None
+
+
+def _duration_problem(value: Any) -> str | None:
+    if isinstance(value, (dict, list)):
+        return f": a {_kind(value)} where a duration goes"
+    if duration_ms(_text(value)) is None:
+        return f": not a valid duration: {_text(value)!r} (e.g. 30s, 5m, 1h30m)"
+    return None
+
+
+def _int_problem(value: Any) -> str | None:
+    return None if _is_int(value) else f": {_text(value)!r} is not an integer"
+
+
+_TYPE_PROBLEMS = {"list": _list_problem, "map": _map_problem, "string": _string_problem,
+                  "duration": _duration_problem, "int": _int_problem}
 
 
 def _items(value: Any) -> list[Any]:

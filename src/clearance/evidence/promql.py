@@ -23,6 +23,8 @@ _MAX_MS = 2**63 - 1
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 _NAMES = {"(": "parenthesis", "[": "bracket", "{": "brace"}
 _BLOCKS = ("if", "range", "with", "define", "block")
+_TOKEN = re.compile(  # a comment, a closed string, a lone quote, a bracket, blanks, anything else
+    r"""#[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`[^`]*`|["'`]|[()\[\]{}]|\s+|[^"'`#()\[\]{}\s]+""")
 
 
 def duration_ms(text: str) -> int | None:
@@ -39,31 +41,25 @@ def duration_ms(text: str) -> int | None:
 def expression_problem(expr: str) -> str | None:
     """What makes a PromQL expression unparseable at first sight, or None."""
     stack: list[str] = []
-    left = False  # anything but blanks and comments
-    i = 0
-    while i < len(expr):
-        char = expr[i]
-        if char == "#":
-            i = _line_end(expr, i)
-            continue
-        left = left or not char.isspace()
-        if char in "\"'`":
-            i = _string_end(expr, i)
-            if i < 0:
-                return "unterminated quoted string"
-        elif char in "([{":
-            stack.append(char)
-        elif char in _PAIRS and (not stack or stack.pop() != _PAIRS[char]):
-            return f"unexpected right {_NAMES[_PAIRS[char]]} '{char}'"
-        i += 1
+    tokens = [t for t in _TOKEN.findall(expr) if t[0] != "#" and not t.isspace()]  # no comments
+    for token in tokens:
+        trouble = _bracket(token, stack)
+        if trouble:
+            return trouble
     if stack:
         return f"unclosed left {_NAMES[stack[-1]]}"
-    return None if left else "no expression found"
+    return None if tokens else "no expression found"
 
 
-def _line_end(text: str, i: int) -> int:
-    end = text.find("\n", i)
-    return len(text) if end < 0 else end
+def _bracket(token: str, stack: list[str]) -> str | None:
+    """Follow a token's effect on the open brackets; what is wrong with it, if anything."""
+    if token in ("\"", "'", "`"):
+        return "unterminated quoted string"
+    if token in ("(", "[", "{"):
+        stack.append(token)
+    elif token in _PAIRS and (not stack or stack.pop() != _PAIRS[token]):
+        return f"unexpected right {_NAMES[_PAIRS[token]]} '{token}'"
+    return None
 
 
 def _string_end(text: str, start: int) -> int:
