@@ -54,9 +54,11 @@ CHECKS: dict[str, str] = {
     "attestation": "clearance.checks.attestation",
     "http.probe": "clearance.checks.http_probe",
     "deploy.status": "clearance.checks.deploy_status",
+    "stage.passed": "clearance.checks.stage_passed",
     "alerts.rules": "clearance.checks.alerts_rules",
     "metrics.query": "clearance.checks.metrics_query",
     "load.thresholds": "clearance.checks.load_thresholds",
+    "policy.approved": "clearance.checks.policy_approved",
 }
 
 ENTRY_POINT_GROUP = "clearance.checks"

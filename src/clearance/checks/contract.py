@@ -33,6 +33,7 @@ from clearance.checks import (
     http_probe,
     load_thresholds,
     metrics_query,
+    policy_approved,
     pr_checklist,
     pr_links,
     pr_sections,
@@ -42,6 +43,7 @@ from clearance.checks import (
     spec_scenarios_implemented,
     spec_scenarios_passing,
     spec_valid,
+    stage_passed,
     tests_junit,
 )
 from clearance.evidence.context import Evidence
@@ -98,9 +100,11 @@ KINDS: dict[str, CheckKind] = {
     "attestation": attestation,
     "http.probe": http_probe,
     "deploy.status": deploy_status,
+    "stage.passed": stage_passed,
     "alerts.rules": alerts_rules,
     "metrics.query": metrics_query,
     "load.thresholds": load_thresholds,
+    "policy.approved": policy_approved,
 }
 WITH_PROBLEMS: tuple[CheckKindWithProblems, ...] = (
     assert_value, ci_checks, command, files_contain, findings_sarif, git_commit_message, http_probe,
