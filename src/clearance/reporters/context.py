@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from clearance.reporters import signoffs
 from clearance.reporters.sections import coverage_tables, pr_checklist, traceability_tables
 from clearance.verdicts import PROBLEMS
 
@@ -58,7 +59,7 @@ def _build(doc: Mapping[str, Any], digest: str) -> dict[str, Any]:
         "attention": sorted((r for r in in_stage if r["verdict"] in PROBLEMS),
                             key=lambda r: (not r["blocking"], PROBLEMS.index(r["verdict"]))),
         "waivers": [r for r in rules if r["waiver"]],
-        "attestations": [r for r in rules if r["attestation"]],
+        "attestations": [r for r in rules if r["attestation"] or r["signoff_notes"]],
         "groups": _groups(rules),
         "traceability": traceability_tables(doc["rules"]),
         "coverage": coverage_tables(doc["rules"]),
@@ -109,6 +110,7 @@ def _rule(r: Mapping[str, Any], anchor: str) -> dict[str, Any]:
         "evidence": [dict(e) for e in r["evidence"]],
         "waiver": _waiver(r["waiver"]) if r["waiver"] else None,
         "attestation": _attestation(r["attestation"]) if r["attestation"] else None,
+        "signoff_notes": signoffs.notes(r),
         "checklist_items": pr_checklist(data.get("checklist")),
         "checklist_more": data.get("checklist_truncated") or 0,
         "junit": _junit(data.get("junit")),
@@ -170,7 +172,9 @@ def _waiver(w: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _attestation(a: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: a.get(key) or "" for key in ("by", "at", "note", "source")}
+    return {**{key: a.get(key) or "" for key in ("by", "at", "note", "source")},
+            "subject": signoffs.subject(a), "proof": signoffs.proof(a),
+            "proof_detail": a.get("proof_detail") or ""}
 
 
 def _junit(junit: Any) -> str:

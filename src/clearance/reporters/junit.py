@@ -8,7 +8,7 @@ own reports with): `<testsuites>` carries `tests`, `failures`, `errors` and
 
 | verdict | element |
 |---|---|
-| `pass` | a plain testcase |
+| `pass` | a plain testcase; `<system-out>` notes a weak or ignored sign-off |
 | `fail` | `<failure type="fail">` |
 | `pending` | `<failure type="pending">`: a manual gate nobody attested blocks like a failure |
 | `error` | `<error type="error">`: the evidence could not be read |
@@ -27,6 +27,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
+from clearance.reporters import signoffs
 from clearance.verdicts import PROBLEMS
 
 _INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -64,6 +65,9 @@ def testcase(rule: Mapping[str, Any], stage: str) -> ET.Element:
         outcome.text = _xml(details(rule))
     elif verdict in ("waived", "not-applicable"):
         ET.SubElement(case, "skipped", {"message": _xml(_skip_reason(rule))})
+    notes = signoffs.notes(rule)
+    if notes and verdict not in PROBLEMS:
+        ET.SubElement(case, "system-out").text = _xml("\n".join(notes))
     return case
 
 
@@ -75,6 +79,7 @@ def details(rule: Mapping[str, Any]) -> str:
     for finding in rule["findings"]:
         where = finding["file"] if finding["line"] is None else f"{finding['file']}:{finding['line']}"
         lines.append(f"{where}: {finding['message']}")
+    lines.extend(f"sign-off: {note}" for note in signoffs.notes(rule))
     if rule["checklist"]:
         lines.append(f"checklist: {rule['checklist']}")
     lines.append(f"severity: {rule['severity']}")

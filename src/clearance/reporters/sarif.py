@@ -25,6 +25,10 @@
 - URIs are repository-relative, percent-encoded, with `uriBaseId` `%SRCROOT%`.
 - `automationDetails.id` is `clearance/STAGE/`, so that uploads of several
   stages are kept apart by code scanning.
+- Sign-offs that are self-added, unverified, only the PR author's tick, or
+  ignored are listed with the reason: in the `properties.signoffs` of each
+  result of their rule, and, for every rule (a passing one has no result), in
+  the run's `properties.signoffs`.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from clearance.reporters import in_repository, policy_file
+from clearance.reporters import in_repository, policy_file, signoffs
 from clearance.verdicts import PROBLEMS
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -150,6 +154,9 @@ def _result(rule: Mapping[str, Any], index: int, location: dict[str, Any],
         "properties": {"verdict": rule["verdict"], "blocking": rule["blocking"],
                        "figure": rule["figure"], "origin": f"{origin['path']}:{origin['line']}"},
     }
+    notes = signoffs.notes(rule)
+    if notes:
+        result["properties"]["signoffs"] = notes
     if rule["verdict"] == "waived":
         result["suppressions"] = [_suppression(rule["waiver"] or {})]
     return result
@@ -187,7 +194,9 @@ def _md(text: str) -> str:
 
 def _run_properties(doc: Mapping[str, Any]) -> dict[str, Any]:
     policy = doc["policy"]
+    noted = [{"rule": rule["id"], "notes": signoffs.notes(rule)} for rule in doc["rules"]
+             if rule["in_stage"] and signoffs.notes(rule)]
     return {"stage": doc["run"]["stage"], "verdict": doc["summary"]["verdict"],
             "counts": doc["summary"]["counts"], "commit": doc["run"]["commit"],
             "policy": {"name": policy["name"], "version": policy["version"],
-                       "digest": policy["digest"]}}
+                       "digest": policy["digest"]}, **({"signoffs": noted} if noted else {})}

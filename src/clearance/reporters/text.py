@@ -1,7 +1,9 @@
 """`text`: what a developer reads in a terminal or a hook's output.
 
 Each problem is one line, `path:line: rule-id message`, followed by one line
-on how to fix or waive it; then a summary line. Untrusted text is cleaned of
+on how to fix or waive it; a rule that passed on a self-added, unverified or
+author-ticked sign-off, or ignored one, gets a `note:` line for each; then a
+summary line. Untrusted text is cleaned of
 control characters; colour only when asked (a TTY without NO_COLOR).
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from clearance.reporters import policy_file
+from clearance.reporters import policy_file, signoffs
 from clearance.textsafe import clean
 from clearance.verdicts import PROBLEMS
 
@@ -35,8 +37,11 @@ def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
             continue
         if rule["verdict"] in PROBLEMS:
             lines.extend(_problem(rule, waive_in))
-        elif options.get("verbose"):
+            continue
+        if options.get("verbose"):
             lines.append(f"{_paint(rule['verdict'], color)} {rule['id']}: {clean(rule['message'])}")
+        where = _where(rule["origin"]["path"], rule["origin"]["line"])
+        lines.extend(f"{where}: {rule['id']} note: {clean(n)}" for n in signoffs.notes(rule))
     lines.append(_summary(doc, color))
     return "\n".join(lines) + "\n"
 
