@@ -55,7 +55,6 @@ CHECKS: dict[str, str] = {
     "http.probe": "clearance.checks.http_probe",
     "deploy.status": "clearance.checks.deploy_status",
     "stage.passed": "clearance.checks.stage_passed",
-    "stage.passed": "clearance.checks.stage_passed",
     "alerts.rules": "clearance.checks.alerts_rules",
     "metrics.query": "clearance.checks.metrics_query",
     "load.thresholds": "clearance.checks.load_thresholds",

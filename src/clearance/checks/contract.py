@@ -44,7 +44,6 @@ from clearance.checks import (
     spec_scenarios_passing,
     spec_valid,
     stage_passed,
-    stage_passed,
     tests_junit,
 )
 from clearance.evidence.context import Evidence
@@ -101,7 +100,6 @@ KINDS: dict[str, CheckKind] = {
     "attestation": attestation,
     "http.probe": http_probe,
     "deploy.status": deploy_status,
-    "stage.passed": stage_passed,
     "stage.passed": stage_passed,
     "alerts.rules": alerts_rules,
     "metrics.query": metrics_query,
