@@ -37,11 +37,12 @@ def _results(cli, repo: Repo, tmp_path: Path) -> dict[str, dict]:
 def test_overriding_one_junit_suite_reaches_the_rule_of_that_suite(repo: Repo, cli, tmp_path: Path,
                                                                    failing: bool) -> None:
     repo.write("README.md", "# app\n")
-    repo.commit("base")
-    repo.git("checkout", "-q", "-b", "feature")
     repo.write("clearance.yaml", "extends: [builtin:spec-driven]\n"
                                  "inputs: {junit: {unit: ['build/junit/*.xml']}}\n")
-    repo.commit("policy")
+    repo.commit("base with its policy")  # the policy in force is the base's
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("app.py", "print(1)\n")
+    repo.commit("change")
     _junit(repo.path / "build" / "junit", "unit", failing)
     _junit(repo.path / "reports" / "junit" / "integration", "integration", failing=False)
     rules = _results(cli, repo, tmp_path)
@@ -54,11 +55,12 @@ def test_overriding_one_junit_suite_reaches_the_rule_of_that_suite(repo: Repo, c
 
 def test_a_suite_the_inputs_do_not_name_is_an_error_naming_the_suites(repo: Repo, cli, tmp_path: Path) -> None:
     repo.write("README.md", "# app\n")
-    repo.commit("base")
-    repo.git("checkout", "-q", "-b", "feature")
     repo.write("clearance.yaml", "inputs: {junit: {unit: ['*.xml']}}\nrules:\n"
                                  "  - {id: smoke, check: {tests.junit: {suite: smoke}}}\n")
-    repo.commit("policy")
+    repo.commit("base with its policy")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("app.py", "print(1)\n")
+    repo.commit("change")
     rule = _results(cli, repo, tmp_path)["smoke"]
     assert rule["verdict"] == "error"
     assert "no suite named 'smoke' under inputs.junit (suites: unit)" in rule["message"]

@@ -295,6 +295,7 @@ def test_params_override_inputs_exclusions_and_patterns(repo: Repo, cli: Any) ->
         exclude_tags: ["@slow"]
 """
     repo.write("clearance.yaml", text)
+    base = repo.commit("chore: the policy in force")
     repo.write("docs/auth.feature", "Feature: A\n  @slow\n  Scenario: One\n  Scenario: Two\n  @wip\n  Scenario: Three\n")
     repo.write("spec/auth_spec.rb", 'it_scenario "Two" do\nend\n')
     repo.commit("feat: ruby")

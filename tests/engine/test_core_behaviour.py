@@ -156,16 +156,27 @@ def test_an_evidence_error_without_a_hint_or_line_names_the_file_alone(repo: Rep
 
 
 def test_an_evidence_error_without_a_place_has_no_finding(repo: Repo, cli) -> None:
-    """A missing `--base` at the PR stage is an evidence error of no file."""
+    """Reviews with neither a token nor a review event: an evidence error of no file."""
+    base = policy(repo, """\
+      - id: reviewed
+        stages: [pr]
+        check: {review.approved: {}}
+    """)
+    run = cli("check", "--repo", repo.path, "-f", "json", "--stage", "pr", "--base", base)
+    rule = rules(run.out)["reviewed"]
+    assert (run.code, rule["verdict"], rule["findings"]) == (1, "error", [])
+
+
+def test_a_base_that_cannot_be_read_is_a_configuration_error_naming_it(repo: Repo, cli) -> None:
+    """The policy in force is read from the base: one git does not have stops the run."""
     policy(repo, """\
       - id: together
         stages: [pr]
         check: {changes.together: {if: "src/**", then: "docs/**"}}
     """)
-    repo.git("checkout", "-q", "--detach")
     run = cli("check", "--repo", repo.path, "-f", "json", "--stage", "pr", "--base", "no-such-ref")
-    rule = rules(run.out)["together"]
-    assert (run.code, rule["verdict"], rule["findings"]) == (1, "error", [])
+    assert (run.code, run.out) == (2, "")
+    assert "'no-such-ref'" in run.err and "fetch" in run.err and "Traceback" not in run.err
 
 
 # --- what blocks under --fail-on ---

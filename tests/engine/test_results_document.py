@@ -152,23 +152,11 @@ def test_the_commit_stage_has_no_base(repo: Repo, cli) -> None:
     assert doc["run"]["repository"] == repo.path.name
 
 
-def test_a_base_that_cannot_be_read_leaves_the_run_detail_empty_and_the_rules_in_error(pr: tuple[Repo, str], cli) -> None:
+def test_a_base_that_cannot_be_read_writes_no_document(pr: tuple[Repo, str], cli, tmp_path) -> None:
+    """The policy in force comes from the base: without it there is no verdict to write,
+    only a configuration error naming the revision (exit 2)."""
     repo, _ = pr
-    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", "no-such-ref", "-f", "json")
-    doc = json.loads(run.out)
-    validate(doc)
-    assert doc["run"]["base"] is None
-    assert doc["run"]["head"] == repo.git("rev-parse", "HEAD").strip()
-    found = {r["id"]: r for r in doc["rules"]}
-    assert found["notes"]["verdict"] == "not-applicable"  # `when.branch` needs no base
-    assert run.code == 1
-
-
-def test_when_changed_with_an_unreadable_base_is_an_error(repo: Repo, cli) -> None:
-    repo.write("clearance.yaml", "metadata: {name: t}\nrules:\n"
-               "  - {id: r, stages: [pr], when: {changed: ['db/**']}, check: {files.exist: {paths: [clearance.yaml]}}}\n")
-    repo.commit("policy")
-    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", "no-such-ref", "-f", "json")
-    rule = json.loads(run.out)["rules"][0]
-    assert (run.code, rule["verdict"]) == (1, "error")
-    assert "no-such-ref" in rule["message"]
+    out = tmp_path / "results.json"
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", "no-such-ref", "-f", f"json={out}")
+    assert run.code == 2 and not out.exists()
+    assert "'no-such-ref'" in run.err

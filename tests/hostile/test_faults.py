@@ -19,17 +19,18 @@ def policy(repo: Repo, rules: str, settings: str = "") -> None:
     repo.write("README.md", "hi\n")
 
 
-def test_git_missing_from_path_gives_error_verdicts_not_a_crash(repo: Repo, cli, monkeypatch, tmp_path) -> None:
+def test_git_missing_from_path_is_one_clear_error_not_a_crash(repo: Repo, cli, monkeypatch, tmp_path) -> None:
+    """The policy in force is read through git (the index at the commit stage): without
+    git there is no policy to judge by, so the run stops with a configuration error."""
     policy(repo, "  - {id: markers, stages: [commit], check: {git.conflict_markers: {}}}\n")
     repo.commit("initial")
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     run = cli("check", "--repo", repo.path, "-f", "json")
-    assert run.code == 1
-    rule = json.loads(run.out)["rules"][0]
-    assert rule["verdict"] == "error"
-    assert "cannot run git" in rule["message"]
+    assert (run.code, run.out) == (2, "")
+    assert run.err.startswith("clearance: cannot run git") and "install git" in run.err
+    assert "Traceback" not in run.err
 
 
 def test_a_corrupt_object_store_is_an_error_verdict(repo: Repo, cli) -> None:

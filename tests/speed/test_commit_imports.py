@@ -63,6 +63,7 @@ def test_commit_stage_with_the_builtin_pack_and_a_warm_cache(staged: Repo) -> No
 def test_commit_msg_stage_with_a_message_rule(staged: Repo, tmp_path) -> None:
     staged.write("clearance.yaml", "rules:\n  - {id: msg, stages: [commit-msg], check: "
                  "{git.commit_message: {pattern: '^(feat|fix|chore): '}}}\n")
+    staged.stage("clearance.yaml")  # the commit stages read the policy from the index
     message = tmp_path / "COMMIT_EDITMSG"
     message.write_text("feat: a change\n")
     argv = ("check", "--stage", "commit-msg", str(message))
