@@ -4,9 +4,10 @@ The action passes its inputs through `env:` only (`INPUT_STAGE`, ...; see
 docs/github-action.md), never inside the script, and this module:
 
 1. writes the `coverage`, `junit` and `sarif` inputs, when given, to a policy
-   file holding only `inputs:` in `$RUNNER_TEMP`, passed after the policy in
-   force as a second `--policy` (policies merge key by key, so these globs
-   override the policy's own; coverage suites merge by name);
+   file holding only `inputs:` in `$RUNNER_TEMP`, passed as `--overlay`:
+   applied after the policy in force, whichever revision that is read from
+   (policies merge key by key, so these globs override the policy's own;
+   coverage suites merge by name);
 2. runs `clearance check` in-process with `--format github` on standard
    output (annotations; the problems between stop-commands markers) and the
    asked formats written to the output directory, the results document always;
@@ -46,7 +47,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
     utf8_streams()
     env = os.environ if env is None else env
     try:
-        argv, reports = check_arguments(env, Path("."))
+        argv, reports = check_arguments(env)
     except ClearanceError as e:
         print(f"clearance: {e}", file=sys.stderr)
         annotate_usage_error(f"clearance: {e}")
@@ -93,15 +94,18 @@ def annotate_usage_error(said: str) -> None:
         print(command("error", {"title": "clearance could not run"}, "\n".join(lines)), flush=True)
 
 
-def check_arguments(env: Mapping[str, str], root: Path) -> tuple[list[str], dict[str, Path]]:
+def check_arguments(env: Mapping[str, str]) -> tuple[list[str], dict[str, Path]]:
     """The `clearance check` command line and the report files it writes."""
     stage = env.get("INPUT_STAGE") or "pr"
     out_dir = Path(env.get("INPUT_OUTPUT_DIR") or Path(_runner_temp(env)) / f"clearance-{stage}")
     files = file_names()
     reports = {name: out_dir / files[name] for name in ["json", *formats(env.get("INPUT_FORMATS", ""))]}
     argv = ["check", "--stage", stage, "--fail-on", env.get("INPUT_FAIL_ON") or "error"]
-    for policy in policies(env, root):
+    for policy in policies(env):
         argv += ["--policy", policy]
+    extra = overlay(env)
+    if extra is not None:
+        argv += ["--overlay", extra]
     for flag, name in (("--base", "INPUT_BASE"), ("--head", "INPUT_HEAD")):
         if env.get(name, "").strip():
             argv += [flag, env[name].strip()]
@@ -121,22 +125,16 @@ def formats(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def policies(env: Mapping[str, str], root: Path) -> list[str]:
-    """The `--policy` arguments: the given or discovered policy, then the inputs overlay."""
-    given = _lines(env.get("INPUT_POLICY", ""))
-    inputs = overlay_inputs(env)
-    if not inputs:
-        return given
-    if not given:
-        from clearance.config import policy_sources
+def policies(env: Mapping[str, str]) -> list[str]:
+    """The `--policy` arguments: the policy input's lines (none: discovered at the revision
+    the policy in force is read from)."""
+    return _lines(env.get("INPUT_POLICY", ""))
 
-        found = policy_sources(root.resolve(), [])
-        if not all(isinstance(source, str) for source in found):
-            raise UsageError("the coverage, junit and sarif inputs need a YAML policy file",
-                             hint="set inputs under [tool.clearance] in pyproject.toml instead, "
-                                  "or name a clearance.yaml in the policy input")
-        given = [str(source) for source in found]
-    return [*given, write_overlay(inputs, Path(_runner_temp(env)))]
+
+def overlay(env: Mapping[str, str]) -> str | None:
+    """The `--overlay` file of the coverage, junit and sarif inputs; None when none is given."""
+    inputs = overlay_inputs(env)
+    return write_overlay(inputs, Path(_runner_temp(env))) if inputs else None
 
 
 def overlay_inputs(env: Mapping[str, str]) -> dict[str, Any]:

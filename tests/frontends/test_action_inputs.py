@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from clearance.action import append_summary, check_arguments, formats, overlay_inputs, policies, step_outputs
+from clearance.action import (
+    append_summary,
+    check_arguments,
+    formats,
+    overlay,
+    overlay_inputs,
+    policies,
+    step_outputs,
+)
 from clearance.errors import UsageError
 from clearance.policy.loader import load_policy
 from frontends.support import write_policy
@@ -33,34 +41,42 @@ def test_junit_and_sarif_globs() -> None:
     assert overlay_inputs({"INPUT_JUNIT": "  \n"}) == {}
 
 
-def test_the_overlay_follows_the_discovered_policy_and_overrides_its_inputs(repo: Repo, tmp_path: Path) -> None:
+def test_the_overlay_follows_the_policy_in_force_and_overrides_its_inputs(repo: Repo, tmp_path: Path) -> None:
     write_policy(repo, {"inputs": {"junit": ["old/*.xml"], "coverage": {"unit": "u.xml", "it": "i.xml"}},
                         "rules": []})
     env = {"RUNNER_TEMP": str(tmp_path), "INPUT_JUNIT": "new/*.xml", "INPUT_COVERAGE": "unit: new.xml"}
-    found = policies(env, repo.path)
-    assert found[0] == str(repo.path.resolve() / "clearance.yaml")
-    assert Path(found[1]).parent == tmp_path
-    assert YAML(typ="safe").load(Path(found[1]).read_text()) == {
+    argv, _ = check_arguments(env)
+    assert "--policy" not in argv  # discovered at the revision the policy is read from
+    extra = Path(argv[argv.index("--overlay") + 1])
+    assert extra.parent == tmp_path
+    assert YAML(typ="safe").load(extra.read_text()) == {
         "inputs": {"junit": ["new/*.xml"], "coverage": {"unit": ["new.xml"]}}}
-    merged = load_policy(found, repo.path).inputs
+    merged = load_policy([str(repo.path / "clearance.yaml"), str(extra)], repo.path).inputs
     assert merged["junit"] == ["new/*.xml"] and merged["coverage"] == {"unit": ["new.xml"], "it": "i.xml"}
 
 
-def test_without_glob_inputs_the_policy_is_left_to_discovery(repo: Repo) -> None:
-    assert policies({}, repo.path) == []
-    assert policies({"INPUT_POLICY": "a.yaml\nb.yaml\n"}, repo.path) == ["a.yaml", "b.yaml"]
+def test_without_glob_inputs_there_is_no_overlay(repo: Repo, tmp_path: Path) -> None:
+    assert overlay({"RUNNER_TEMP": str(tmp_path)}) is None
+    assert policies({}) == []
+    assert policies({"INPUT_POLICY": "a.yaml\nb.yaml\n"}) == ["a.yaml", "b.yaml"]
 
 
-def test_glob_inputs_with_a_pyproject_policy_say_what_to_do(repo: Repo, tmp_path: Path) -> None:
-    repo.write("pyproject.toml", "[tool.clearance]\napiVersion = 'clearance/v1'\n")
-    with pytest.raises(UsageError, match="need a YAML policy file"):
-        policies({"RUNNER_TEMP": str(tmp_path), "INPUT_JUNIT": "x.xml"}, repo.path)
+def test_glob_inputs_apply_over_a_pyproject_policy_too(repo: Repo, tmp_path: Path, cli) -> None:
+    repo.write("pyproject.toml", "[tool.clearance]\nrules = [{id = 'unit', stages = ['commit'], "
+                                 "check = {'tests.junit' = {}}}]\n")
+    repo.write("new.xml", '<testsuite name="u" tests="1"><testcase classname="t" name="a"/></testsuite>')
+    repo.commit("policy and a report")
+    extra = overlay({"RUNNER_TEMP": str(tmp_path), "INPUT_JUNIT": "new.xml"})
+    assert extra is not None
+    run = cli("check", "--repo", repo.path, "--overlay", extra, "-f", "json")
+    [rule] = json.loads(run.out)["rules"]
+    assert (rule["verdict"], [e["path"] for e in rule["evidence"]]) == ("pass", ["new.xml"])
 
 
 def test_command_line(tmp_path: Path) -> None:
     env = {"RUNNER_TEMP": str(tmp_path), "INPUT_STAGE": "merge", "INPUT_BASE": " main ", "INPUT_HEAD": "",
            "INPUT_FAIL_ON": "warning", "INPUT_FORMATS": "sarif, junit json sarif"}
-    argv, reports = check_arguments(env, tmp_path)
+    argv, reports = check_arguments(env)
     out = tmp_path / "clearance-merge"
     assert argv == ["check", "--stage", "merge", "--fail-on", "warning", "--base", "main",
                     "--format", "github", "--format", f"json={out / 'results.json'}",
