@@ -80,35 +80,54 @@ def _guarded(part: Callable[[], Outcome]) -> Outcome:
 def checks_outcome(params: dict[str, Any], evidence: Evidence) -> Outcome:
     from clearance.evidence.pull_request import ci_results, head_sha  # the HTTP client only when run
 
-    ignored = as_list(params.get("ignore"))
-    own = own_job(params, evidence)
-    found = ci_results(evidence)
-    running_self = [r for r in found if r.state == "pending" and _matches(r.name, own)]
-    results = [r for r in found if r not in running_self and not _matches(r.name, ignored)]
+    results, running_self = _counted(params, evidence, ci_results(evidence))
     required = as_list(params.get("required"))
-    wanted = list(results) if params.get("all", not required) else []
-    missing = [g for g in required if not any(_matches(r.name, [g]) for r in results)]
-    for glob in required:
-        wanted += [r for r in results if _matches(r.name, [glob]) and r not in wanted]
-    outcome = judge(wanted, missing, head_sha(evidence), bool(params.get("all", not required)))
+    every = bool(params.get("all", not required))
+    wanted, missing = _wanted(results, required, every)
+    outcome = judge(wanted, missing, head_sha(evidence), every)
     return outcome._replace(data={**outcome.data, "own_job": [r.name for r in running_self]})
 
 
+def _counted(params: dict[str, Any], evidence: Evidence,
+             found: tuple[CiResult, ...]) -> tuple[list[CiResult], list[CiResult]]:
+    """The results that count, and the running job's own check runs, left out."""
+    ignored, own = as_list(params.get("ignore")), own_job(params, evidence)
+    running_self = [r for r in found if r.state == "pending" and _matches(r.name, own)]
+    return [r for r in found if r not in running_self and not _matches(r.name, ignored)], running_self
+
+
+def _wanted(results: list[CiResult], required: list[str],
+            every: bool) -> tuple[list[CiResult], list[str]]:
+    """The results judged (every one, or those the required globs match) and the globs
+    that match none."""
+    wanted = list(results) if every else []
+    for glob in required:
+        wanted += [r for r in results if _matches(r.name, [glob]) and r not in wanted]
+    missing = [g for g in required if not any(_matches(r.name, [g]) for r in results)]
+    return wanted, missing
+
+
 def judge(wanted: list[CiResult], missing: list[str], sha: str, every: bool) -> Outcome:
-    failing = [r for r in wanted if r.state == "failure"]
-    waiting = [r for r in wanted if r.state == "pending"]
+    failing, waiting = _in_state(wanted, "failure"), _in_state(wanted, "pending")
     ok = len(wanted) - len(failing) - len(waiting)
     figure = f"{ok}/{len(wanted) + len(missing)} succeeded"
     data = {"checks": [_record(r) for r in wanted], "missing": missing, "sha": sha}
     if failing:
-        findings = tuple(Finding(r.url or "", message=_line(r)) for r in failing)
-        return Outcome.failed(f"{plural(len(failing), 'check')} failed: "
-                              + ", ".join(_line(r) for r in failing),
-                              figure=figure, findings=findings, data=data)
+        return _failed(failing, figure, data)
     if waiting or missing or (every and not wanted):
         return Outcome("pending", _waiting(waiting, missing, sha[:12]), figure=figure, data=data)
     return Outcome.passed(f"{plural(ok, 'check')} succeeded on {sha[:12]}", figure=figure,
                           data=data)
+
+
+def _in_state(results: list[CiResult], state: str) -> list[CiResult]:
+    return [r for r in results if r.state == state]
+
+
+def _failed(failing: list[CiResult], figure: str, data: dict[str, Any]) -> Outcome:
+    findings = tuple(Finding(r.url or "", message=_line(r)) for r in failing)
+    return Outcome.failed(f"{plural(len(failing), 'check')} failed: " + ", ".join(_line(r) for r in failing),
+                          figure=figure, findings=findings, data=data)
 
 
 def merge_outcome(evidence: Evidence) -> Outcome:

@@ -105,8 +105,13 @@ def judged(response: HttpResponse, statuses: list[int], wanted: dict[str, Any]) 
                               figure=f"{response.status} not in {statuses}", data=data)
     if not wanted:
         return Outcome.passed(where, figure=f"{response.status}", data=data)
+    return _json_judged(response.body, wanted, where, data)
+
+
+def _json_judged(raw: bytes, wanted: dict[str, Any], where: str, data: dict[str, Any]) -> Outcome:
+    """The verdict on the JSON values of an answer whose status was the one expected."""
     try:
-        body = json.loads(response.body.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return Outcome.failed(f"{where}, but the body is not JSON", figure="not JSON", data=data)
     seen = {path: _at(body, path) for path in wanted}

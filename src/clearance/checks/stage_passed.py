@@ -21,6 +21,10 @@ from clearance.checks import Outcome
 from clearance.checks._common import GLOBS, as_list, plural
 from clearance.evidence.context import Evidence
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from clearance.evidence.stage_results import StageResults
+
 EVIDENCE = ("results documents of earlier stages",)
 STAGES = ["commit", "commit-msg", "push", "pr", "merge", "staging", "production"]
 SCHEMA: dict[str, Any] = {
@@ -38,12 +42,21 @@ def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
     ours = [d for d in found if d.stage == stage and d.commit.lower() == sha.lower()]
     data: dict[str, Any] = {"stage": stage, "sha": sha, "read": [d.to_dict() for d in found]}
     if not ours:
-        others = sorted({d.commit[:12] for d in found if d.stage == stage})
-        seen = f"; {stage} results found for {', '.join(others)}" if others else ""
-        return Outcome.failed(f"no {stage} results for {sha[:12]}{seen}",
-                              figure=f"no {stage} results", data=data)
+        return _none_for(sha, stage, found, data)
     newest = max(ours, key=lambda d: (d.time, d.path))
-    data["document"] = newest.to_dict()
+    return judge(newest, sha, {**data, "document": newest.to_dict()})
+
+
+def _none_for(sha: str, stage: str, found: list[StageResults], data: dict[str, Any]) -> Outcome:
+    others = sorted({d.commit[:12] for d in found if d.stage == stage})
+    seen = f"; {stage} results found for {', '.join(others)}" if others else ""
+    return Outcome.failed(f"no {stage} results for {sha[:12]}{seen}", figure=f"no {stage} results",
+                          data=data)
+
+
+def judge(newest: StageResults, sha: str, data: dict[str, Any]) -> Outcome:
+    """The verdict of the newest document of the stage for the commit."""
+    stage = newest.stage
     where = f"{newest.path} (sha256 {newest.sha256[:12]}, {newest.time})"
     if newest.verdict != "pass":
         blocked = f": {', '.join(newest.blocking)}" if newest.blocking else ""
