@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("clearance.commands.init", "write clearance.yaml, a PR template, hook and workflow config"),
     "template": ("clearance.commands.template", "print a file generated from the policy (pr)"),
     "test": ("clearance.commands.policy_test", "run a policy's tests: fixture evidence, expected verdicts"),
+    "attest": ("clearance.commands.attest", "write a sign-off record for a commit, and commit it signed"),
 }
 
 

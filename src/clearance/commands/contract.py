@@ -11,6 +11,7 @@ import argparse
 from typing import Protocol
 
 from clearance.commands import (
+    attest,
     check,
     explain,
     init,
@@ -44,4 +45,5 @@ COMMAND_MODULES: dict[str, Command] = {
     "init": init,
     "template": template,
     "test": policy_test,
+    "attest": attest,
 }
