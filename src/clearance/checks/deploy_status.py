@@ -2,8 +2,8 @@
 GitHub deployment there has `success` as its latest status (Deployments API; a
 token is needed, without one the verdict is `error`).
 
-- `environment`: the GitHub environment (`staging`, `production`); names
-  compare without regard to case.
+- `environment`: the GitHub environment (`staging`, `production`) as the
+  deployments name it: it is the API's filter.
 - `max_age`: optionally, how long ago that success may be at the time of the
   run (`30m`, `24h`, `7d`); an older one is `fail` (deploy again, or run the
   gate closer to the deployment).

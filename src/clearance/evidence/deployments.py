@@ -4,7 +4,8 @@ of the environment's required reviewers (needs a token; see docs/deployments.md)
 - `deployment_of(evidence, environment, sha)`: the newest deployment of `sha` to
   the environment (`GET /repos/{o}/{r}/deployments?sha=&environment=`, every page),
   with its statuses newest first (`GET .../deployments/{id}/statuses`); None when
-  there is none. Environment names compare without regard to case, as GitHub's do.
+  there is none. The name is the API's filter as given; the deployments answered are
+  compared with it without regard to case.
 - `environment_approvals(evidence, deployment)`: the reviews of the workflow run
   that made the deployment (`GET /repos/{o}/{r}/actions/runs/{run_id}/approvals`)
   that name its environment: who approved or rejected, with their comment. The run
