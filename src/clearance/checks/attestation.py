@@ -153,7 +153,8 @@ def _choose(found: Attestations, gate: Gate, reasons: list[str],
     barred = [r for r in mine if not may_attest(r.by, gate.allowed)]
     if barred:
         reasons.append(f"records by {', '.join(r.by for r in barred)}, who may not attest")
-        ignored.extend(_ignored(r, "may not attest") for r in barred)
+        ignored.extend(_ignored(r, f"{r.by} may not attest (attestors: {', '.join(gate.allowed)})")
+                       for r in barred)
     for record in sorted((r for r in mine if r not in barred), key=lambda r: r.time, reverse=True):
         why = screen(record, gate)
         judged = None if why else judge(record, gate)
