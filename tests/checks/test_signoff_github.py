@@ -84,7 +84,7 @@ def production(cli, repo: Repo, base: str, head: str) -> dict:
 
 def test_an_environment_approval_by_the_attestor_proves_the_record(repo: Repo, cli, github: FakeGitHub) -> None:
     base, head = released(repo)
-    serve_approvals(github, head, [approval("octocat", "staging"), approval("CTO")])
+    serve_approvals(github, head, [approval("octocat", "staging"), approval("CTO", "Production")])
     rule = production(cli, repo, base, head)
     assert rule["verdict"] == "pass", rule["message"]
     assert rule["attestation"]["proof"] == "github-deployment-review"

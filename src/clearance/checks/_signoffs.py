@@ -7,7 +7,8 @@ base revision) and what proves its attestor signed it, strongest first:
 
 1. `github-deployment-review`: at staging and production, an approved
    deployment review by that login of a workflow run of the deployed commit,
-   for the record's environment (the rule's `environment`, else the stage);
+   for the record's environment (the rule's `environment`, else the stage;
+   environment names compare without case, as GitHub's do);
 2. `github-review`: at pr and merge, an approving review of the pull request
    by that login, of a commit whose tree holds this very record and differs
    from the head only in the attestations folder;
@@ -134,7 +135,7 @@ def _bound(record: Attestation, gate: Gate) -> str:
         if target is None:
             return (f"names no commit: at {gate.evidence.stage} a record counts only for the "
                     f"commit under evaluation (commit: {head})")
-        if record.environment and record.environment != gate.environment:
+        if record.environment and record.environment.casefold() != gate.environment.casefold():
             return f"is for environment '{record.environment}', not '{gate.environment}'"
         return _same_release(gate, target) if gate.valid_for == "release" else _same(target, head)
     return "" if target is None else _covers(gate, target, head)
@@ -249,7 +250,7 @@ def _github(record: Attestation, gate: Gate) -> Proof | str:
     if gate.deploying:
         where = record.environment or gate.environment
         for a in approvals.deployment_approvals(gate.evidence, head):
-            if same_login(a.login, who) and where in a.environments:
+            if same_login(a.login, who) and where.casefold() in {e.casefold() for e in a.environments}:
                 return Proof("github-deployment-review", f"{a.login} approved the deployment of "
                              f"{head[:12]} to {where} (workflow run {a.run})")
         return f"no deployment review by {who} approved {head[:12]} for {where}"
