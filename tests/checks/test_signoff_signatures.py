@@ -10,6 +10,7 @@ signed by a key the change itself adds to the allowed signers.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,6 +86,9 @@ def test_a_record_signed_by_the_allowed_ssh_signer_counts_at_production(repo: Re
     assert attestation["source"] == "refs/heads/clearance-signoffs:.clearance/attestations/approved.yaml:1"
     assert "SSH signature by allowed signer qa-lead" in attestation["proof_detail"]
     assert keys.ssh_fingerprint("qa") in attestation["proof_detail"]
+    signers = (repo.path / ".clearance/allowed_signers").read_bytes()  # what the base holds
+    assert {"path": f"{base[:12]}:.clearance/allowed_signers", "sha256": hashlib.sha256(signers).hexdigest(),
+            "source": "git"} in rule["evidence"]
 
 
 def test_a_record_signed_by_the_allowed_openpgp_key_counts_at_production(repo: Repo, cli, keys: Keys) -> None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from clearance.errors import EvidenceError
 from clearance.evidence import spawn
 from clearance.evidence.context import Evidence
+from clearance.evidence.inputs import record_for
 
 SSH_SIGNERS = ".clearance/allowed_signers"
 OPENPGP_KEYS = ".clearance/allowed_signers.asc"
@@ -47,6 +48,7 @@ class Signers:
     openpgp: bytes | None
     revision: str
     why: str = ""
+    paths: tuple[str, str] = (SSH_SIGNERS, OPENPGP_KEYS)
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,15 @@ def allowed_signers(evidence: Evidence, ssh_path: str = SSH_SIGNERS,
         try:
             base = evidence.base
         except EvidenceError as e:
-            return Signers(None, None, "", f"no base revision to read them from ({e.message})")
+            return Signers(None, None, "", f"no base revision to read them from ({e.message})",
+                           (ssh_path, openpgp_path))
         found = evidence.git.read_blobs([f"{base}:{ssh_path}", f"{base}:{openpgp_path}"])
         ssh, openpgp = found.get(f"{base}:{ssh_path}"), found.get(f"{base}:{openpgp_path}")
+        for path, data in ((ssh_path, ssh), (openpgp_path, openpgp)):
+            if data is not None:  # the keys that decided, with their digest
+                evidence.note(record_for(f"{base[:12]}:{path}", data, "git"))
         why = "" if ssh or openpgp else f"neither {ssh_path} nor {openpgp_path} is in the base revision"
-        return Signers(ssh, openpgp, base, why)
+        return Signers(ssh, openpgp, base, why, (ssh_path, openpgp_path))
     return evidence.memo(f"signers:{ssh_path}:{openpgp_path}", compute)
 
 
@@ -93,7 +99,7 @@ def last_change(evidence: Evidence, revision: str, path: str) -> str | None:
 
 def verify(evidence: Evidence, commit: str, signers: Signers) -> Signature:
     """The signature of a commit, verified against the allowed signers (once per run)."""
-    return evidence.memo(f"signature:{commit}:{signers.revision}",
+    return evidence.memo(f"signature:{commit}:{signers.revision}:{':'.join(signers.paths)}",
                          lambda: _verify(evidence, commit, signers))
 
 
@@ -134,7 +140,7 @@ def _keyrings(folder: str, signers: Signers, kind: str) -> dict[str, str]:
         if code != 0:
             detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {code}"]
             raise EvidenceError(f"gpg cannot import the allowed OpenPGP keys: {detail[0]}",
-                                f"{signers.revision}:{OPENPGP_KEYS}")
+                                f"{signers.revision}:{signers.paths[1]}")
     return env
 
 
