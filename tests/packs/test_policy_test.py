@@ -38,6 +38,11 @@ def test_every_rule_has_a_passing_and_a_failing_case(pack: str) -> None:
     lacking = {}
     for rule in load_policy([f"builtin:{pack}"]).rules:
         wanted = {"pass", "pending"} if rule.kind == "attestation" else {"pass", "fail"}
+        if rule.kind == "policy.approved":
+            # A case is judged by the policy under test at both revisions: it cannot change
+            # it. The pack's rule failing on a real policy change is shown through clearance
+            # check in tests/policy/test_trusted_policy.py.
+            wanted = {"pass"}
         if not wanted <= expected.get(rule.id, set()):
             lacking[rule.id] = sorted(expected.get(rule.id, set()))
     assert lacking == {}

@@ -366,3 +366,19 @@ def test_a_change_whose_own_policy_does_not_load_fails_the_rule(repo: Repo, cli,
     rule = policy_rule(doc)
     assert rule["verdict"] == "fail" and "does not load" in rule["message"]
     assert doc["proposed"]["error"] and doc["proposed"]["rules"] == []
+
+
+def test_the_built_in_pack_holds_the_policy_change_rule(repo: Repo, cli, tmp_path: Path) -> None:
+    """A team policy extending builtin:spec-driven gets policy.change-approved: a change that
+    lowers the pack's coverage threshold is pending a policy owner's approval."""
+    team = "extends: [builtin:spec-driven]\nsettings: {policy_owners: ['@lead']}\n"
+    repo.write("clearance.yaml", team)
+    repo.write("app.py", "print(1)\n")
+    base = repo.commit("base")
+    head = change(repo, {"clearance.yaml": team + "params: {unit_coverage: 10}\n"})
+    _, doc = check(cli, repo, base, "--event", event(tmp_path, head, base))
+    rule = next(r for r in doc["rules"] if r["id"] == "policy.change-approved")
+    assert rule["verdict"] == "pending" and "@lead" in rule["message"]
+    lowered = [c for c in rule["data"]["policy_changes"] if c["effect"] == "weakens"]
+    assert lowered and all("threshold min lowered from 90 to 10" in c["what"] for c in lowered)
+    assert {c["rule"] for c in lowered} >= {"testing.unit-coverage"}
