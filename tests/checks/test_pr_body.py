@@ -40,7 +40,7 @@ rules:
     check: {pr.title: {pattern: "^(feat|fix|docs)(\\\\(.+\\\\))?: ", forbid: "WIP"}}
   - id: release.smoke
     stages: [pr]
-    check: {attestation: {id: release.smoke, item: Smoke tests done}}
+    check: {attestation: {id: release.smoke, item: Smoke tests done, accept: [author-tick]}}
 """
 
 
@@ -237,5 +237,6 @@ def test_a_ticked_item_attests_with_the_pr_author_and_time(project, cli, tmp_pat
     run = check(cli, project, "--event", event_file(tmp_path, body), "-f", "json")
     smoke = rules(run)["release.smoke"]
     assert smoke["verdict"] == "pass"
-    assert smoke["attestation"] == {"by": "ada", "at": "2026-01-03T10:00:00Z",
-                                    "note": "Smoke tests done on staging", "source": "PR body:25"}
+    assert {k: smoke["attestation"][k] for k in ("by", "at", "note", "source", "proof")} == {
+        "by": "ada", "at": "2026-01-03T10:00:00Z", "note": "Smoke tests done on staging",
+        "source": "PR body:25", "proof": "author-tick"}
