@@ -12,7 +12,10 @@ is still shown.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the text reporter runs in every commit hook: no `typing` import there
+    from typing import Any
 
 PROOFS = {
     "github-deployment-review": "GitHub deployment review",
