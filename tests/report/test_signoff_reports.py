@@ -6,6 +6,7 @@ every format the command line writes."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -23,6 +24,7 @@ metadata: {name: t}
 rules:
   - {id: smoke, stages: [pr], check: {attestation: {}}}
   - {id: security, stages: [pr], check: {attestation: {by: ["@sec"]}}}
+  - {id: notes, stages: [pr], check: {attestation: {item: Release notes written, accept: [author-tick]}}}
 """
 
 
@@ -36,7 +38,9 @@ def reports(repo: Repo, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     repo.write(".clearance/attestations/security.yaml", 'rule: security\nby: "@dev"\nat: 2026-01-05\n')
     repo.commit("the author's records")
     args = [arg for fmt in FORMATS for arg in ("-f", f"{fmt}={tmp_path / fmt}")]
-    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base, *args)
+    body = tmp_path / "body.md"
+    body.write_text("- [x] Release notes written\n", encoding="utf-8")
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base, "--pr-body", body, *args)
     assert run.code == 1, run.err
     return {fmt: (tmp_path / fmt).read_text("utf-8") for fmt in FORMATS}, base
 
@@ -51,7 +55,7 @@ def said(base: str) -> tuple[str, str, str]:
             "(attestors: @sec)")
 
 
-def test_the_reports_say_which_sign_offs_are_weak_and_which_were_ignored(reports) -> None:
+def test_the_reports_say_which_sign_offs_are_weak_and_which_were_ignored(reports, tmp_path: Path) -> None:
     written, base = reports
     self_added, unverified, ignored = said(base)
     for fmt in ("text", "markdown", "html", "junit", "github"):
@@ -61,6 +65,11 @@ def test_the_reports_say_which_sign_offs_are_weak_and_which_were_ignored(reports
             assert "security pending: not attested (records by @dev, who may not attest)" in written[fmt]
         else:
             assert ignored in written[fmt], fmt
+    # the author's tick, where the rule takes it, is said in the reports, not in the terminal
+    tick = f"sign-off by PR author ({tmp_path / 'body.md'}:1) is the PR author's own tick"
+    assert tick in html.unescape(written["html"])
+    assert "is the PR author's own tick" in written["markdown"]  # the path's _ escaped there
+    assert "own tick" not in written["text"]
     # the results document
     rules = {r["id"]: r for r in json.loads(written["json"])["rules"]}
     assert rules["smoke"]["verdict"] == "pass"

@@ -45,11 +45,13 @@ def ignored(rule: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [i for i in found or [] if isinstance(i, Mapping)]
 
 
-def notes(rule: Mapping[str, Any]) -> list[str]:
-    """One line per self-added, unverified, author-ticked or ignored sign-off of a rule."""
+def notes(rule: Mapping[str, Any], ticks: bool = True) -> list[str]:
+    """One line per self-added, unverified, author-ticked or ignored sign-off of a rule;
+    `ticks=False` leaves out the author's tick of an item the rule accepts ticks for (the
+    terminal, where the author reads their own ticks back)."""
     lines = []
     counted = rule.get("attestation")
-    if isinstance(counted, Mapping):
+    if isinstance(counted, Mapping) and (ticks or counted.get("proof") != "author-tick"):
         lines.extend(_weak(counted))
     for entry in ignored(rule):
         lines.append(f"sign-off by {entry.get('by')} ({entry.get('source')}) ignored: "

@@ -1,9 +1,9 @@
 """`text`: what a developer reads in a terminal or a hook's output.
 
 Each problem is one line, `path:line: rule-id message`, followed by one line
-on how to fix or waive it; a rule that passed on a self-added, unverified or
-author-ticked sign-off, or ignored one, gets a `note:` line for each; then a
-summary line. Untrusted text is cleaned of
+on how to fix or waive it; a rule that passed on a self-added or unverified
+sign-off, or ignored one, gets a `note:` line for each (not for the author's
+own tick of an item the rule accepts ticks for); then a summary line. Untrusted text is cleaned of
 control characters; colour only when asked (a TTY without NO_COLOR).
 """
 
@@ -41,7 +41,7 @@ def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
         if options.get("verbose"):
             lines.append(f"{_paint(rule['verdict'], color)} {rule['id']}: {clean(rule['message'])}")
         where = _where(rule["origin"]["path"], rule["origin"]["line"])
-        lines.extend(f"{where}: {rule['id']} note: {clean(n)}" for n in signoffs.notes(rule))
+        lines.extend(f"{where}: {rule['id']} note: {clean(n)}" for n in signoffs.notes(rule, ticks=False))
     lines.append(_summary(doc, color))
     return "\n".join(lines) + "\n"
 
