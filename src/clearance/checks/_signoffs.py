@@ -31,6 +31,7 @@ from typing import Any
 
 from clearance.checks._pr import same_login
 from clearance.errors import EvidenceError
+from clearance.evidence import revisions
 from clearance.evidence.attestations import Attestation, in_force_at_base
 from clearance.evidence.context import Evidence
 from clearance.evidence.github import has_token
@@ -143,23 +144,17 @@ def _bound(record: Attestation, gate: Gate) -> str:
 
 def _target(record: Attestation, gate: Gate) -> tuple[str | None, str]:
     """The commit a record names (by id or release tag), or why it names none that exists."""
-    commit = _resolve(gate, record.commit) if record.commit else None
+    commit = revisions.commit_of(gate.evidence, record.commit) if record.commit else None
     if record.commit and commit is None:
         return None, f"names commit {record.commit}, which is not in the repository"
     if not record.release:
         return commit, ""
-    tagged = _resolve(gate, f"refs/tags/{record.release}")
+    tagged = revisions.commit_of(gate.evidence, f"refs/tags/{record.release}")
     if tagged is None:
         return None, f"names release {record.release}, a tag the repository does not have"
     if commit is not None and tagged != commit:
         return None, f"names commit {record.commit} and release {record.release}, which is {tagged}"
     return tagged, ""
-
-
-def _resolve(gate: Gate, name: str) -> str | None:
-    code, out = gate.evidence.git.call("rev-parse", "--verify", "--quiet", f"{name}^{{commit}}",
-                                       ok=(0, 1, 128))
-    return out.decode().strip() if code == 0 else None
 
 
 def _same(target: str, head: str) -> str:
@@ -171,13 +166,9 @@ def _same(target: str, head: str) -> str:
 def _same_release(gate: Gate, target: str) -> str:
     """valid_for: release: the commit named or a later one, with no release tag in between."""
     head = gate.head or ""
-    git = gate.evidence.git
-    if git.call("merge-base", "--is-ancestor", target, head, ok=(0, 1))[0] != 0:
+    if not revisions.is_ancestor(gate.evidence, target, head):
         return f"signs commit {target}, which is not the commit under evaluation ({head}) nor before it"
-    out = git.run("for-each-ref", "--format=%(refname:short)%00%(*objectname)%00%(objectname)",
-                  "--contains", target, "--merged", head, "refs/tags")
-    later = [fields[0] for fields in (line.split("\0") for line in out.decode().splitlines())
-             if len(fields) == 3 and (fields[1] or fields[2]) != target]
+    later = revisions.tags_after(gate.evidence, target, head)
     if later:
         return (f"signs commit {target}, and release {later[0]} came after it: a sign-off holds "
                 "until the next release (valid_for: release)")
@@ -186,18 +177,11 @@ def _same_release(gate: Gate, target: str) -> str:
 
 def _covers(gate: Gate, target: str, head: str) -> str:
     """At pr and merge: the commit named has the head's files, sign-off records aside."""
-    changed = changed_between(gate, target, head)
+    changed = revisions.changed_between(gate.evidence, target, head, gate.folder)
     if not changed:
         return ""
     return (f"signs commit {target}, and the change has moved on since: {changed[0]}"
             + (f" and {len(changed) - 1} more files differ" if len(changed) > 1 else " differs"))
-
-
-def changed_between(gate: Gate, old: str, new: str) -> list[str]:
-    """Files that differ between two commits, outside the attestations folder."""
-    out = gate.evidence.git.run("diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", old, new)
-    prefix = gate.folder + "/"
-    return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p and not p.startswith(prefix)]
 
 
 # -- self-added and proof ----------------------------------------------------------------
@@ -244,35 +228,41 @@ def prove(record: Attestation, gate: Gate) -> Proof:
 
 
 def _github(record: Attestation, gate: Gate) -> Proof | str:
-    from clearance.evidence import approvals
-
-    who, head = record.by, gate.head or ""
     if gate.deploying:
-        where = record.environment or gate.environment
-        for a in approvals.deployment_approvals(gate.evidence, head):
-            if same_login(a.login, who) and where.casefold() in {e.casefold() for e in a.environments}:
-                return Proof("github-deployment-review", f"{a.login} approved the deployment of "
-                             f"{head[:12]} to {where} (workflow run {a.run})")
-        return f"no deployment review by {who} approved {head[:12]} for {where}"
-    if gate.evidence.stage not in PR_STAGES:
-        return "GitHub reviews prove sign-offs at pr, merge, staging and production only"
-    for review in approvals.pull_request_approvals(gate.evidence):
-        if same_login(review.user, who) and review.commit_id and _saw(record, gate, review.commit_id):
+        return _deployment_review(record, gate)
+    if gate.evidence.stage in PR_STAGES:
+        return _pull_request_review(record, gate)
+    return "GitHub reviews prove sign-offs at pr, merge, staging and production only"
+
+
+def _deployment_review(record: Attestation, gate: Gate) -> Proof | str:
+    from clearance.evidence.approvals import deployment_approvals
+
+    head, where = gate.head or "", record.environment or gate.environment
+    for a in deployment_approvals(gate.evidence, head):
+        if same_login(a.login, record.by) and where.casefold() in {e.casefold() for e in a.environments}:
+            return Proof("github-deployment-review", f"{a.login} approved the deployment of "
+                         f"{head[:12]} to {where} (workflow run {a.run})")
+    return f"no deployment review by {record.by} approved {head[:12]} for {where}"
+
+
+def _pull_request_review(record: Attestation, gate: Gate) -> Proof | str:
+    from clearance.evidence.approvals import pull_request_approvals
+
+    for review in pull_request_approvals(gate.evidence):
+        if same_login(review.user, record.by) and review.commit_id and _saw(record, gate, review.commit_id):
             return Proof("github-review", f"{review.user} approved the pull request at "
                          f"{review.commit_id[:12]} (review {review.id}), which holds this record")
-    return f"no approving review by {who} of a commit holding this record"
+    return f"no approving review by {record.by} of a commit holding this record"
 
 
 def _saw(record: Attestation, gate: Gate, commit: str) -> bool:
     """Whether `commit` holds the record's file as read and has the head's other files."""
     head = gate.head or ""
-    ids = [_resolve_blob(gate, f"{rev}:{record.path}") for rev in (commit, record.revision or head)]
-    return ids[0] is not None and ids[0] == ids[1] and not changed_between(gate, commit, head)
-
-
-def _resolve_blob(gate: Gate, name: str) -> str | None:
-    code, out = gate.evidence.git.call("rev-parse", "--verify", "--quiet", name, ok=(0, 1, 128))
-    return out.decode().strip() if code == 0 else None
+    ids = [revisions.object_id(gate.evidence, f"{rev}:{record.path}")
+           for rev in (commit, record.revision or head)]
+    return (ids[0] is not None and ids[0] == ids[1]
+            and not revisions.changed_between(gate.evidence, commit, head, gate.folder))
 
 
 def _signature(record: Attestation, gate: Gate) -> Proof | str:

@@ -144,26 +144,40 @@ def _strength(a: dict[str, Any]) -> str:
 def _choose(found: Attestations, gate: Gate, reasons: list[str],
             ignored: list[dict[str, Any]]) -> Judged | None:
     """The latest record that counts; what each later one lacks goes to `reasons`."""
-    from clearance.checks._signoffs import judge, screen
-
     mine = [r for r in found.records if r.rule == gate.rule]
     if not mine:
         reasons.append(f"no record for '{gate.rule}' under {found.folder}/{_on_refs(found)}")
         return None
-    barred = [r for r in mine if not may_attest(r.by, gate.allowed)]
-    if barred:
-        reasons.append(f"records by {', '.join(r.by for r in barred)}, who may not attest")
-        ignored.extend(_ignored(r, f"{r.by} may not attest (attestors: {', '.join(gate.allowed)})")
-                       for r in barred)
+    barred = _barred(mine, gate, reasons, ignored)
     for record in sorted((r for r in mine if r not in barred), key=lambda r: r.time, reverse=True):
-        why = screen(record, gate)
-        judged = None if why else judge(record, gate)
-        why = why or (judged.refused if judged is not None else "")
-        if judged is not None and not why:
+        judged, why = _judged(record, gate)
+        if judged is not None:
             return judged
         reasons.append(f"the record {record.source} {why}")
         ignored.append(_ignored(record, why))
     return None
+
+
+def _barred(mine: list[Attestation], gate: Gate, reasons: list[str],
+            ignored: list[dict[str, Any]]) -> list[Attestation]:
+    """The records by someone who may not attest, each said why."""
+    barred = [r for r in mine if not may_attest(r.by, gate.allowed)]
+    if barred:
+        reasons.append(f"records by {', '.join(r.by for r in barred)}, who may not attest")
+    attestors = ", ".join(gate.allowed)
+    ignored.extend(_ignored(r, f"{r.by} may not attest (attestors: {attestors})") for r in barred)
+    return barred
+
+
+def _judged(record: Attestation, gate: Gate) -> tuple[Judged | None, str]:
+    """The record judged when it counts, else None and why not."""
+    from clearance.checks._signoffs import judge, screen
+
+    why = screen(record, gate)
+    if why:
+        return None, why
+    judged = judge(record, gate)
+    return (None, judged.refused) if judged.refused else (judged, "")
 
 
 def _on_refs(found: Attestations) -> str:
