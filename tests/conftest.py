@@ -11,7 +11,12 @@ import pytest
 from clearance.cli import main
 from helpers import Repo, Run
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tests.evidence.github_server import FakeGitHub
+
 FIXTURES = Path(__file__).parent / "fixtures"
+PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 PINNED = {
     "GIT_AUTHOR_NAME": "Ada Tester", "GIT_AUTHOR_EMAIL": "ada@example.com",
     "GIT_COMMITTER_NAME": "Ada Tester", "GIT_COMMITTER_EMAIL": "ada@example.com",
@@ -40,6 +45,18 @@ def repo(tmp_path: Path) -> Repo:
     made = Repo(path)
     made.git("init", "-q", "-b", "main")
     return made
+
+
+@pytest.fixture
+def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    """A GitHub REST API fake on 127.0.0.1 (tests/evidence/github_server.py); proxies unset,
+    so that the client reaches it."""
+    from tests.evidence.github_server import running
+
+    for name in PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+    with running() as fake:
+        yield fake
 
 
 @pytest.fixture

@@ -11,11 +11,10 @@ answers served on 127.0.0.1.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from tests.evidence.github_server import FakeGitHub, next_page, running
+from tests.evidence.github_server import FakeGitHub, next_page
 
 from clearance.errors import EvidenceError
 from clearance.evidence.codeowners import code_owners, logins_of, parse
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 
 TOKEN = "ghs_CodeOwnersT0kenNeverPrinted0123456789"
 TEAM = "/orgs/octo-org/teams/octocats/members"
-PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 
 # -- the example file of GitHub's page, one example at a time --------------------------
 
@@ -240,14 +238,6 @@ def test_a_file_of_3_mb_is_not_loaded(repo: Repo) -> None:
 
 
 # -- owners to logins --------------------------------------------------------------
-
-@pytest.fixture
-def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
-    with running() as fake:
-        yield fake
-
 
 def test_users_need_no_token_and_emails_stay_unresolved(repo: Repo, github: FakeGitHub) -> None:
     found = logins_of(evidence(repo, api=github.url), ["@Bob", "docs@example.com", "@carol"])

@@ -11,12 +11,12 @@ against recorded answers served on 127.0.0.1 (tests/fixtures/github/review-acces
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from tests.evidence.github_server import FIXTURES, REPO, FakeGitHub, next_page, rate_limited, running
+from tests.evidence.github_server import FIXTURES, REPO, FakeGitHub, next_page, rate_limited
 
 if TYPE_CHECKING:
     from tests.conftest import Repo, Run
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 TOKEN = "ghp_ReviewAccessT0kenNeverPrinted0123456789"
 REVIEWS = f"{REPO}/pulls/42/reviews?per_page=100"
 TEAM = "/orgs/octo-org/teams/octocats/members"
-PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 POLICY = """\
 apiVersion: clearance/v1
 kind: Policy
@@ -62,14 +61,6 @@ class Verdict:
 
 
 Check = Callable[..., Verdict]
-
-
-@pytest.fixture
-def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
-    with running() as fake:
-        yield fake
 
 
 @pytest.fixture

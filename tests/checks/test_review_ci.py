@@ -4,7 +4,7 @@ an event payload, and the real API client against a server on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,6 @@ from tests.evidence.github_server import (
     FakeGitHub,
     next_page,
     rate_limited,
-    running,
 )
 
 from clearance.checks.review_approved import stand
@@ -31,7 +30,6 @@ REVIEWS = f"{REPO}/pulls/42/reviews"
 RUNS = f"{REPO}/commits/{HEAD}/check-runs?per_page=100"
 STATUS = f"{REPO}/commits/{HEAD}/status?per_page=100"
 PULL = f"{REPO}/pulls/42"
-PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 POLICY = """\
 apiVersion: clearance/v1
 kind: Policy
@@ -58,14 +56,6 @@ class Verdict:
 
 
 Check = Callable[..., Verdict]
-
-
-@pytest.fixture
-def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
-    with running() as fake:
-        yield fake
 
 
 @pytest.fixture

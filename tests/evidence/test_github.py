@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from tests.evidence.github_server import (
     FakeGitHub,
     next_page,
     rate_limited,
-    running,
 )
 
 from clearance.errors import EvidenceError
@@ -25,16 +23,7 @@ from clearance.evidence.github import MAX_PAGES, GitHubClient, api_get
 from clearance.evidence.pull_request import ci_results, mergeable, reviews
 
 TOKEN = "ghs_s3cretT0kenValue0123456789abcdefABCDEF"
-PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 REVIEWS = f"{REPO}/pulls/42/reviews"
-
-
-@pytest.fixture
-def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
-    with running() as fake:
-        yield fake
 
 
 def make_evidence(tmp_path: Path, github: FakeGitHub, token: str | None = TOKEN,

@@ -9,12 +9,11 @@ is shown as `proposed`, and `policy.approved` says what the change would alter.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.evidence.github_server import FIXTURES, REPO, FakeGitHub, dumps, running
+from tests.evidence.github_server import FIXTURES, REPO, FakeGitHub, dumps
 
 from helpers import Repo, Run
 
@@ -239,13 +238,11 @@ TOKEN = "ghp_policyOwnersTokenNeverPrinted000000000"
 
 
 @pytest.fixture
-def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    with running() as fake:
-        monkeypatch.setenv("GITHUB_API_URL", fake.url)
-        monkeypatch.setenv("GITHUB_REPOSITORY", "owner/repo")
-        yield fake
+def api(github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
+    """The GitHub API fake (tests/conftest.py), as this repository's API."""
+    monkeypatch.setenv("GITHUB_API_URL", github.url)
+    monkeypatch.setenv("GITHUB_REPOSITORY", "owner/repo")
+    return github
 
 
 def event(tmp_path: Path, head: str, base: str) -> Path:
@@ -312,12 +309,12 @@ def test_a_tightened_rule_without_a_token_is_pending_naming_who_and_which_commit
     ("alice", "NONE", True, "pending"),         # named, but without write access
 ])
 def test_a_policy_change_passes_only_with_a_policy_owner_s_approval_of_the_head(
-        repo: Repo, cli, tmp_path: Path, tightened: tuple[str, str], github: FakeGitHub,
+        repo: Repo, cli, tmp_path: Path, tightened: tuple[str, str], api: FakeGitHub,
         monkeypatch: pytest.MonkeyPatch, who: str, association: str, on_head: bool,
         expected: str) -> None:
     base, head = tightened
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    github.serve(REVIEWS, body=dumps([review(who, head if on_head else base, association=association)]))
+    api.serve(REVIEWS, body=dumps([review(who, head if on_head else base, association=association)]))
     run, doc = check(cli, repo, base, "--event", event(tmp_path, head, base))
     assert TOKEN not in run.out + run.err
     rule = policy_rule(doc)
@@ -328,7 +325,7 @@ def test_a_policy_change_passes_only_with_a_policy_owner_s_approval_of_the_head(
 
 
 def test_a_code_owner_of_the_policy_file_at_the_base_approves(repo: Repo, cli, tmp_path: Path,
-                                                               github: FakeGitHub,
+                                                               api: FakeGitHub,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     repo.write("clearance.yaml", GATED.replace("settings: {policy_owners: ['@alice']}\n", ""))
     repo.write(".github/CODEOWNERS", "*.py @devs-only\nclearance.yaml @carol\n")
@@ -338,10 +335,10 @@ def test_a_code_owner_of_the_policy_file_at_the_base_approves(repo: Repo, cli, t
                          .replace("[app.py]", "[app.py, app.py]"),
                          ".github/CODEOWNERS": "clearance.yaml @mallory\n"})
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    github.serve(REVIEWS, body=dumps([review("mallory", head, number=1)]))
+    api.serve(REVIEWS, body=dumps([review("mallory", head, number=1)]))
     _, doc = check(cli, repo, base, "--event", event(tmp_path, head, base))
     assert policy_rule(doc)["verdict"] == "pending"  # the change's own CODEOWNERS does not count
-    github.serve(REVIEWS, body=dumps([review("carol", head, number=2)]))
+    api.serve(REVIEWS, body=dumps([review("carol", head, number=2)]))
     _, doc = check(cli, repo, base, "--event", event(tmp_path, head, base))
     assert policy_rule(doc)["verdict"] == "pass"
 
