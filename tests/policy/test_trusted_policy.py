@@ -379,3 +379,11 @@ def test_the_built_in_pack_holds_the_policy_change_rule(repo: Repo, cli, tmp_pat
     lowered = [c for c in rule["data"]["policy_changes"] if c["effect"] == "weakens"]
     assert lowered and all("threshold min lowered from 90 to 10" in c["what"] for c in lowered)
     assert {c["rule"] for c in lowered} >= {"testing.unit-coverage"}
+
+
+def test_a_policy_path_with_glob_characters_names_itself_in_the_index(repo: Repo, cli) -> None:
+    repo.write("p/[t].yaml", STRICT)
+    repo.write("p/t.yaml", "rules: []\n")  # what `[t]` would match as a glob
+    repo.stage()
+    run = cli("check", "--repo", repo.path, "--policy", repo.path / "p" / "[t].yaml", "-f", "json")
+    assert run.code == 1 and verdicts(json.loads(run.out)) == {"readme": "fail"}

@@ -58,8 +58,8 @@ class Tree:
         return found
 
     def listing_args(self, paths: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-        if self.revision is None:
-            return ("ls-files", "--stage", "-z", "--", *paths)
+        if self.revision is None:  # literal: a path holding `*` or `[` names itself
+            return ("ls-files", "--stage", "-z", "--", *(f":(literal){p}" for p in paths))
         return ("ls-tree", "-z", "--full-tree", self.revision, "--", *paths)
 
     def read(self, path: str) -> tuple[str, bytes] | None:
