@@ -43,7 +43,7 @@ class RuleResult(Record):
         return {
             "id": rule.id, "title": rule.title, "checklist": rule.checklist,
             "kind": rule.kind, "stages": list(rule.stages), "severity": rule.severity,
-            "in_stage": self.in_stage, "verdict": self.verdict,
+            "controls": list(rule.controls), "in_stage": self.in_stage, "verdict": self.verdict,
             "blocking": blocks(self.verdict, rule.severity, fail_on),
             "message": self.message, "figure": self.figure,
             "findings": [f.to_dict() for f in self.findings],

@@ -116,7 +116,8 @@ def test_a_rule_record_carries_the_rule_and_what_it_read(pr: tuple[Repo, str], c
     meta = doc["rules"][0]
     assert meta == {
         "id": "meta", "title": "Build metadata is complete", "checklist": "Build › Metadata",
-        "kind": "assert", "stages": ["pr"], "severity": "error", "in_stage": True, "verdict": "pass",
+        "kind": "assert", "stages": ["pr"], "severity": "error", "controls": [], "in_stage": True,
+        "verdict": "pass",
         "blocking": False, "message": meta["message"], "figure": meta["figure"], "findings": [],
         "evidence": [{"path": "build/z-meta.json", "sha256": sha256(Z_META), "source": "file"}],
         "waiver": None, "attestation": None, "data": {},

@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the loader (YAML, schemas) is imported only when the cache 
 
 GIT = "git:"  # an entry's file read from a revision: `git:PATH` -> object id
 
-FORMAT = 3
+FORMAT = 4  # 4: rules carry controls, waivers granted
 MAGIC = b"clearance-policy-cache"
 
 

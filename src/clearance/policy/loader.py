@@ -374,7 +374,7 @@ class Loader:
             description=fill(raw.get("description", ""), values),
             stages=tuple(raw.get("stages", DEFAULT_STAGES)),
             severity=raw.get("severity", "error"), when=raw.get("when", {}),
-            fix=fill(raw.get("fix", ""), values),
+            fix=fill(raw.get("fix", ""), values), controls=tuple(raw.get("controls", ())),
         )
 
     def _waiver(self, doc: Document, index: int, raw: dict[str, Any]) -> Waiver:
@@ -394,7 +394,7 @@ class Loader:
                 self.errors.append(PolicyError(
                     f"waivers[{index}].expires: '{expires}' is not a real date (YYYY-MM-DD)",
                     at.path, at.line, at.column))
-        return Waiver(raw["rule"], raw["reason"], raw["owner"], origin, expires)
+        return Waiver(raw["rule"], raw["reason"], raw["owner"], origin, expires, raw.get("granted"))
 
 
 NEGATABLE = ("features", "tests")  # inputs whose globs take `!` to leave files out

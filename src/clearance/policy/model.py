@@ -40,6 +40,7 @@ class Rule(Record):
     severity: str = "error"
     when: dict[str, Any] = {}  # noqa: RUF012 - never mutated; a tuple field needs a plain default
     fix: str = ""
+    controls: tuple[str, ...] = ()  # FRAMEWORK:ID of the audit controls it evidences
 
 
 class Waiver(Record):
@@ -48,6 +49,7 @@ class Waiver(Record):
     owner: str
     origin: Origin
     expires: str | None = None
+    granted: str | None = None  # YYYY-MM-DD: when it was granted (settings.max_waiver_days)
 
     def expired_on(self, today: dt.date | str) -> bool:
         """A waiver holds through its expiry date and lapses the day after (`today`: a date
@@ -101,7 +103,8 @@ class Policy(Record):
         """Rebuild a policy saved with `to_dict` (the validated-policy cache)."""
 
         def rule(r: dict[str, Any]) -> Rule:
-            return Rule(**{**r, "origin": Origin(**r["origin"]), "stages": tuple(r["stages"])})
+            return Rule(**{**r, "origin": Origin(**r["origin"]), "stages": tuple(r["stages"]),
+                           "controls": tuple(r.get("controls", ()))})
 
         def waiver(w: dict[str, Any]) -> Waiver:
             return Waiver(**{**w, "origin": Origin(**w["origin"])})
