@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from clearance.evidence.stage_results import StageResults
 
 EVIDENCE = ("results documents of earlier stages",)
-STAGES = ["commit", "commit-msg", "push", "pr", "merge", "staging", "production"]
+STAGES = ["commit", "commit-msg", "push", "pr", "merge", "staging", "production", "verify"]
 SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False, "required": ["stage", "results"],
     "properties": {"stage": {"enum": STAGES}, "results": GLOBS},

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 # Named tuples rather than dataclasses: they are built as fast and cost no import
 # of `dataclasses` (and `inspect`) at start-up, which a commit hook pays for.
-STAGES = ("commit", "commit-msg", "push", "pr", "merge", "staging", "production")
+STAGES = ("commit", "commit-msg", "push", "pr", "merge", "staging", "production", "verify")
 DEFAULT_STAGES = ("pr",)
 COMMIT_STAGES = ("commit", "commit-msg")  # the index is under evaluation, not a commit
 
