@@ -16,6 +16,7 @@ from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import InputRecord
 from clearance.policy.model import Policy, Rule
 from clearance.records import Record
+from clearance.subject import run_subject
 from clearance.verdicts import VERDICTS, blocks
 
 TYPE_CHECKING = False
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 SCHEMA_ID = "https://clearance.dev/schemas/results-v1.json"
+SCHEMA_VERSION = "1.1"  # the minor version: 1.1 added run.subject and integrity
 
 
 class RuleResult(Record):
@@ -78,18 +80,21 @@ def summarize(rules: list[dict[str, Any]], fail_on: str = "error") -> dict[str, 
 def build_document(policy: Policy, results: list[RuleResult], evidence: Evidence,
                    when: str, fail_on: str, repository: str) -> dict[str, Any]:
     """The results document of one run (see schemas/results-v1.json); `when` is
-    `YYYY-MM-DDTHH:MM:SSZ`."""
+    `YYYY-MM-DDTHH:MM:SSZ`. Its `integrity` digest is added when it is written
+    (`integrity.sealed`, by the json format), after the run has added its last keys."""
     rules = [r.to_dict(fail_on) for r in results]
+    commit = _quiet(lambda: evidence.head or evidence.base)
     doc: dict[str, Any] = encodable({
         "$schema": SCHEMA_ID,
         "version": 1,
+        "schema_version": SCHEMA_VERSION,
         "tool": {"name": "clearance", "version": __version__},
         "run": {
             "repository": repository, "stage": evidence.stage, "fail_on": fail_on,
-            "commit": _quiet(lambda: evidence.head or evidence.base),
+            "commit": commit,
             "base": _quiet(lambda: evidence.base) if not evidence.in_commit else None,
             "head": _quiet(lambda: evidence.head), "branch": _quiet(lambda: evidence.branch),
-            "time": when,
+            "time": when, "subject": run_subject(evidence, commit),
         },
         "policy": {
             "name": policy.name, "version": policy.version, "source": policy.source,

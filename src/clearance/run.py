@@ -20,6 +20,7 @@ from clearance.errors import UsageError
 from clearance.evidence.context import Evidence, RunSpec
 from clearance.policy.model import COMMIT_STAGES, Policy
 from clearance.policy.trusted import Policies
+from clearance.policy.waiver_terms import check_waiver_terms
 from clearance.results import build_document
 
 CHANGE_STAGES = ("push", "pr", "merge")  # stages that judge a change against its base
@@ -50,6 +51,7 @@ def run_stage(policy: Policy | Policies, spec: RunSpec, when: str, fail_on: str 
     known = policies or Policies(in_force, "base", base=in_force)
     evidence = Evidence(spec, in_force.inputs, in_force.attestors, git=git, now=when,
                         policies=known)
+    check_waiver_terms(in_force, when[:10])  # settings.max_waiver_days, from the run's date
     results = evaluate(in_force, evidence, when[:10], timings=timings)
     doc = build_document(in_force, results, evidence, when, fail_on,
                          repository=repository or os.path.basename(os.fspath(spec.root)))
@@ -94,7 +96,8 @@ def run_spec(root: str, stage: str, policy: Policy, env: Mapping[str, str], *,
              base: str | None = None, head: str | None = None, branch: str | None = None,
              files: Sequence[str] = (), message_file: str | None = None,
              pr_body: str | None = None, pr_body_text: str | None = None,
-             event: str | None = None) -> RunSpec:
+             event: str | None = None, environment: str | None = None,
+             release: str | None = None) -> RunSpec:
     """What the evidence layer needs: the run's refs (see `run_refs`), its files and message,
     and what the policy in force allows."""
     refs = run_refs(stage, env, base=base, head=head, event=event)
@@ -113,7 +116,7 @@ def run_spec(root: str, stage: str, policy: Policy, env: Mapping[str, str], *,
         refuse_self_granted=policy.refuses_self_granted(stage),
         max_input_bytes=policy.settings.get("max_input_bytes"),
         network=tuple(policy.settings.get("network", ())),
-        environ=dict(env),
+        environ=dict(env), environment=environment or None, release=release or None,
     )
 
 

@@ -85,6 +85,7 @@ def test_the_document_holds_the_run_the_policy_and_the_inputs(pr: tuple[Repo, st
         "repository": "acme/shop", "stage": "pr", "fail_on": "error", "commit": head, "base": base,
         "head": head, "branch": "feature/cart",
         "time": dt.datetime.fromtimestamp(EPOCH, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "subject": {"pull_request": None, "workflow_run": None, "environment": None, "release": None},
     }
     policy = doc["policy"]
     assert (policy["name"], policy["version"], policy["source"]) == ("shop-gates", "1.2.0", "Delivery checklist v3")

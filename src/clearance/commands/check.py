@@ -32,6 +32,10 @@ OPTIONS = (
     Option(("--pr-body",), "pr_body", "PR body from a file, or - for stdin", metavar="FILE"),
     Option(("--event",), "event", "GitHub event payload (default: $GITHUB_EVENT_PATH)",
            metavar="FILE"),
+    Option(("--environment",), "environment", "the deployment environment the run is about "
+           "(default: the stage name at staging and production)", metavar="NAME"),
+    Option(("--release",), "release", "the release tag the run is about (default: a tag "
+           "pointing at the evaluated commit)", metavar="TAG"),
     Option(("--format", "-f"), "format",
            f"output format ({', '.join(REPORTERS)}); FMT=PATH writes a file; repeatable",
            action="append", default=[], metavar="FMT[=PATH]"),
@@ -81,7 +85,7 @@ def _run(args: argparse.Namespace, root: str, git: Git) -> int:
                     branch=args.branch, files=args.files, message_file=args.message_file,
                     pr_body=args.pr_body if args.pr_body != "-" else None,
                     pr_body_text=_stdin_text() if args.pr_body == "-" else None,
-                    event=args.event)
+                    event=args.event, environment=args.environment, release=args.release)
     doc = run_stage(policies, spec, run_time(env), args.fail_on, git=git,
                     repository=env.get("GITHUB_REPOSITORY"),
                     timings="SOURCE_DATE_EPOCH" not in env)

@@ -58,6 +58,8 @@ class RunSpec(Record):
     max_input_bytes: int | None = None
     network: tuple[str, ...] = ()  # settings.network: host patterns network checks may reach
     environ: Mapping[str, str] = {}  # the caller's environment (GITHUB_JOB, ${NAME} in hosts); not in repr()
+    environment: str | None = None  # --environment: the deployment environment (run.subject)
+    release: str | None = None  # --release: the release tag (run.subject)
     extra: Mapping[str, Any] = {}
 
     def __repr__(self) -> str:

@@ -12,6 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from clearance.integrity import sealed
+
 
 def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
@@ -20,8 +22,9 @@ FILE_NAME: str | None = "results.json"
 
 
 def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
+    """The document, with its integrity digest added when a run has just built it."""
     lines = []
-    for key, value in doc.items():
+    for key, value in sealed(doc).items():
         if isinstance(value, list) and value:
             items = ",\n".join(f"    {_compact(item)}" for item in value)
             lines.append(f"  {_compact(key)}: [\n{items}\n  ]")
