@@ -19,8 +19,10 @@ from clearance.commands import (
     listing,
     policy_test,
     report,
+    sign,
     template,
     validate,
+    verify,
 )
 
 
@@ -46,4 +48,6 @@ COMMAND_MODULES: dict[str, Command] = {
     "template": template,
     "test": policy_test,
     "attest": attest,
+    "verify": verify,
+    "sign": sign,
 }

@@ -23,6 +23,7 @@ REPORTERS: dict[str, str] = {
     "github": "clearance.reporters.github",
     "markdown": "clearance.reporters.markdown",
     "html": "clearance.reporters.html",
+    "intoto": "clearance.reporters.intoto",
 }
 
 

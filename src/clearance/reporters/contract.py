@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from clearance.reporters import github, html, json_report, junit, markdown, sarif, text
+from clearance.reporters import github, html, intoto, json_report, junit, markdown, sarif, text
 
 
 class Reporter(Protocol):
@@ -34,4 +34,5 @@ FORMATS: dict[str, Reporter] = {
     "github": github,
     "markdown": markdown,
     "html": html,
+    "intoto": intoto,
 }
