@@ -17,7 +17,7 @@ rules:
     stages: [pr, merge]
     check: {files.exist: {paths: [README.md]}}
 """
-NO_EXPIRY = "waivers:\n  - {rule: readme, reason: docs come later, owner: '@lead'}\n"
+WAIVER = "waivers:\n  - {rule: readme, reason: docs come later, owner: '@lead', expires: 2026-12-31}\n"
 JULY_2026 = "1783000000"
 
 
@@ -28,7 +28,7 @@ def readme(cli, repo: Repo, base: str, *args: str) -> dict:
 
 def test_a_waiver_without_expiry_already_at_the_base_is_not_self_granted(repo: Repo, cli, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", JULY_2026)
-    repo.write("clearance.yaml", "metadata: {name: t}\n" + RULE + NO_EXPIRY)
+    repo.write("clearance.yaml", "metadata: {name: t}\n" + RULE + WAIVER)
     base = repo.commit("policy with its waiver")
     repo.write("notes.txt", "x\n")
     repo.commit("change")
@@ -39,9 +39,9 @@ def test_a_waiver_without_expiry_already_at_the_base_is_not_self_granted(repo: R
 def test_a_base_policy_that_is_not_utf8_is_an_error_naming_revision_file_and_line(repo: Repo, cli) -> None:
     """The base version has a Latin-1 byte in a comment: it is the policy in force, and
     it does not load; the error names the base commit, the file and the line."""
-    repo.write("clearance.yaml", b"metadata: {name: t}\n# caf\xe9 rules\n" + (RULE + NO_EXPIRY).encode())
+    repo.write("clearance.yaml", b"metadata: {name: t}\n# caf\xe9 rules\n" + (RULE + WAIVER).encode())
     base = repo.commit("policy saved as Latin-1")
-    repo.write("clearance.yaml", "metadata: {name: t}\n# café rules\n" + RULE + NO_EXPIRY)
+    repo.write("clearance.yaml", "metadata: {name: t}\n# café rules\n" + RULE + WAIVER)
     repo.commit("policy saved as UTF-8")
     run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base)
     assert run.code == 2
@@ -49,7 +49,7 @@ def test_a_base_policy_that_is_not_utf8_is_an_error_naming_revision_file_and_lin
 
 
 def test_a_policy_file_new_in_the_change_is_not_in_force(repo: Repo, cli) -> None:
-    repo.write("team.yaml", "metadata: {name: team}\n" + RULE + NO_EXPIRY)
+    repo.write("team.yaml", "metadata: {name: team}\n" + RULE + WAIVER)
     base = repo.commit("team policy with its waiver")
     repo.write("extra.yaml", "metadata: {name: extra}\nrules:\n  - {id: extra, stages: [pr], check: {files.exist: {paths: [team.yaml]}}}\n")
     repo.commit("an extra policy file")
@@ -63,7 +63,7 @@ def test_a_waiver_the_change_adds_does_not_apply(repo: Repo, cli, monkeypatch) -
     monkeypatch.setenv("SOURCE_DATE_EPOCH", JULY_2026)
     repo.write("clearance.yaml", "metadata: {name: t}\n" + RULE)
     base = repo.commit("policy")
-    repo.write("clearance.yaml", "metadata: {name: t}\n" + RULE + NO_EXPIRY)
+    repo.write("clearance.yaml", "metadata: {name: t}\n" + RULE + WAIVER)
     repo.commit("waive my own failure")
     run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base, "-f", "json")
     assert run.code == 1
@@ -82,7 +82,7 @@ def test_refuse_self_granted_waivers_everywhere(repo: Repo, cli, monkeypatch) ->
     policy = f"metadata: {{name: t}}\nsettings: {{self_granted_waivers: refuse, {OPT_OUT}}}\n" + RULE
     repo.write("clearance.yaml", policy)
     base = repo.commit("policy")
-    repo.write("clearance.yaml", policy + NO_EXPIRY)
+    repo.write("clearance.yaml", policy + WAIVER)
     repo.commit("waive my own failure")
     rule = readme(cli, repo, base)
     assert rule["verdict"] == "fail"
@@ -96,7 +96,7 @@ def test_refusal_spares_an_owner_who_may_grant(repo: Repo, cli, monkeypatch) -> 
               "waiver_granters: ['@lead']}\n" + RULE)
     repo.write("clearance.yaml", policy)
     base = repo.commit("policy")
-    repo.write("clearance.yaml", policy + NO_EXPIRY)
+    repo.write("clearance.yaml", policy + WAIVER)
     repo.commit("the lead waives it")
     rule = readme(cli, repo, base)
     assert (rule["verdict"], rule["waiver"]["self_granted"], rule["waiver"]["refused"]) == ("waived", True, False)
@@ -107,7 +107,7 @@ def test_self_granted_waivers_are_allowed_by_default(repo: Repo, cli, monkeypatc
     policy = f"metadata: {{name: t}}\nsettings: {{self_granted_waivers: allow, {OPT_OUT}}}\n" + RULE
     repo.write("clearance.yaml", policy)
     base = repo.commit("policy")
-    repo.write("clearance.yaml", policy + NO_EXPIRY)
+    repo.write("clearance.yaml", policy + WAIVER)
     repo.commit("waive my own failure")
     rule = readme(cli, repo, base)
     assert (rule["verdict"], rule["waiver"]["self_granted"], rule["waiver"]["refused"]) == ("waived", True, False)

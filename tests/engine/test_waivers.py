@@ -73,7 +73,7 @@ def test_a_waiver_added_by_the_change_is_self_granted(repo: Repo, cli, monkeypat
 def test_staged_waiver_is_self_granted_at_the_commit_stage(repo: Repo, cli, monkeypatch) -> None:
     repo.write("clearance.yaml", POLICY)
     repo.commit("initial")
-    repo.write("clearance.yaml", POLICY + "waivers:\n  - {rule: readme, reason: r, owner: '@dev'}\n")
+    repo.write("clearance.yaml", POLICY + "waivers:\n  - {rule: readme, reason: r, owner: '@dev', expires: 2026-12-31}\n")
     repo.stage("clearance.yaml")
     run = run_at(cli, repo, "1780000000", monkeypatch, "--stage", "commit")
     assert rule_of(run.out)["waiver"]["self_granted"] is True
@@ -84,7 +84,7 @@ def test_self_granted_waivers_can_be_refused_unless_the_owner_may_grant(repo: Re
                 "  policy_source: head\n")
     repo.write("clearance.yaml", POLICY + settings)
     base = repo.commit("initial")
-    repo.write("clearance.yaml", POLICY + settings + "waivers:\n  - {rule: readme, reason: r, owner: '@dev'}\n")
+    repo.write("clearance.yaml", POLICY + settings + "waivers:\n  - {rule: readme, reason: r, owner: '@dev', expires: 2026-12-31}\n")
     repo.commit("self-waiver")
     merge = run_at(cli, repo, "1780000000", monkeypatch, "--stage", "merge", "--base", base)
     assert merge.code == 1
@@ -93,7 +93,7 @@ def test_self_granted_waivers_can_be_refused_unless_the_owner_may_grant(repo: Re
     assert "not applied: self-granted" in rule["message"]
     pr_stage = run_at(cli, repo, "1780000000", monkeypatch, "--stage", "pr", "--base", base)
     assert rule_of(pr_stage.out)["verdict"] == "waived"
-    repo.write("clearance.yaml", POLICY + settings + "waivers:\n  - {rule: readme, reason: r, owner: '@lead'}\n")
+    repo.write("clearance.yaml", POLICY + settings + "waivers:\n  - {rule: readme, reason: r, owner: '@lead', expires: 2026-12-31}\n")
     repo.commit("lead waiver")
     granted = run_at(cli, repo, "1780000000", monkeypatch, "--stage", "merge", "--base", base)
     assert rule_of(granted.out)["verdict"] == "waived"
@@ -101,7 +101,7 @@ def test_self_granted_waivers_can_be_refused_unless_the_owner_may_grant(repo: Re
 
 def test_an_unneeded_waiver_is_reported_but_not_applied(repo: Repo, cli, monkeypatch) -> None:
     repo.write("README.md", "hi\n")
-    repo.write("clearance.yaml", POLICY + "waivers:\n  - {rule: readme, reason: r, owner: '@lead'}\n")
+    repo.write("clearance.yaml", POLICY + "waivers:\n  - {rule: readme, reason: r, owner: '@lead', expires: 2026-12-31}\n")
     base = repo.commit("initial")
     rule = rule_of(run_at(cli, repo, "1780000000", monkeypatch, "--stage", "pr", "--base", base).out)
     assert rule["verdict"] == "pass"

@@ -86,7 +86,7 @@ def test_extending_a_file_that_already_holds_a_waiver_does_not_waive(repo: Repo,
     """At the base, waivers.yaml exists but is not part of the policy: its waiver was not
     in force, so adding `extends: [waivers.yaml]` grants nothing."""
     repo.write("clearance.yaml", STRICT)
-    repo.write("waivers.yaml", "waivers:\n  - {rule: readme, reason: later, owner: '@lead'}\n")
+    repo.write("waivers.yaml", "waivers:\n  - {rule: readme, reason: later, owner: '@lead', expires: 2099-12-31}\n")
     base = repo.commit("base")
     change(repo, {"clearance.yaml": "extends: [waivers.yaml]\n" + STRICT})
     run, doc = check(cli, repo, base)
@@ -123,7 +123,7 @@ def test_an_extends_out_of_the_repository_at_the_base_is_refused_naming_revision
 
 def test_a_symlinked_extends_leading_out_is_not_read(repo: Repo, cli, tmp_path: Path) -> None:
     outside = tmp_path / "outside.yaml"
-    outside.write_text("waivers:\n  - {rule: readme, reason: x, owner: '@x'}\n", encoding="utf-8")
+    outside.write_text("waivers:\n  - {rule: readme, reason: x, owner: '@x', expires: 2099-12-31}\n", encoding="utf-8")
     (repo.path / "link.yaml").symlink_to(outside)
     repo.write("clearance.yaml", "extends: [link.yaml]\n" + STRICT)
     base = repo.commit("base")

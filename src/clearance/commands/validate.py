@@ -26,6 +26,12 @@ def run(args: argparse.Namespace) -> int:
         policy = load_policy(args.policies or ["clearance.yaml"], Path.cwd())
     else:
         policy = load(root, args.policies, use_cache=False)
+    import os
+
+    from clearance.policy.waiver_terms import check_waiver_terms
+    from clearance.run import run_time
+
+    check_waiver_terms(policy, run_time(os.environ)[:10])
     print(f"{' + '.join(f.path for f in policy.files)}: valid "
           f"({len(policy.rules)} rules, {len(policy.waivers)} waivers)")
     return 0

@@ -383,18 +383,18 @@ class Loader:
             self.errors.append(PolicyError(
                 f"waivers[{index}]: waiver names no rule in force: '{raw['rule']}'",
                 origin.path, origin.line, origin.column, hint="fix the rule id or remove the waiver"))
-        expires = raw.get("expires")
-        if expires is not None:
-            import datetime as dt
+        import datetime as dt
 
+        for key in ("expires", "granted"):
             try:
-                dt.date.fromisoformat(expires)
+                dt.date.fromisoformat(raw.get(key) or "2000-01-01")
             except ValueError:
-                at = doc.at("waivers", index, "expires")
+                at = doc.at("waivers", index, key)
                 self.errors.append(PolicyError(
-                    f"waivers[{index}].expires: '{expires}' is not a real date (YYYY-MM-DD)",
+                    f"waivers[{index}].{key}: '{raw[key]}' is not a real date (YYYY-MM-DD)",
                     at.path, at.line, at.column))
-        return Waiver(raw["rule"], raw["reason"], raw["owner"], origin, expires, raw.get("granted"))
+        return Waiver(raw["rule"], raw["reason"], raw["owner"], origin, raw.get("expires"),
+                      raw.get("granted"))
 
 
 NEGATABLE = ("features", "tests")  # inputs whose globs take `!` to leave files out

@@ -57,7 +57,8 @@ def _describe(error: Any) -> tuple[NodePath, str]:
         return path, f"{name}: must be {json.dumps(error.validator_value)}, got {value}"
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return path, f"{name}: missing required key '{missing}'"
+        about = error.schema.get("properties", {}).get(missing, {}).get("description")
+        return path, f"{name}: missing required key '{missing}'" + (f": {about}" if about else "")
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set(error.schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
