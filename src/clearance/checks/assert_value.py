@@ -1,7 +1,8 @@
 """A named evidence value, or a JSON evidence file, is valid against a JSON
 Schema: the escape hatch for anything the other kinds do not say. Values:
 `stage`, `branch`, `changed_files`, `changes`, `deleted_files`,
-`commit_messages`, `tracked_files`; or `file: PATH` for a JSON file that CI
+`commit_messages`, `tracked_files`, `earlier_tags` (tags of commits before
+the one under evaluation, newest first: what a rollback goes back to); or `file: PATH` for a JSON file that CI
 wrote (a missing or unreadable file is an `error`, never a pass)."""
 
 from __future__ import annotations
