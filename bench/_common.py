@@ -1,14 +1,25 @@
-"""Helpers for the benchmarks: timing child processes, peak memory, git repos."""
+"""Helpers for the benchmarks: running and timing child processes, peak memory, git repos.
+
+Every command a benchmark runs has its exit status checked: a command that
+fails (git, a peer such as diff-cover, clearance itself) stops the benchmark
+with one message naming the command, its exit code and the end of its
+stderr (`BenchError`, printed by `main`), never with a traceback from a later
+step that found no output. Ratios name the peer they are measured against
+with its version (`versions`).
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 GIT_ENV = {
@@ -18,46 +29,110 @@ GIT_ENV = {
     "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
     "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
 }
+OK = (0,)
+CHECK_OK = (0, 1)  # clearance check: 1 means a rule blocks, which the benchmarks expect
+STDERR_TAIL = 2000  # characters of a failed command's stderr shown
+
+
+class BenchError(Exception):
+    """A command a benchmark ran failed: what was run, its exit code, the end of its stderr."""
+
+    def __init__(self, argv: Sequence[str], code: int, stderr: str | bytes) -> None:
+        text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+        tail = text[-STDERR_TAIL:].rstrip() or "(no output on stderr)"
+        super().__init__(f"command failed with exit code {code}: {shlex.join(map(str, argv))}\n"
+                         f"--- end of its stderr ---\n{tail}")
+
+
+def checked(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None,
+            ok: Collection[int] = OK, stdout: int | None = subprocess.PIPE) -> str:
+    """Run a command; its stdout, or BenchError when its exit code is not in `ok`."""
+    try:
+        done = subprocess.run(list(argv), cwd=cwd, env=env, stdout=stdout, stderr=subprocess.PIPE)
+    except OSError as e:  # no such program, a cwd that is gone
+        raise BenchError(argv, 127, str(e)) from e
+    if done.returncode not in ok:
+        raise BenchError(argv, done.returncode, done.stderr)
+    return (done.stdout or b"").decode("utf-8", "replace")
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, check=True,
-                          capture_output=True, text=True).stdout.strip()
+    return checked(["git", *args], repo, GIT_ENV).strip()
 
 
 def compile_package() -> None:
     """Byte-compile clearance as a wheel install would (PYTHONDONTWRITEBYTECODE may be set)."""
     import clearance
 
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(clearance.PACKAGE_DIR)],
-                   check=True, capture_output=True)
+    checked([sys.executable, "-m", "compileall", "-q", str(clearance.PACKAGE_DIR)], Path.cwd())
 
 
-def wall(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> float:
-    """Seconds one run of a command takes."""
+def wall(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None,
+         ok: Collection[int] = OK) -> float:
+    """Seconds one run of a command takes; BenchError when it fails."""
     start = time.perf_counter()
-    subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False)
+    checked(argv, cwd, env, ok, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
 def median_wall(argv: Sequence[str], cwd: Path, runs: int,
-                env: dict[str, str] | None = None) -> float:
-    return statistics.median(wall(argv, cwd, env) for _ in range(runs))
+                env: dict[str, str] | None = None, ok: Collection[int] = OK) -> float:
+    return statistics.median(wall(argv, cwd, env, ok) for _ in range(runs))
 
 
-def peak_rss_mb(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(seconds, peak resident memory in MB) of one run, measured in a fresh wrapper process."""
-    probe = (
-        "import resource, subprocess, sys, time\n"
-        "t = time.perf_counter()\n"
-        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", probe, *argv], cwd=cwd, env=env,
-                         capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), int(out[1]) / 1024
+_PROBE = (
+    "import json, resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "t = time.perf_counter() - t\n"
+    "print(json.dumps([t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode,\n"
+    "                  p.stderr[-4000:].decode('utf-8', 'replace')]))\n"
+)
+
+
+def peak_rss_mb(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None,
+                ok: Collection[int] = OK) -> tuple[float, float]:
+    """(seconds, peak resident memory in MB) of one run, measured in a fresh wrapper process;
+    BenchError when the command fails."""
+    out = checked([sys.executable, "-c", _PROBE, *argv], cwd, env)
+    seconds, rss_kb, code, stderr = json.loads(out)
+    if code not in ok:
+        raise BenchError(argv, code, stderr)
+    return float(seconds), int(rss_kb) / 1024
 
 
 def self_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def versions(*peers: str) -> dict[str, str]:
+    """The versions of the peers a benchmark compares with: `python`, `git`, `clearance`, or an
+    installed distribution (`diff-cover`)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for peer in peers:
+        if peer == "python":
+            found[peer] = f"{platform.python_implementation()} {platform.python_version()}"
+        elif peer == "git":
+            found[peer] = checked(["git", "--version"], Path.cwd()).split()[-1]
+        else:
+            try:
+                found[peer] = version(peer)
+            except PackageNotFoundError:
+                found[peer] = "not installed"
+    return found
+
+
+def peers_line(found: dict[str, str]) -> str:
+    return "peers: " + ", ".join(f"{name} {v}" for name, v in found.items())
+
+
+def main(body: Callable[[], int]) -> None:
+    """Run a benchmark's body; a failed command is printed as one message and exit code 1."""
+    try:
+        code = body()
+    except BenchError as e:
+        print(f"{Path(sys.argv[0]).name}: {e}", file=sys.stderr)
+        code = 1
+    raise SystemExit(code)

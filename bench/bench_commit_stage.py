@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import GIT_ENV, compile_package, git, median_wall, wall
+from _common import CHECK_OK, GIT_ENV, compile_package, git, main, median_wall, peers_line, versions, wall
 
 FILES, STAGED, RUNS = 2000, 50, 21
 
@@ -39,8 +39,9 @@ def build(repo: Path) -> None:
     git(repo, "add", "-A")
 
 
-def main() -> int:
+def run() -> int:
     compile_package()
+    peers = versions("python", "git")
     with tempfile.TemporaryDirectory(prefix="clearance-bench-") as tmp:
         repo = Path(tmp) / "repo"
         build(repo)
@@ -50,20 +51,20 @@ def main() -> int:
                  "--policy", "builtin:spec-driven"]
         console = [os.path.join(os.path.dirname(sys.executable), "clearance"), *check[3:]]
         discovered = check[:-2]  # no --policy: the repository's own clearance.yaml
-        median_wall(check, repo, 2, env)  # fill the cache
-        median_wall(discovered, repo, 2, env)
+        median_wall(check, repo, 2, env, CHECK_OK)  # fill the cache
+        median_wall(discovered, repo, 2, env, CHECK_OK)
         # Interleaved, so that the baseline and the runs share the machine's moments.
         commands = {"floor": [sys.executable, "-c", "pass"], "warm": check, "console": console,
                     "repo": discovered}
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(RUNS):
             for name, argv in commands.items():
-                times[name].append(wall(argv, repo, env))
+                times[name].append(wall(argv, repo, env, CHECK_OK))
         floor, warm, hooked, own = (statistics.median(times[n]) for n in commands)
-        cold = median_wall(check, repo, 5, {**env, "CLEARANCE_NO_CACHE": "1"})
+        cold = median_wall(check, repo, 5, {**env, "CLEARANCE_NO_CACHE": "1"}, CHECK_OK)
     print(f"commit stage, {FILES} files, {STAGED} staged, builtin:spec-driven, "
-          f"median of {RUNS} interleaved runs")
-    print(f"  python -c pass          {floor * 1000:7.1f} ms  (baseline)")
+          f"median of {RUNS} interleaved runs; {peers_line(peers)}")
+    print(f"  python -c pass          {floor * 1000:7.1f} ms  (baseline, python {peers['python']})")
     print(f"  warm cache (python -m)  {warm * 1000:7.1f} ms  ratio {warm / floor:4.1f}x  (target <= 4x)")
     print(f"  warm cache (console)    {hooked * 1000:7.1f} ms  ratio {hooked / floor:4.1f}x  (a hook)")
     print(f"  warm, repo policy       {own * 1000:7.1f} ms  ratio {own / floor:4.1f}x  (clearance.yaml, "
@@ -73,4 +74,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main(run)
