@@ -24,6 +24,7 @@ from clearance.errors import PolicyError
 from clearance.pathmatch import leaves_root, shown_path
 from clearance.policy.model import DEFAULT_STAGES, Origin, Policy, PolicyFile, Rule, Waiver
 from clearance.policy.packs import BUILTIN, builtin_names, builtin_path
+from clearance.policy.prebuilt import check_key, positions_from, read_prebuilt
 from clearance.policy.revision import Tree
 from clearance.policy.schema import load_schema, position, schema_errors
 from clearance.policy.yamlfile import Positions, parse_yaml, read_yaml
@@ -41,6 +42,9 @@ class Document:
     source: Path | None = None  # the file read, for the validated-policy cache
     tree: Tree | None = None  # the revision the file was read from (git objects), if any
     blob: str | None = None  # its object id there: what the validated-policy cache compares
+    # A built-in pack validated at build time (policy/prebuilt.py): the keys of its checks,
+    # which passed their schemas; None for a file read and validated now.
+    valid_checks: frozenset[str] | None = None
 
     @property
     def key(self) -> str:
@@ -62,7 +66,7 @@ def read_document(ref: str, relative_to: Path | None, display_root: Path | None)
         if not path.is_file():
             known = ", ".join(BUILTIN + n for n in builtin_names())
             raise PolicyError(f"no built-in pack '{name}' (known: {known})")
-        display = f"{ref}/policy.yaml"
+        return pack_document(path, f"{ref}/policy.yaml")
     else:
         path = Path(ref) if relative_to is None else relative_to / ref
         display = shown_path(path, display_root)
@@ -73,6 +77,11 @@ def read_document(ref: str, relative_to: Path | None, display_root: Path | None)
             if doc is None:
                 raise PolicyError("no [tool.clearance] table", display, hint="add one, or name a YAML policy")
             return doc
+    return yaml_document(path, display)
+
+
+def yaml_document(path: Path, display: str) -> Document:
+    """A policy file read and parsed now."""
     data, positions, raw = read_yaml(path, display)
     if data is None:
         data = {}
@@ -80,6 +89,19 @@ def read_document(ref: str, relative_to: Path | None, display_root: Path | None)
         raise PolicyError("a policy file must be a mapping of keys", display, 1, 1)
     sha = hashlib.sha256(raw).hexdigest()
     return Document(display, data, positions, sha, path.resolve().parent, path.resolve())
+
+
+def pack_document(path: Path, display: str) -> Document:
+    """A built-in pack's file: its validated form while that was made from these bytes."""
+    try:
+        found = read_prebuilt(path, path.read_bytes())
+    except OSError as e:
+        raise PolicyError(f"cannot read policy file: {e.strerror}", display) from e
+    if found is None:
+        return yaml_document(path, display)
+    resolved = path.resolve()
+    return Document(display, found["data"], positions_from(found["positions"]), found["sha256"],
+                    resolved.parent, resolved, valid_checks=frozenset(found["valid_checks"]))
 
 
 def pyproject_document(path: Path, display: str = "pyproject.toml") -> Document | None:
@@ -194,12 +216,15 @@ class Loader:
         self.merged: dict[str, dict[str, Any]] = {
             "metadata": {}, "settings": {}, "attestors": {}, "inputs": {}, "params": {},
         }
+        self.valid_checks: set[str] = set()  # checks of built-in packs validated at build time
 
     def apply(self, doc: Document, chain: tuple[str, ...] = ()) -> None:
         key = doc.key
         if doc.tree is not None:
             self.shown[doc.name] = doc.tree.shown(doc.name)
-        errors = list(schema_errors(doc.data, load_schema("policy-v1.json"), doc.positions, doc.name))
+        errors = [] if doc.valid_checks is not None else list(
+            schema_errors(doc.data, load_schema("policy-v1.json"), doc.positions, doc.name))
+        self.valid_checks.update(doc.valid_checks or ())
         if self.boundary is None and doc.directory is not None:
             self.boundary = doc.directory.resolve()
         errors += self._paths_leaving(doc)
@@ -276,7 +301,8 @@ class Loader:
                     hint="give each rule its own id; to change an inherited rule, reuse its id once"))
                 continue
             seen[rule_id] = index
-            self._check_kind(doc, index, raw)
+            if doc.valid_checks is None:  # a validated pack is valid wherever it is applied
+                self._check_kind(doc, index, raw)
             if raw.get("enabled") is False:
                 self.rules.pop(rule_id, None)
                 continue
@@ -360,6 +386,7 @@ class Loader:
         values = self.merged["params"]
         params = substitute(written or {}, values)[0]
         checked = rule_id in self.merged_ids or params != (written or {})  # merged, or with params
+        checked = checked and check_key(kind, params or {}) not in self.valid_checks
         try:
             module = checks.load(kind) if checked else None
         except Exception:  # reported at the rule by _check_kind
