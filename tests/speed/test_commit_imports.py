@@ -53,7 +53,9 @@ def test_commit_stage_with_the_builtin_pack_and_a_warm_cache(staged: Repo) -> No
     argv = ("check", "--stage", "commit", "--policy", "builtin:spec-driven")
     code, cold = modules_after(staged, *argv)
     assert code == 0
-    assert loaded(cold, "ruamel") and loaded(cold, "jsonschema")  # the probe can see them
+    assert loaded(cold, "json") and loaded(cold, "tempfile")  # the probe can see them (cache written)
+    # the pack's validated form (policy/prebuilt.py): no YAML parser, no schema validator
+    assert not loaded(cold, "ruamel") and not loaded(cold, "jsonschema")
     code, warm = modules_after(staged, *argv)
     assert code == 0
     assert loaded(warm, "clearance.checks.git_conflict_markers")  # the rules did run
