@@ -48,6 +48,7 @@ class Outcome(Record):
     check: str
     mismatches: tuple[Mismatch, ...] = ()
     notes: tuple[str, ...] = ()
+    skipped: bool = False  # nothing could be checked (the notes say why)
 
 
 def differs(expected: Any, found: Any, why: str = "") -> str:
@@ -61,7 +62,7 @@ def schema(doc: Any, results_schema: Mapping[str, Any]) -> Outcome:
 
     validator = jsonschema.Draft202012Validator(results_schema)
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
-    return Outcome("schema", tuple(Mismatch("schema", dotted(tuple(e.absolute_path)) or "(document)",
+    return Outcome("schema", tuple(Mismatch("schema", dotted(tuple(e.absolute_path)),
                                             e.message[:200]) for e in errors[:20]))
 
 
@@ -111,7 +112,7 @@ def integrity(doc: Mapping[str, Any]) -> Outcome:
         if "schema_version" in doc:
             return Outcome("integrity", (Mismatch("integrity", "integrity", "missing from a document "
                                                   f"of schema version {doc['schema_version']}"),))
-        return Outcome("integrity", notes=("none in a document of schema version 1.0; not checked",))
+        return Outcome("integrity", notes=("none in a document of schema version 1.0",), skipped=True)
     expected = digest(doc)
     sha = written.get("sha256") if isinstance(written, dict) else None
     if sha != expected:
@@ -142,7 +143,8 @@ def evidence(doc: Mapping[str, Any], repo: str | None) -> Outcome:
     """Every evidence file at hand re-hashed; files not at hand are named in a note."""
     every = claims(doc)
     if repo is None:
-        return Outcome("evidence", notes=(f"{len(every)} digests not re-hashed (give --repo DIR)",))
+        return Outcome("evidence", notes=(f"{len(every)} digests not re-hashed: give --repo DIR",),
+                       skipped=True)
     actual = _digests(every, repo, doc["run"])
     found = tuple(Mismatch("evidence", f"{c.who}: {c.path} ({c.source})",
                            f"expected sha256 {c.sha256} (in the document), "

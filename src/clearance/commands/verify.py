@@ -51,8 +51,9 @@ def checks(doc: dict[str, Any], repo: str | None) -> list[Outcome]:
 
     shape = verification.schema(doc, load_schema("results-v1.json"))
     if shape.mismatches:
-        skipped = "not checked: the document does not match its schema"
-        return [shape, verification.integrity(doc), Outcome("summary", notes=(skipped,))]
+        why = ("the document does not match its schema",)
+        return [shape, verification.integrity(doc),
+                *(Outcome(check, notes=why, skipped=True) for check in ("summary", "rule", "evidence"))]
     return [shape, verification.summary(doc), verification.rules(doc), verification.integrity(doc),
             verification.evidence(doc, repo)]
 
@@ -121,7 +122,7 @@ def report(outcomes: list[Outcome], name: str) -> int:
         for mismatch in outcome.mismatches:
             print(mismatch.line())
         failed += len(outcome.mismatches)
-        state = "FAIL" if outcome.mismatches else "ok"
+        state = "FAIL" if outcome.mismatches else "skip" if outcome.skipped else "ok"
         notes = "; ".join(outcome.notes)
         print(f"{state:4} {outcome.check}" + (f" ({notes})" if notes else ""))
     if failed:
