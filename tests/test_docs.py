@@ -10,7 +10,7 @@ import pytest
 DOCS = Path(__file__).parent.parent / "docs" / "schemas"
 
 
-@pytest.mark.parametrize("name", ["policy-v1.json", "results-v1.json"])
+@pytest.mark.parametrize("name", ["policy-v1.json", "results-v1.json", "release-v1.json"])
 def test_published_schema_matches_the_packaged_one(name: str) -> None:
     packaged = resources.files("clearance").joinpath("schemas").joinpath(name).read_text("utf-8")
     assert (DOCS / name).read_text("utf-8") == packaged, f"copy src/clearance/schemas/{name} to docs/schemas/"

@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "template": ("clearance.commands.template", "print a file generated from the policy (pr)"),
     "test": ("clearance.commands.policy_test", "run a policy's tests: fixture evidence, expected verdicts"),
     "attest": ("clearance.commands.attest", "write a sign-off record for a commit, and commit it signed"),
+    "release": ("clearance.commands.release", "a release: its PRs, their results by stage, what is flagged"),
     "verify": ("clearance.commands.verify", "check a results document: schema, summary, digests, signature"),
     "sign": ("clearance.commands.sign", "sign a results document's in-toto statement (DSSE, local key)"),
 }

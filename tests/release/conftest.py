@@ -1,4 +1,5 @@
-"""One release repository per module: building it runs clearance a dozen times."""
+"""One release repository for every test of `clearance release`: building it runs clearance
+ten times."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from helpers import Repo
 from release_project import Project, build, pinned_env
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     root = tmp_path_factory.mktemp("release")
     (root / "repo").mkdir()

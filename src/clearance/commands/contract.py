@@ -18,6 +18,7 @@ from clearance.commands import (
     install_hooks,
     listing,
     policy_test,
+    release,
     report,
     sign,
     template,
@@ -48,6 +49,7 @@ COMMAND_MODULES: dict[str, Command] = {
     "template": template,
     "test": policy_test,
     "attest": attest,
+    "release": release,
     "verify": verify,
     "sign": sign,
 }

@@ -1,0 +1,104 @@
+"""`clearance release` end to end: a real repository, three merged pull requests (squash,
+merge commit, rebase), results written by real `clearance check` runs (release_project.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from helpers import Run
+from release_project import Project
+
+SCHEMA = json.loads(resources.files("clearance").joinpath("schemas/release-v1.json").read_text("utf-8"))
+
+
+def release(cli: Callable[..., Run], project: Project, results: Path) -> tuple[Run, dict[str, Any]]:
+    """Run `clearance release` on the results folder; the record, checked against its schema."""
+    out = results.parent / "record.json"
+    run = cli("release", project.range, "--repo", project.repo.path, "--results", results,
+              "-f", "text", "-f", f"json={out}")
+    record: dict[str, Any] = json.loads(out.read_text("utf-8")) if run.code in (0, 1) else {}
+    if record:
+        jsonschema.Draft202012Validator(SCHEMA).validate(record)
+    return run, record
+
+
+def test_a_pull_request_without_results_is_named_and_fails_until_they_are_added(
+        cli: Callable[..., Run], project: Project, results: Path) -> None:
+    project.results(results, "pr-2", "pr-3", "deploy")
+    run, record = release(cli, project, results)
+    assert run.code == 1, run.err
+    assert record["summary"]["verdict"] == "flagged"
+    assert {(f["kind"], f["pull_request"], f["stage"]) for f in record["flags"]} == {
+        ("stage-missing", 1, "pr"), ("stage-missing", 1, "merge")}
+    assert "#1 (" in run.out and "no pr results" in run.out
+
+    project.results(results, "pr-1")
+    run, record = release(cli, project, results)
+    assert run.code == 0, run.out
+    assert record["summary"] == {"verdict": "clean", "flags": 0, "changes": 3, "commits": 4,
+                                 "results": 8}
+
+
+def test_each_pull_request_is_recognised_however_it_was_merged(
+        cli: Callable[..., Run], project: Project, results: Path) -> None:
+    project.results(results, "pr-1", "pr-2", "pr-3", "deploy")
+    _, record = release(cli, project, results)
+    changes = record["changes"]
+    assert [(c["pull_request"]["number"], c["kind"], c["commits"]) for c in changes] == [
+        (1, "squash", project.landed[1]), (2, "merge-commit", project.landed[2]),
+        (3, "rebase", project.landed[3])]
+    assert len(project.landed[3]) == 2  # the rebase merge's two commits are one change
+    assert changes[1]["pr_head"] == project.pr_heads[2]
+    assert "same patch" in changes[2]["recognised_by"]
+
+
+def test_every_stage_links_the_document_that_decided_by_its_sha256(
+        cli: Callable[..., Run], project: Project, results: Path) -> None:
+    project.results(results, "pr-1", "pr-2", "pr-3", "deploy")
+    _, record = release(cli, project, results)
+    digests = {p.relative_to(results).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in results.rglob("*.json")}
+    for number, change in enumerate(record["changes"], 1):
+        stages = change["stages"]
+        assert stages["pr"]["decided_by"] == digests[f"pr-{number}/pr.json"]
+        assert stages["merge"]["decided_by"] == digests[f"pr-{number}/merge.json"]
+        assert stages["merge"]["commit"] == change["commits"][-1]
+        for stage in ("staging", "production"):  # the head's deployment holds every change
+            assert stages[stage]["decided_by"] == digests[f"deploy/{stage}.json"]
+            assert stages[stage]["commit"] == project.head
+    assert all(r["changes"] for r in record["results"])
+
+
+def test_an_edited_summary_does_not_pass(cli: Callable[..., Run], project: Project,
+                                         results: Path) -> None:
+    project.results(results, "pr-1", "pr-2", "pr-3", "deploy")
+    path = results / "deploy" / "production.json"
+    doc = json.loads(path.read_text("utf-8"))
+    doc["summary"]["blocking"] = 0
+    doc["rules"][0]["verdict"] = "fail"  # the summary still says pass
+    path.write_text(json.dumps(doc), "utf-8")
+    run, record = release(cli, project, results)
+    assert run.code == 1
+    assert {f["kind"] for f in record["flags"]} == {"stage-failed"}
+    assert {c["stages"]["production"]["status"] for c in record["changes"]} == {"edited"}
+
+
+def test_bad_input_is_exit_2(cli: Callable[..., Run], project: Project, results: Path) -> None:
+    (results / "broken.json").write_text('{"$schema": "https://clearance.dev/schemas/results-v1.json"}')
+    run = cli("release", project.range, "--repo", project.repo.path, "--results", results)
+    assert run.code == 2 and "broken.json" in run.err
+    (results / "broken.json").unlink()
+    (results / "coverage.json").write_text('{"meta": {"format": 3}}')  # not results: skipped
+    assert cli("release", project.range, "--repo", project.repo.path, "--results", results).code == 1
+    assert cli("release", "main", "--repo", project.repo.path, "--results", results).code == 2
+    assert cli("release", f"{project.head}..{project.base}", "--repo", project.repo.path,
+               "--results", results).code == 2
+    assert cli("release", project.range, "--repo", project.repo.path).code == 2
