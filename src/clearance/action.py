@@ -14,7 +14,9 @@ docs/github-action.md), never inside the script, and this module:
 3. appends the Markdown report to `$GITHUB_STEP_SUMMARY`, cut below 1 MiB;
 4. writes the step outputs to `$GITHUB_OUTPUT` with random heredoc delimiters:
    `verdict` says what was found (`fail-on: never` counts as `error` there),
-   `blocking` and `exit-code` what `fail-on` made of it.
+   `blocking` and `exit-code` what `fail-on` made of it;
+   `predicate-file` and `predicate-type` what `actions/attest` signs
+   (docs/attestation-signing.md).
 
 The exit code is clearance's: 0 nothing blocks, 1 a blocking verdict (under
 `fail-on`), 2 a usage or policy error (whatever `fail-on` says), which is also
@@ -38,6 +40,7 @@ from clearance.cli import utf8_streams
 from clearance.errors import ClearanceError, UsageError
 from clearance.github_actions import command, write_outputs
 from clearance.reporters import file_names
+from clearance.reporters.intoto import PREDICATE_TYPE
 
 SUMMARY_LIMIT = 1 << 20  # GitHub's limit for one step's summary
 SUMMARY_MARGIN = 4096
@@ -235,6 +238,8 @@ def step_outputs(doc: Mapping[str, Any] | None, reports: Mapping[str, Path],
         "reports": json.dumps(written),
     }
     values.update({f"{name}-file": path for name, path in written.items()})
+    if "json" in written:  # for actions/attest: the results document is the predicate
+        values.update({"predicate-file": written["json"], "predicate-type": PREDICATE_TYPE})
     return values
 
 

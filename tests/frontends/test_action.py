@@ -225,6 +225,7 @@ def test_action_shape_follows_the_conventions() -> None:
     for name, spec in ACTION["outputs"].items():
         step_id, output = re.fullmatch(r"\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}", spec["value"]).groups()
         assert step_id in ids, name
-        assert output in ("verdict", "blocking", "counts", "exit-code", "reports") or output.endswith("-file")
+        assert output in ("verdict", "blocking", "counts", "exit-code", "reports", "predicate-type") or \
+            output.endswith("-file")
         assert spec["description"], name
     assert "actions/setup-python@" in runs["steps"][0]["uses"]
