@@ -7,6 +7,7 @@ every stage written by real `clearance check` runs (tests of `clearance release`
 force from its base revision. The results of each pull request (its PR and merge
 runs) go to their own folder, `held/pr-N/`, and the deployment runs of the head to
 `held/deploy/`: a test copies into its results folder what it wants `release` to see.
+Every run also keeps its results as a git note (`--record`, refs/notes/clearance).
 Times are pinned: each step moves the clock on by a minute.
 """
 
@@ -78,7 +79,7 @@ def run_check(project: Project, stage: str, base: str, head: str, out: Path,
               event: Path | None = None, *extra: str) -> None:
     project.tick()
     argv = ["check", "--repo", str(project.repo.path), "--stage", stage, "--base", base,
-            "--head", head, "-f", f"json={out}", *extra]
+            "--head", head, "-f", f"json={out}", "--record", *extra]
     if event is not None:
         argv += ["--event", str(event)]
     code = main(argv)

@@ -102,3 +102,25 @@ def test_bad_input_is_exit_2(cli: Callable[..., Run], project: Project, results:
     assert cli("release", f"{project.head}..{project.base}", "--repo", project.repo.path,
                "--results", results).code == 2
     assert cli("release", project.range, "--repo", project.repo.path).code == 2
+
+
+def test_results_kept_as_git_notes_give_the_same_record(cli: Callable[..., Run], project: Project,
+                                                        results: Path) -> None:
+    """Every run of the project was made with `clearance check --record`."""
+    out = results.parent / "from-notes.json"
+    run = cli("release", project.range, "--repo", project.repo.path, "--notes", "-f", f"json={out}")
+    assert run.code == 0, run.out
+    from_notes = json.loads(out.read_text("utf-8"))
+    project.results(results, "pr-1", "pr-2", "pr-3", "deploy")
+    _, from_files = release(cli, project, results)
+    assert [c["stages"] for c in from_notes["changes"]] == [c["stages"] for c in from_files["changes"]]
+    assert {r["source"] for r in from_notes["results"]} == {
+        f"notes:{sha}" for sha in (project.pr_heads[1], project.pr_heads[2], project.pr_heads[3],
+                                   project.landed[1][0], project.landed[2][0], project.head)}
+    note = project.repo.git("notes", "--ref", "clearance", "show", project.head)
+    assert note.count('"$schema"') == 3  # #3's merge run, staging and production on one commit
+
+
+def test_record_refuses_the_commit_stages(cli: Callable[..., Run], project: Project) -> None:
+    run = cli("check", "--repo", project.repo.path, "--stage", "commit", "--record")
+    assert run.code == 2 and "--record" in run.err

@@ -45,6 +45,9 @@ OPTIONS = (
     Option(("--verbose", "-v"), "verbose", "list every rule", action="store_true", default=False),
     Option(("--no-cache",), "no_cache", "do not use the validated-policy cache",
            action="store_true", default=False),
+    Option(("--record",), "record", "also keep the results document as a git note on the "
+           "evaluated commit, in refs/notes/clearance (docs/release.md)", action="store_true",
+           default=False),
     Option(("--overlay",), "overlay", "a policy file outside the repository applied after the "
            "policy in force (the GitHub Action's inputs); repeatable", action="append", default=[],
            metavar="FILE"),
@@ -90,6 +93,10 @@ def _run(args: argparse.Namespace, root: str, git: Git) -> int:
                     repository=env.get("GITHUB_REPOSITORY"),
                     timings="SOURCE_DATE_EPOCH" not in env)
     write_outputs(doc, outputs, {"verbose": args.verbose, "color": _color(env)})
+    if args.record:
+        from clearance.release.notes import record_results
+
+        record_results(git, doc)
     return 1 if doc["summary"]["blocking"] else 0
 
 

@@ -9,14 +9,28 @@ is the one place where clearance writes to a repository, and only to that ref.
 
 from __future__ import annotations
 
+from typing import Any
+
 from clearance.errors import ClearanceError, UsageError
 from clearance.evidence.git import Git
+from clearance.policy.model import COMMIT_STAGES
 from clearance.release.documents import ResultsDoc, document, split_note
 
 REF = "clearance"
 FULL_REF = "refs/notes/clearance"
 IDENTITY_HINT = ("git notes makes a commit on refs/notes/clearance: set user.name and "
                  "user.email (git config) in this job")
+
+
+def record_results(git: Git, doc: dict[str, Any]) -> None:
+    """Keep a run's results document (as `--format json` writes it) on its commit."""
+    from clearance.reporters import render
+
+    run = doc["run"]
+    if run["stage"] in COMMIT_STAGES:
+        raise UsageError(f"--record: a {run['stage']}-stage run evaluates a commit not made yet",
+                         hint="record the runs of push, pr, merge, staging and production")
+    record(git, render("json", doc, {}), run["commit"])
 
 
 def record(git: Git, text: str, commit: str | None) -> None:
