@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from clearance.errors import ClearanceError
+from clearance.audit import command as audit
+from clearance.errors import ClearanceError, UsageError
 from clearance.outputs import parse_formats, write_outputs
 from clearance.reporters import REPORTERS
 
@@ -23,20 +24,27 @@ SCHEMA = "results-v1.json"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("results", metavar="RESULTS.json",
+    p.add_argument("results", metavar="RESULTS.json", nargs="?",
                    help="a results document written by `clearance check --format json=FILE`, or -")
     p.add_argument("--format", "-f", action="append", default=[], metavar="FMT[=PATH]",
                    help=f"output format ({', '.join(REPORTERS)}; default html); FMT=PATH writes a "
                         "file; repeatable")
     p.add_argument("--output", "-o", metavar="FILE", help="write the single --format here")
     p.add_argument("--verbose", "-v", action="store_true", help="text format: list every rule")
+    audit.configure(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    outputs = parse_formats(args.format or ["html"], args.output)
+    if (args.index is None) == (args.results is None):
+        raise UsageError("give either a results document or --index DIR")
+    if args.index is not None:
+        return audit.run_index(args)
     name = "<stdin>" if args.results == "-" else args.results
     data = sys.stdin.buffer.read() if args.results == "-" else _read(Path(args.results))
     doc = load_results(data, name)
+    if args.by_control:
+        return audit.run_by_control(doc, args)
+    outputs = parse_formats(args.format or ["html"], args.output)
     written = write_outputs(doc, outputs, {"verbose": args.verbose, "color": False})
     _note_reformatted(data, doc, name)
     for path in written:
