@@ -174,8 +174,8 @@ def changes(runs: list[RunEntry]) -> dict[tuple[str, str], list[RunEntry]]:
     """The runs of each change: (repository, `#N`) for a pull request, with the runs of
     any commit that a run of that pull request evaluated (its merge, its deployments);
     (repository, commit) for a commit no pull request names; the file otherwise."""
-    pulls = {(r.repository, r.commit): r.pull_request for r in runs
-             if r.pull_request is not None and r.commit}
+    pulls: dict[tuple[str, str | None], int] = {
+        (r.repository, r.commit): r.pull_request for r in runs if r.pull_request is not None and r.commit}
     found: dict[tuple[str, str], list[RunEntry]] = {}
     for run in runs:
         pull = run.pull_request if run.pull_request is not None else pulls.get((run.repository, run.commit))

@@ -1,0 +1,76 @@
+"""The auditor's index in headless Chromium, as the report is checked (tests/report/test_browser.py).
+
+The page of the stored runs, with a sample, is loaded from disk and its DOM read back: every
+run and the sampled changes are there, it holds no script, event handler or link out of the
+page, and Chromium logs no Content-Security-Policy violation (nothing was requested). Its
+width is measured in an iframe of 390 and 1280 CSS pixels inside a test page whose own script
+reads the frame's `scrollWidth`; the index itself stays as rendered, with its CSP.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from audit.stored import RUNS, store
+from report.test_browser import CHROMIUM, IN_CI, DomCensus, chromium
+
+MEASURE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="page" src="{page}" style="border:0;width:{width}px;height:800px"></iframe>
+<script>
+document.getElementById("page").onload = function () {{
+  var inner = this.contentWindow;
+  document.body.dataset.width = inner.document.documentElement.scrollWidth + "/" + inner.innerWidth;
+}};
+</script></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail("chromium is not installed: .ci/run must install Debian's chromium")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from clearance.cli import main
+
+    folder = tmp_path_factory.mktemp("index")
+    store(folder / "stored")
+    html = folder / "index.html"
+    code = main(["report", "--index", str(folder / "stored"), "--sample", "3", "--seed", "5",
+                 "-f", f"html={html}", "-f", f"json={folder / 'index.json'}"])
+    assert code == 0
+    return html
+
+
+def test_the_index_renders_without_script_or_request(page: Path, tmp_path: Path) -> None:
+    run = chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri())
+    assert run.returncode == 0, run.stderr[-2000:]
+    census = DomCensus.of(run.stdout)
+    assert "Auditor's index" in census.words
+    assert f"{len(RUNS)} runs of 8 changes in 4 repositories" in census.words
+    index = json.loads((page.parent / "index.json").read_text("utf-8"))
+    for row in index["runs"]:
+        assert any(row["path"] in r and row["stage"] in r.split() for r in census.rows), row["path"]
+    for change in index["sample"]["changes"]:
+        assert f"{change['repository']} {change['change']}" in census.words
+    assert census.tags.count("script") == 0 and "iframe" not in census.tags
+    assert not [a for a in census.attrs if a[0].startswith("on") or a[0] == "src"]
+    assert all(v.startswith("#") for n, v in census.attrs if n == "href")
+    assert "Content Security Policy" not in run.stderr, "the page broke its own CSP"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_horizontal_scroll(page: Path, tmp_path: Path, width: int) -> None:
+    harness = page.parent / f"measure-{width}.html"
+    harness.write_text(MEASURE.format(page=page.name, width=width), "utf-8")
+    run = chromium(tmp_path, "--allow-file-access-from-files", "--virtual-time-budget=5000",
+                   "--window-size=1400,900", "--dump-dom", harness.as_uri())
+    assert run.returncode == 0, run.stderr[-2000:]
+    measured = re.search(r'data-width="(\d+)/(\d+)"', run.stdout)
+    assert measured is not None, run.stdout[-2000:]
+    scroll, inner = int(measured[1]), int(measured[2])
+    assert inner == width and scroll <= inner, (scroll, inner)
