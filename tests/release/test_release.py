@@ -124,3 +124,37 @@ def test_results_kept_as_git_notes_give_the_same_record(cli: Callable[..., Run],
 def test_record_refuses_the_commit_stages(cli: Callable[..., Run], project: Project) -> None:
     run = cli("check", "--repo", project.repo.path, "--stage", "commit", "--record")
     assert run.code == 2 and "--record" in run.err
+
+
+def test_waivers_and_unproven_signoffs_are_flagged(cli: Callable[..., Run], project: Project,
+                                                    results: Path) -> None:
+    """The production run's document given a waived rule and a self-added, unverified
+    sign-off (as a run of a policy with them writes its rule records)."""
+    project.results(results, "pr-1", "pr-2", "pr-3", "deploy")
+    path = results / "deploy" / "production.json"
+    doc = json.loads(path.read_text("utf-8"))
+    readme = doc["rules"][0]
+    doc["rules"] += [
+        {**readme, "id": "docs.changelog", "verdict": "waived", "waiver": {
+            "owner": "@lead", "reason": "changelog in #9", "expires": "2099-01-01", "expired": False,
+            "self_granted": False, "refused": False, "applied": True,
+            "origin": {"path": "clearance.yaml", "line": 9}}},
+        {**readme, "id": "production.smoke", "kind": "attestation", "attestation": {
+            "by": "@qa", "at": "2026-01-02T04:00:00Z", "note": "smoke ok", "source": "a.yaml:1",
+            "subject": None, "proof": "none", "proof_detail": None, "verified": False,
+            "self_added": True, "self_added_reason": "not in force at the base"}}]
+    path.write_text(json.dumps(doc), "utf-8")
+    run, record = release(cli, project, results)
+    assert run.code == 1
+    assert sorted({(f["kind"], f["stage"]) for f in record["flags"]}) == [
+        ("self-added-signoff", "production"), ("unverified-signoff", "production"),
+        ("waiver", "production")]
+    assert {f["change"] for f in record["flags"]} == {1, 2, 3}  # one deployment held them all
+    signoff = record["changes"][0]["signoffs"][0]
+    assert (signoff["by"], signoff["verified"], signoff["self_added"]) == ("@qa", False, True)
+    md = results.parent / "release.md"
+    cli("release", project.range, "--repo", project.repo.path, "--results", results,
+        "-f", f"markdown={md}")
+    text = md.read_text("utf-8")
+    assert "| \\#1 | production | `production.smoke` | @qa | 2026-01-02T04:00:00Z | none, not verified, added by the change itself |" in text
+    assert "| \\#1 | production | `docs.changelog` | @lead | changelog in \\#9 | 2099-01-01 | yes |" in text
