@@ -64,10 +64,11 @@ def generate(folder: Path, count: int) -> int:
         day = 1 + rng.randrange(365)
         commit = f"{rng.getrandbits(160):040x}"
         pull = rng.randrange(1, 5000) if stage in ("pr", "merge") else None
-        template["run"].update(repository=repo, stage=stage, commit=commit, head=commit,
-                               time=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(1767225600 + day * 86400)))
-        template["run"]["subject"] = {"pull_request": {"number": pull, "url": f"https://github.com/{repo}/pull/{pull}"}
-                                      if pull else None, "workflow_run": None, "environment": None, "release": None}
+        when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(1767225600 + day * 86400))
+        template["run"].update(repository=repo, stage=stage, commit=commit, head=commit, time=when)
+        link = {"number": pull, "url": f"https://github.com/{repo}/pull/{pull}"} if pull else None
+        template["run"]["subject"] = {"pull_request": link, "workflow_run": None, "environment": None,
+                                      "release": None}
         template["summary"]["verdict"] = "fail" if rng.random() < 0.15 else "pass"
         for i, rule in enumerate(template["rules"]):
             rule["controls"] = [CONTROLS[(i + k) % 4] for k in range(i % 3)]
@@ -108,7 +109,8 @@ def main() -> int:
         index_s, index_mb = statistics.median(w for w, _ in indexes), max(m for _, m in indexes)
         print(f"json.load of every file:   {load_s:6.2f} s  {load_mb:6.0f} MB peak")
         print(f"clearance report --index:  {index_s:6.2f} s  {index_mb:6.0f} MB peak  (page {page:.1f} MB)")
-        print(f"ratio index / json.load:   {index_s / load_s:6.2f} x time  {index_mb / load_mb:4.2f} x memory")
+        print(f"ratio index / json.load:   {index_s / load_s:6.2f} x time  "
+              f"{index_mb / load_mb:4.2f} x memory")
         within = index_s < 10 and index_mb < 500
         print(f"budget (under 10 s and 500 MB): {'met' if within else 'MISSED'}")
         return 0 if within else 1
