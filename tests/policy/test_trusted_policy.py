@@ -9,6 +9,8 @@ is shown as `proposed`, and `policy.approved` says what the change would alter.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ STRICT = """\
 metadata: {name: team}
 rules:
   - id: readme
-    stages: [pr, commit]
+    stages: [pr, commit, push]
     check: {files.exist: {paths: [README.md]}}
 """
 
@@ -59,9 +61,9 @@ def strict(repo: Repo) -> str:
 
 BYPASSES = {
     "rule deleted": {"clearance.yaml": "metadata: {name: team}\nrules: []\n"},
-    "rule weakened to info": {"clearance.yaml": STRICT.replace("stages: [pr, commit]",
-                                                               "stages: [pr, commit]\n    severity: info")},
-    "moved to a stage that never runs": {"clearance.yaml": STRICT.replace("[pr, commit]", "[production]")},
+    "rule weakened to info": {"clearance.yaml": STRICT.replace("stages: [pr, commit, push]",
+                                                               "stages: [pr, commit, push]\n    severity: info")},
+    "moved to a stage that never runs": {"clearance.yaml": STRICT.replace("[pr, commit, push]", "[production]")},
     "when that never matches": {"clearance.yaml": STRICT + "    when: {changed: [nothing/**]}\n"},
     "swapped for an empty [tool.clearance]": {"clearance.yaml": None,
                                               "pyproject.toml": "[tool.clearance]\nrules = []\n"},
@@ -387,3 +389,46 @@ def test_a_policy_path_with_glob_characters_names_itself_in_the_index(repo: Repo
     repo.stage()
     run = cli("check", "--repo", repo.path, "--policy", repo.path / "p" / "[t].yaml", "-f", "json")
     assert run.code == 1 and verdicts(json.loads(run.out)) == {"readme": "fail"}
+
+
+def test_a_link_in_the_checked_out_head_does_not_choose_the_base_s_policy_file(repo: Repo, cli) -> None:
+    """The workflow names ci/clearance.yaml; the change turns ci/ into a link to a lenient
+    example. The path is read at the base as written: the base's ci/clearance.yaml judges."""
+    repo.write("ci/clearance.yaml", STRICT)
+    repo.write("examples/lenient/clearance.yaml", "rules: []\n")
+    base = repo.commit("base")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.git("rm", "-rq", "ci")
+    (repo.path / "ci").symlink_to("examples/lenient")
+    repo.commit("ci/ is now a link")
+    run, doc = check(cli, repo, base, "--policy", repo.path / "ci" / "clearance.yaml")
+    assert run.code == 1 and verdicts(doc) == {"readme": "fail"}
+    assert [f["path"] for f in doc["policy"]["files"]] == ["ci/clearance.yaml"]
+    assert doc["proposed"]["rules"] == []  # the head's link leads to the lenient file: shown
+
+
+def test_a_gate_never_takes_its_policy_from_the_cache(repo: Repo, cli, strict: str) -> None:
+    """A cache entry rewritten by whatever can write the cache folder (a test step of the
+    change on a shared runner) must not decide a gate: at pr the policy is read from git."""
+    change(repo, {"app.py": "print(2)\n"})
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", strict)
+    assert run.code == 1
+    cache = Path(os.environ["CLEARANCE_CACHE_DIR"])
+    assert not cache.exists() or list(cache.glob("policy-*")) == []
+
+
+def test_a_new_branch_is_judged_by_the_default_branch_s_policy(repo: Repo, cli, tmp_path: Path,
+                                                               strict: str, monkeypatch) -> None:
+    """A first push of a branch (base all zeros) to a remote that has a default branch: the
+    default branch's policy judges it, not the pushed head's own."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.path), str(remote)], check=True)
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("fetch", "-q", "origin")
+    head = change(repo, {"clearance.yaml": "rules: []\n"})
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", "0" * 40)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", head)
+    run = cli("check", "--repo", repo.path, "--stage", "push", "-f", "json")
+    doc = json.loads(run.out)
+    assert run.code == 1 and verdicts(doc) == {"readme": "fail"}
+    assert doc["policy"]["read_from"]["revision"] == strict

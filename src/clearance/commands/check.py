@@ -81,8 +81,11 @@ def _run(args: argparse.Namespace, root: str, git: Git) -> int:
     outputs = parse_formats(args.format, args.output)
     env = os.environ
     refs = run_refs(args.stage, env, base=args.base, head=args.head, event=args.event)
+    # The validated-policy cache serves the commit hooks' budget only: a gate's policy is
+    # always read from git, since a cache folder can be written by what the change runs.
+    cached = not args.no_cache and args.stage in COMMIT_STAGES
     loading = Loading(git, root, args.policy, args.overlay,
-                      None if args.no_cache else default_directory(env))
+                      default_directory(env) if cached else None)
     policies = resolve(loading, args.stage, refs["base"], refs["head"])
     spec = run_spec(root, args.stage, policies.in_force, env, base=args.base, head=args.head,
                     branch=args.branch, files=args.files, message_file=args.message_file,

@@ -35,7 +35,8 @@ DEFAULT_PACK = "builtin:spec-driven"
 CONFIG_NAMES = ("clearance.yaml", ".clearance.yaml")
 PYPROJECT = "pyproject.toml"
 DISCOVERED = (*CONFIG_NAMES, PYPROJECT)  # what a revision is searched for, in this order
-NULL = "0" * 40
+# Where a new branch's policy comes from: the remote's default branch, as git knows it.
+DEFAULT_BRANCHES = ("refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master")
 
 
 class NoPolicy(PolicyError):
@@ -115,11 +116,33 @@ class Loading:
             if ref.startswith("builtin:"):
                 named.append(("builtin", ref))
                 continue
-            path = os.path.realpath(ref)
-            inside = path == self.root or path.startswith(self.root + os.sep)
-            named.append(("repo", os.path.relpath(path, self.root).replace(os.sep, "/")) if inside
-                         else ("disk", path))
+            inside = self.repository_path(ref)
+            named.append(("repo", inside) if inside is not None else ("disk", os.path.abspath(ref)))
         return named
+
+    def repository_path(self, ref: str) -> str | None:
+        """The path in the repository that `ref` names, or None when it names a file outside.
+
+        Only the part of the path up to the repository's root is resolved: below it, the
+        path is taken as written and read at the revision, whose own links the revision's
+        reader follows. A link of the working tree (the head's) never decides which file
+        of the base is the policy.
+        """
+        absolute = os.path.normpath(os.path.abspath(ref))
+        folder = absolute
+        while True:
+            if os.path.realpath(folder) == self.root:
+                below = os.path.relpath(absolute, folder)
+                return None if below == "." else below.replace(os.sep, "/")
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+        real = os.path.realpath(absolute)
+        if real == self.root or real.startswith(self.root + os.sep):
+            raise UsageError(f"--policy {ref}: reaches into the repository through a link",
+                             hint="name the policy file by its path inside the repository")
+        return None
 
     def sources(self, tree: Tree) -> tuple[list[str | Document], bool]:
         """What to load at `tree`, in order, and whether the revision holds a policy."""
@@ -163,6 +186,10 @@ def resolve(loading: Loading, stage: str, base: str | None, head: str | None) ->
             return None if commit is None else loading.at(Tree(git, commit))[0]
 
         return Policies(policy, "index", None, load_base=at_head)
+    if base and set(base) == {"0"}:  # a new branch: the default branch's policy judges it
+        default = next(filter(None, (_commit_or_none(git, ref) for ref in DEFAULT_BRANCHES)), None)
+        if default is not None:
+            return resolve(loading, stage, default, head)
     if not base or set(base) == {"0"}:
         head_tree = Tree(git, commit_of(git, head or "HEAD"))
         return _without_base(loading, stage, head_tree, first_push=bool(base))
@@ -213,10 +240,11 @@ def resolve(loading: Loading, stage: str, base: str | None, head: str | None) ->
 
 
 def _without_base(loading: Loading, stage: str, head_tree: Tree, first_push: bool) -> Policies:
-    """No base revision: only a policy that opts out (or a first push) may judge itself."""
+    """No base revision: only a policy that opts out (or a first push to a remote without a
+    default branch, where nothing older is protected) may judge itself."""
     policy, _ = loading.at(head_tree)
     revision = head_tree.revision
-    if first_push or _opts_out(policy):  # a first push has nothing older to trust
+    if first_push or _opts_out(policy):
         return Policies(policy, HEAD, revision, head_revision=revision)
     raise UsageError(
         f"no base revision for stage '{stage}': the policy in force is read from it",
