@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from helpers import Repo
@@ -68,6 +70,14 @@ def test_a_run_refuses_a_policy_in_force_with_a_waiver_over_the_limit(repo: Repo
     assert run.code == 2
     assert "clearance.yaml:8:5: the waiver of 'readme' by @lead expires on 2026-12-31, 364 days" in run.err
     assert "clearance.yaml:7:" not in run.err
+
+
+def test_an_expired_waiver_is_within_the_limit_and_reported_as_expired(repo: Repo, cli) -> None:
+    repo.write("clearance.yaml", POLICY + waiver(expires="2025-12-31"))
+    base = repo.commit("policy")
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base, "-f", "json")
+    assert run.code == 1, run.err
+    assert "not applied: expired on 2025-12-31" in json.loads(run.out)["rules"][0]["message"]
 
 
 def test_without_the_setting_any_expiry_is_taken(repo: Repo, cli) -> None:

@@ -49,7 +49,7 @@ def _problem(waiver: Waiver, limit: int, today: dt.date) -> PolicyError | None:
     expires = dt.date.fromisoformat(waiver.expires)
     granted = dt.date.fromisoformat(waiver.granted) if waiver.granted else today
     start = min(granted, today)
-    if granted > expires:
+    if waiver.granted and granted > expires:  # without `granted`, a past expiry is just expired
         return PolicyError(f"{what} is granted on {granted} after it expires on {expires}",
                            origin.path, origin.line, origin.column, hint="correct one of the dates")
     if (expires - start).days <= limit:
