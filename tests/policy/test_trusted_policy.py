@@ -155,18 +155,37 @@ def test_an_unstaged_policy_edit_changes_nothing_at_the_commit_stage(repo: Repo,
 
 # -- a first policy, and bad bases -------------------------------------------------------
 
-def test_the_first_policy_judges_itself_only_when_it_says_so(repo: Repo, cli) -> None:
+def test_a_base_without_a_policy_file_is_judged_by_the_default_pack(repo: Repo, cli) -> None:
+    """A repository gated by the built-in pack alone: a change that adds a policy opting
+    itself out is judged by the pack, and the pack's policy.change-approved holds it."""
+    repo.write("app.py", "print(1)\n")
+    base = repo.commit("no policy file: builtin:spec-driven is in force")
+    change(repo, {"clearance.yaml": "settings: {policy_source: head}\nrules: []\n"})
+    run, doc = check(cli, repo, base)
+    assert run.code == 1
+    assert doc["policy"]["name"] == "spec-driven" and doc["policy"]["read_from"]["source"] == "base"
+    assert verdicts(doc)["policy.change-approved"] == "fail"  # nobody may approve it yet
+    assert doc["proposed"]["rules"] == []
+
+
+def test_the_first_policy_judges_itself_only_when_the_command_line_says_so(repo: Repo, cli) -> None:
     repo.write("app.py", "print(1)\n")
     base = repo.commit("no policy yet")
     change(repo, {"clearance.yaml": STRICT})
-    refused = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base)
-    assert refused.code == 2
-    assert f"no policy at the base revision {base[:12]}" in refused.err
-    assert "policy_source: head" in refused.err
-    change(repo, {"clearance.yaml": STRICT + "settings: {policy_source: head}\n"})
-    _run, doc = check(cli, repo, base)
+    _, doc = check(cli, repo, base, "--policy-source", "head")
     assert verdicts(doc) == {"readme": "fail"}
     assert doc["policy"]["read_from"]["source"] == "head"
+
+
+def test_a_named_policy_file_missing_at_the_base_is_an_error_naming_it(repo: Repo, cli) -> None:
+    repo.write("app.py", "print(1)\n")
+    base = repo.commit("no policy yet")
+    change(repo, {"ci/policy.yaml": STRICT})
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base,
+              "--policy", repo.path / "ci" / "policy.yaml")
+    assert run.code == 2
+    assert f"no policy at the base revision {base[:12]}" in run.err
+    assert f"{base[:12]}:ci/policy.yaml" in run.err and "--policy-source head" in run.err
 
 
 def test_opting_out_is_the_base_s_choice_not_the_change_s(repo: Repo, cli, strict: str) -> None:

@@ -48,6 +48,9 @@ OPTIONS = (
     Option(("--record",), "record", "also keep the results document as a git note on the "
            "evaluated commit, in refs/notes/clearance (docs/release.md)", action="store_true",
            default=False),
+    Option(("--policy-source",), "policy_source", "where the policy in force is read at stages "
+           "with a base: base (default) or head (the pull request adding a first policy)",
+           default="base", choices=("base", "head")),
     Option(("--overlay",), "overlay", "a policy file outside the repository applied after the "
            "policy in force (the GitHub Action's inputs); repeatable", action="append", default=[],
            metavar="FILE"),
@@ -86,7 +89,7 @@ def _run(args: argparse.Namespace, root: str, git: Git) -> int:
     cached = not args.no_cache and args.stage in COMMIT_STAGES
     loading = Loading(git, root, args.policy, args.overlay,
                       default_directory(env) if cached else None)
-    policies = resolve(loading, args.stage, refs["base"], refs["head"])
+    policies = resolve(loading, args.stage, refs["base"], refs["head"], args.policy_source)
     spec = run_spec(root, args.stage, policies.in_force, env, base=args.base, head=args.head,
                     branch=args.branch, files=args.files, message_file=args.message_file,
                     pr_body=args.pr_body if args.pr_body != "-" else None,

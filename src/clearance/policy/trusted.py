@@ -9,8 +9,10 @@ differs, so the `policy.approved` rule can say what the change would alter
 and the results can show what it would do.
 
 `settings.policy_source: head`, in force at the base, opts out: the head's
-policy judges. A first policy is judged by itself only when the base has
-none and the new one says `policy_source: head`. Files named outside the
+policy judges. So does `--policy-source head` on the command line (the pull
+request that adds a first policy); the change's own files never can. A base
+without a policy file is judged by the built-in default pack, like any run
+without one. Files named outside the
 repository (an organisation's policy, the GitHub Action's inputs overlay)
 are read from disk: the change cannot edit them.
 """
@@ -175,8 +177,11 @@ class Loading:
         return [DEFAULT_PACK, *self.overlays], False
 
 
-def resolve(loading: Loading, stage: str, base: str | None, head: str | None) -> Policies:
-    """The policies of a run at `stage` (see the module's docstring)."""
+def resolve(loading: Loading, stage: str, base: str | None, head: str | None,
+            source: str = BASE) -> Policies:
+    """The policies of a run at `stage` (see the module's docstring). `source` is the
+    command line's `--policy-source`: `head` lets the change's own policy judge it (the
+    pull request that adds a first policy); the change's own files can never ask for it."""
     git = loading.git
     if stage in COMMIT_STAGES:
         policy, _ = loading.at(Tree(git, None))
@@ -189,10 +194,10 @@ def resolve(loading: Loading, stage: str, base: str | None, head: str | None) ->
     if base and set(base) == {"0"}:  # a new branch: the default branch's policy judges it
         default = next(filter(None, (_commit_or_none(git, ref) for ref in DEFAULT_BRANCHES)), None)
         if default is not None:
-            return resolve(loading, stage, default, head)
+            return resolve(loading, stage, default, head, source)
     if not base or set(base) == {"0"}:
         head_tree = Tree(git, commit_of(git, head or "HEAD"))
-        return _without_base(loading, stage, head_tree, first_push=bool(base))
+        return _without_base(loading, stage, head_tree, first_push=bool(base), source=source)
     head_commit: str | None
     try:  # the head's policy is only shown: a head git does not have leaves it unread
         head_commit = commit_of(git, head or "HEAD")
@@ -200,56 +205,46 @@ def resolve(loading: Loading, stage: str, base: str | None, head: str | None) ->
         head_commit, head_missing = None, str(e)
     base_commit = commit_of(git, base)
     base_policy: Policy | None
-    missing = _looked_for(loading)
     try:
-        base_policy, base_found = loading.at(Tree(git, base_commit))
+        base_policy = loading.at(Tree(git, base_commit))[0]
     except NoPolicy as e:
-        base_policy, base_found, missing = None, False, e.message
+        base_policy, missing = None, e.message
     head_policy: Policy | None
     try:
         if head_commit is None:
             raise PolicyError(head_missing)
-        head_policy, head_found = loading.at(Tree(git, head_commit))
-        head_error = None
-    except NoPolicy as e:
-        head_policy, head_found, head_error = None, False, str(e)
+        head_policy, head_error = loading.at(Tree(git, head_commit))[0], None
     except PolicyError as e:
-        head_policy, head_found, head_error = None, True, str(e)
-    if base_policy is None or not base_found:
-        if head_found:  # the change adds the first policy
-            if head_policy is not None and _opts_out(head_policy):
-                return Policies(head_policy, HEAD, head_commit, base=base_policy, head=head_policy,
-                                base_revision=base_commit, head_revision=head_commit)
-            raise PolicyError(
-                f"no policy at the base revision {base_commit[:12]} ({missing}), "
-                "and the change adds one" + (f": {head_error}" if head_error else ""),
-                hint="a first policy judges its own pull request only when it sets "
-                     "settings.policy_source: head")
-        if base_policy is None:
-            raise PolicyError(f"no policy at the base revision {base_commit[:12]} nor at the head "
-                              f"({missing})", hint="commit the policy file")
-    differs = head_policy is None or head_policy.digest != base_policy.digest
-    in_force, source = base_policy, BASE
-    if _opts_out(base_policy):
+        head_policy, head_error = None, str(e)
+    if source == HEAD or (base_policy is not None and _opts_out(base_policy)):
         if head_policy is None:
             raise PolicyError(head_error or "the change's policy does not load")
-        in_force, source = head_policy, HEAD
-    return Policies(in_force, source, base_commit if source == BASE else head_commit,
-                    base=base_policy, head=head_policy if differs else None, head_error=head_error,
+        differs = base_policy is None or head_policy.digest != base_policy.digest
+        return Policies(head_policy, HEAD, head_commit, base=base_policy,
+                        head=head_policy if differs else None, base_revision=base_commit,
+                        head_revision=head_commit)
+    if base_policy is None:
+        raise PolicyError(f"no policy at the base revision {base_commit[:12]}: {missing}",
+                          hint="commit the policy at the base first, or run the pull request "
+                               "that adds it with --policy-source head")
+    differs = head_policy is None or head_policy.digest != base_policy.digest
+    return Policies(base_policy, BASE, base_commit, base=base_policy,
+                    head=head_policy if differs else None, head_error=head_error,
                     base_revision=base_commit, head_revision=head_commit)
 
 
-def _without_base(loading: Loading, stage: str, head_tree: Tree, first_push: bool) -> Policies:
-    """No base revision: only a policy that opts out (or a first push to a remote without a
-    default branch, where nothing older is protected) may judge itself."""
-    policy, _ = loading.at(head_tree)
+def _without_base(loading: Loading, stage: str, head_tree: Tree, first_push: bool,
+                  source: str) -> Policies:
+    """No base revision: the head's policy judges only when asked on the command line, or at
+    a first push to a remote without a default branch (nothing older is protected there)."""
     revision = head_tree.revision
-    if first_push or _opts_out(policy):
+    if first_push or source == HEAD:
+        policy, _ = loading.at(head_tree)
         return Policies(policy, HEAD, revision, head_revision=revision)
     raise UsageError(
         f"no base revision for stage '{stage}': the policy in force is read from it",
         hint="pass --base REF (the base branch; at staging and production the last release "
-             "or the default branch), or set settings.policy_source: head at the base")
+             "or the default branch), or --policy-source head to let the head's policy judge")
 
 
 def _opts_out(policy: Policy) -> bool:
