@@ -49,8 +49,11 @@ def test_check_and_test_agree_on_every_pack_case(pack: str, folder: Path, tmp_pa
     (tmp_path / "work").mkdir()
     space = build(case, tmp_path / "work")
     report = tmp_path / "results.json"
-    with runner._api(case.data.get("github"), space) as url, runner._path_first(space.bin):
+    with runner._api(case.data.get("github"), space) as url, runner._site(case, space) as site, \
+            runner._path_first(space.bin):
         monkeypatch.setenv("GITHUB_REPOSITORY", runner.REPOSITORY)
+        for name, value in runner.case_environ(case, site).items():
+            monkeypatch.setenv(name, value)
         if "date" in case.data:  # the case's day, as `clearance test` takes it (sign-offs expire by it)
             when = dt.datetime.fromisoformat(runner._when(case).replace("Z", "+00:00"))
             monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(when.timestamp())))

@@ -11,11 +11,18 @@
     signoffs: {files: {...}}                # committed on the branch clearance-signoffs after the
                                             # change; "{head}" in them is the change's commit id
     reports: {from: reports}                # written to disk below the repository, not committed
+    results: {from: ../_fixtures/staging-passed}  # results documents of earlier stages, written like
+                                            # reports below .clearance/results/; "{head}" in them is
+                                            # the change's commit id
+    tags: {v1.4.0: base}                    # tags made at the base or the head commit
     message: "feat: discount"               # the commit message (commit-msg stage)
     date: 2026-03-01                        # the day of the run (waivers expire by it)
     pr: {body: body.md, title: "feat: discount", author: ada}
     github: {reviews: [...], check_runs: [...], statuses: [...], mergeable: true,
-             deployment_reviews: [{user: ops, environments: [production]}]}
+             deployment_reviews: [{user: ops, environments: [production]}],
+             deployments: [{environment: staging, state: success}]}
+    http: {/health: {json: {status: UP}}}    # a stand-in HTTP server on 127.0.0.1 ...
+    env: {STAGING_URL: "{http}"}            # ... whose root URL "{http}" the run's environment names
     programs: {pnpm: {exit: 0, output: ok}} # stand-ins for the commands rules run
     overrides: {rules: [...]}               # a policy applied after the one under test
     expect: {rule.id: pass, other.rule: fail}
@@ -44,6 +51,14 @@ _TREE: dict[str, Any] = {
         "files": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }
+_ANSWER: dict[str, Any] = {  # one answer of the stand-in HTTP server (policytest/endpoints.py)
+    "type": "object", "additionalProperties": False, "maxProperties": 2,
+    "properties": {
+        "status": {"type": "integer", "minimum": 100, "maximum": 599},
+        "json": {}, "body": {"type": "string"}, "redirect": {"type": "string", "minLength": 1},
+        "vector": {"type": "array", "items": {"type": ["number", "string"]}},
+    },
+}
 _STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string", "minLength": 1}}
 SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False, "required": ["stage", "expect"],
@@ -53,6 +68,7 @@ SCHEMA: dict[str, Any] = {
         "policy": {"type": "string", "minLength": 1},
         "overrides": {"type": "object"},
         "base": _TREE, "change": _TREE, "upstream": _TREE, "reports": _TREE, "signoffs": _TREE,
+        "results": _TREE,
         "delete": _STRINGS,
         "patch": {"type": "string", "minLength": 1},
         "branch": {"type": "string", "minLength": 1},
@@ -78,8 +94,12 @@ SCHEMA: dict[str, Any] = {
                 "statuses": {"type": "array", "items": {"type": "object"}},
                 "mergeable": {"type": ["boolean", "null"]},
                 "deployment_reviews": {"type": "array", "items": {"type": "object"}},
+                "deployments": {"type": "array", "items": {"type": "object"}},
             },
         },
+        "http": {"type": "object", "additionalProperties": _ANSWER},
+        "env": {"type": "object", "additionalProperties": {"type": "string"}},
+        "tags": {"type": "object", "additionalProperties": {"enum": ["base", "head"]}},
         "programs": {
             "type": "object",
             "additionalProperties": {
@@ -149,7 +169,7 @@ def read_case(folder: Path, name: str) -> Case:
         raise PolicyError("no policy to test: none of policy.yaml or clearance.yaml in this "
                           "folder or above it", str(where), hint="name one with `policy:`")
     case = Case(name, folder, policy, data)
-    for key in ("base", "change", "upstream", "reports", "signoffs"):
+    for key in ("base", "change", "upstream", "reports", "signoffs", "results"):
         case.tree(key)  # refuses folders that do not exist or lead out
     if "patch" in data:
         case.path(data["patch"])

@@ -60,8 +60,8 @@ def evaluate_case(case: Case, policy: Policy, space: Workspace, folder: Path) ->
     event = _event_file(case, space, folder)
     message = _message_file(case, folder)
     github = case.data.get("github")
-    with _api(github, space) as url, _path_first(space.bin):
-        env = {"GITHUB_REPOSITORY": REPOSITORY}
+    with _api(github, space) as url, _site(case, space) as site, _path_first(space.bin):
+        env = {"GITHUB_REPOSITORY": REPOSITORY, **case_environ(case, site)}
         if url is not None:
             env.update(GITHUB_API_URL=url, CLEARANCE_GITHUB_TOKEN=TOKEN)
         spec = run_spec(str(space.root), case.stage, policy, env, base=space.base, head=space.head,
@@ -139,6 +139,22 @@ def _api(github: dict[str, Any] | None, space: Workspace) -> AbstractContextMana
     from clearance.policytest.github import replies, serving
 
     return serving(replies(github, space.head, space.base))
+
+
+def _site(case: Case, space: Workspace) -> AbstractContextManager[str | None]:
+    """The root URL of the stand-in HTTP server while the case runs, or None without `http:`."""
+    routes = case.data.get("http")
+    if routes is None:
+        return nullcontext(None)
+    from clearance.policytest.endpoints import serve
+
+    return serve(routes, space.head)
+
+
+def case_environ(case: Case, site: str | None) -> dict[str, str]:
+    """The case's `env:`, with `{http}` replaced by the stand-in server's root URL."""
+    given: dict[str, str] = case.data.get("env") or {}
+    return {name: value.replace("{http}", site or "") for name, value in given.items()}
 
 
 @contextmanager

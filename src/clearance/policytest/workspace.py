@@ -5,8 +5,10 @@ staged; at the others it is committed on a branch, and `upstream` files are
 committed on `main` after it (to make the two conflict); `signoffs` files (with
 `{head}` replaced by the change's commit id) are committed on the branch
 `clearance-signoffs` made from the change, where sign-offs of a deployed commit
-are read (docs/attestations.md). Reports and program
-stand-ins are written last, untracked, as CI would leave them. Commits carry a
+are read (docs/attestations.md); `tags` are made at the base or the head.
+Reports, results documents of earlier stages (below `.clearance/results/`, with
+`{head}` replaced) and program stand-ins are written last, untracked, as CI
+would leave them. Commits carry a
 pinned author and date, and git reads no configuration of the machine.
 """
 
@@ -28,6 +30,7 @@ GIT_ENV = {
     "GIT_AUTHOR_DATE": "2026-01-02T03:04:05Z", "GIT_COMMITTER_DATE": "2026-01-02T03:04:05Z",
     "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
 }
+RESULTS = ".clearance/results"  # where the results documents of earlier stages are written
 STUB = "#!/bin/sh\ncat <<'CLEARANCE_STUB_END'\n{output}\nCLEARANCE_STUB_END\nexit {code}\n"
 
 
@@ -63,7 +66,10 @@ def build(case: Case, folder: Path) -> Workspace:
             git("checkout", "-q", branch)
         if "signoffs" in case.data:
             _signoffs(case, root, git, head, branch)
+    for name, at in (case.data.get("tags") or {}).items():
+        git("tag", name, head if at == "head" else base)
     write_tree(root, case.tree("reports"))
+    write_tree(root / RESULTS, case.tree("results"), {"{head}": head})
     stubs = folder / "bin"
     stubs.mkdir()
     _programs(case, root, stubs)
@@ -78,13 +84,19 @@ def _signoffs(case: Case, root: Path, git: _Git, head: str, branch: str) -> None
     git("checkout", "-q", branch)
 
 
-def write_tree(root: Path, tree: Tree) -> None:
+def write_tree(root: Path, tree: Tree, names: dict[str, str] | None = None) -> None:
+    """The tree's files below `root`, each `names` key in them replaced by its value."""
+    def filled(data: bytes) -> bytes:
+        for name, value in (names or {}).items():
+            data = data.replace(name.encode(), value.encode())
+        return data
+
     if tree.folder is not None:
         for source in sorted(tree.folder.rglob("*")):
             if source.is_file():
-                _write(root, source.relative_to(tree.folder).as_posix(), source.read_bytes())
+                _write(root, source.relative_to(tree.folder).as_posix(), filled(source.read_bytes()))
     for path, text in tree.files.items():
-        _write(root, path, text.encode("utf-8"))
+        _write(root, path, filled(text.encode("utf-8")))
 
 
 def _write(root: Path, relative: str, data: bytes) -> None:
