@@ -19,11 +19,13 @@ def test_the_committed_coverage_document_is_up_to_date() -> None:
 def test_the_document_lists_every_item_with_its_rule_and_stages() -> None:
     text = coverage_markdown()
     row = ("| ☐ Testing › All unit tests passing (90%+ coverage) | `testing.unit-coverage` "
-           "(coverage.min) | automated | pr |")
+           "(coverage.min) | machine | pr |")
     assert row in text
-    assert "| ☐ Staging Checklist › Application starts successfully | `staging.app-starts` (attestation) | attested | staging |" in text
+    assert "| ☐ Staging Checklist › Application starts successfully | `staging.app-starts` (http.probe) | machine | staging |" in text
+    assert "| ☐ Staging Checklist › Feature works as specified | `staging.feature-works` (attestation) | sign-off | staging |" in text
+    assert "| Rollback Criteria › Service health degradation | `rollback.health` (http.probe) | machine | verify |" in text
     assert "| ☐ Deployment › Automated Deployment" not in text  # a requirement, not a checkbox
-    assert "automated | push |" in text  # the fullstack lint commands
+    assert "machine | push |" in text  # the fullstack lint commands
     assert "**none**" not in text
     assert "- Rollback Procedure (9 items): the runbook" in text
 

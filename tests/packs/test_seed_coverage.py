@@ -39,7 +39,7 @@ def test_every_item_of_the_source_document_has_a_rule(name: str) -> None:
 def test_the_seed_has_the_checkboxes_and_requirements_the_workflow_lists() -> None:
     found = source("spec-driven")
     assert sum(1 for i in found.items if i.checkbox) == 55
-    assert len(found.gates) == 95  # 55 checkboxes and 40 requirements (PR description, merge, gates...)
+    assert len(found.gates) == 99  # 55 checkboxes and 44 requirements (PR description, merge, gates, rollback criteria...)
     cites = {i.cite for i in found.gates}
     assert "Step 4: Merge to Main › Merge Requirements › No merge conflicts" in cites
     assert "Step 2: Pull Request Creation › PR Description › Breaking changes (if any)" in cites
@@ -74,8 +74,12 @@ def test_a_requirement_added_to_a_gating_list_is_reported_but_not_to_a_descripti
                           "- ✅ Feature checklist complete\n- ✅ Release notes written\n")
     assert missing("spec-driven", gating) == [
         "Step 4: Merge to Main › Merge Requirements › Release notes written"]
-    descriptive = text.replace("- User-reported issues\n", "- User-reported issues\n- Pager alerts\n")
+    descriptive = text.replace("- **Validation**: Developer testing\n",
+                               "- **Validation**: Developer testing\n- **Owner**: Developers\n")
     assert missing("spec-driven", descriptive) == []
+    criterion = text.replace("- User-reported issues\n", "- User-reported issues\n- Pager alerts\n")
+    assert missing("spec-driven", criterion) == [  # the rollback criteria are rules of the verify stage
+        "Step 6: Production Deployment › Rollback Criteria › Pager alerts"]
 
 
 def test_the_pack_keeps_its_own_copy_of_the_document() -> None:

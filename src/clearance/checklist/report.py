@@ -1,5 +1,6 @@
 """docs/checklist-coverage.md: every item of each built-in pack's source document,
-the rules citing it, automated or attested, and their stages.
+the rules citing it, each judged by machine (evidence) or by a person's sign-off, and
+their stages.
 
 Regenerate with `python -m clearance.checklist > docs/checklist-coverage.md`.
 """
@@ -23,9 +24,12 @@ PACKS = ("spec-driven", "spec-driven-fullstack")
 COMMAND = "python -m clearance.checklist > docs/checklist-coverage.md"
 
 
+MACHINE, SIGN_OFF = "machine", "sign-off"
+
+
 def how(rule: Rule) -> str:
-    """`attested` for a manual gate a person signs off, `automated` for a check of evidence."""
-    return "attested" if rule.kind == "attestation" else "automated"
+    """`sign-off` for a manual gate a person signs off, `machine` for a check of evidence."""
+    return SIGN_OFF if rule.kind == "attestation" else MACHINE
 
 
 def coverage_markdown(packs: Sequence[str] = PACKS) -> str:
@@ -38,9 +42,10 @@ def coverage_markdown(packs: Sequence[str] = PACKS) -> str:
         f"Regenerate it with `{COMMAND}`.",
         "",
         "Each item of a pack's source document (a copy of it sits beside the pack's",
-        "`policy.yaml`), the rules citing it, whether each rule is automated (it checks",
-        "evidence) or attested (a person signs the item off, by ticking it in the PR body",
-        "or committing an attestation record), and the stages it runs at. ☐ marks a",
+        "`policy.yaml`), the rules citing it, whether each rule is judged by machine (it",
+        "checks evidence: reports, git, GitHub, deployments, health endpoints, metrics) or",
+        "by a sign-off (a person signs the item off, by ticking it in the PR body or",
+        "committing an attestation record), and the stages it runs at. ☐ marks a",
         "checkbox of the document; the other items are requirements written as plain",
         "list items.",
     ]
@@ -83,11 +88,11 @@ def stage_table(rules: Iterable[Rule]) -> list[str]:
     for rule in rules:
         for stage in rule.stages:
             counts[(stage, how(rule))] += 1
-    rows = ["| Stage | Automated | Attested |", "|---|---|---|"]
+    rows = ["| Stage | Machine | Sign-off |", "|---|---|---|"]
     for stage in STAGES:
-        auto, attested = counts[(stage, "automated")], counts[(stage, "attested")]
-        if auto or attested:
-            rows.append(f"| {stage} | {auto} | {attested} |")
+        machine, signed = counts[(stage, MACHINE)], counts[(stage, SIGN_OFF)]
+        if machine or signed:
+            rows.append(f"| {stage} | {machine} | {signed} |")
     return rows
 
 
@@ -124,7 +129,7 @@ def _sections(items: list[Item]) -> list[tuple[str, list[Item]]]:
 
 def _counts(rules: list[Rule]) -> str:
     kinds = Counter(how(r) for r in rules)
-    return f"{kinds['automated']} automated, {kinds['attested']} attested"
+    return f"{kinds[MACHINE]} by machine, {kinds[SIGN_OFF]} by sign-off"
 
 
 def _cell(text: str) -> str:
