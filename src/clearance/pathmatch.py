@@ -124,8 +124,17 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
 
 def filter_paths(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
     """The paths that match at least one glob, in their given order."""
-    regexes = [compile_glob(alternative) for p in patterns for alternative in expand_braces(p)]
-    return [p for p in paths if any(r.match(p) for r in regexes)]
+    regex = compile_any(tuple(alternative for p in patterns for alternative in expand_braces(p)))
+    return [p for p in paths if regex.match(p)]
+
+
+@lru_cache(maxsize=256)
+def compile_any(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One expression matching what any of the globs matches (one match per path, not one per
+    glob: a monorepo's tracked files meet a dozen globs); none matches nothing."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{compile_glob(p).pattern})" for p in patterns), re.DOTALL)
 
 
 def is_absolute(path: str) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from clearance.digest import hexdigest
 from clearance.errors import EvidenceError
-from clearance.pathmatch import compile_glob, expand_braces, has_magic, leaves_root
+from clearance.pathmatch import compile_any, expand_braces, has_magic, leaves_root
 from clearance.records import Record
 
 TYPE_CHECKING = False
@@ -49,6 +49,16 @@ def check_relative(pattern: str) -> None:
                             hint="use a path relative to the repository root, without '..'")
 
 
+def _fixed_folder(pattern: str) -> str:
+    """The folder a glob's leading segments without wildcards name ("" for the root)."""
+    fixed = []
+    for part in pattern.split("/")[:-1]:
+        if has_magic(part):
+            break
+        fixed.append(part)
+    return "/".join(fixed)
+
+
 class InputFiles:
     """Finds and reads evidence files below the repository root."""
 
@@ -56,6 +66,7 @@ class InputFiles:
         self.given = root
         self.max_bytes = max_bytes
         self._root: Path | None = None
+        self._listings: dict[str, list[str]] = {}  # folder -> the files below it (see _listing)
 
     @property
     def root(self) -> Path:
@@ -69,6 +80,7 @@ class InputFiles:
     def find(self, patterns: Iterable[str]) -> list[str]:
         """Repository paths of the files that the globs name, sorted."""
         found: set[str] = set()
+        below: dict[str, list[str]] = {}  # the globs of each folder their fixed part names
         for pattern in (alternative for given in patterns for alternative in expand_braces(given)):
             check_relative(pattern)
             pattern = pattern.removeprefix("./")
@@ -76,24 +88,23 @@ class InputFiles:
                 if (self.root / pattern).exists():
                     found.add(pattern)
                 continue
-            found.update(self._walk(pattern))
+            below.setdefault(_fixed_folder(pattern), []).append(pattern)
+        for folder, globs in below.items():
+            regex = compile_any(tuple(globs))
+            found.update(path for path in self._listing(folder) if regex.match(path))
         return sorted(found)
 
-    def _walk(self, pattern: str) -> Iterable[str]:
-        regex = compile_glob(pattern)
-        fixed = []
-        for part in pattern.split("/")[:-1]:
-            if has_magic(part):
-                break
-            fixed.append(part)
-        start = self.root.joinpath(*fixed)
-        for folder, dirs, files in os.walk(start):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-            rel = os.path.relpath(folder, self.root).replace(os.sep, "/")
-            for name in files:
-                path = name if rel == "." else f"{rel}/{name}"
-                if regex.match(path):
-                    yield path
+    def _listing(self, folder: str) -> list[str]:
+        """Repository paths of the files below `folder`, walked once per run: the inputs of a
+        monorepo's policy name a dozen `**` globs, each of which would walk the whole tree."""
+        if folder not in self._listings:
+            listing = []
+            for path, dirs, files in os.walk(self.root.joinpath(*folder.split("/") if folder else ())):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+                rel = os.path.relpath(path, self.root).replace(os.sep, "/")
+                listing += files if rel == "." else [f"{rel}/{name}" for name in files]
+            self._listings[folder] = listing
+        return self._listings[folder]
 
     def resolve(self, path: str) -> Path:
         """The real file for a repository path; refuses escapes through links."""
