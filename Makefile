@@ -41,5 +41,20 @@ mutation: $(STAMP)
 	$(BIN)/mutmut export-cicd-stats
 	$(BIN)/python -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); print(s); assert s['killed'] >= 0.9 * s['total'], 'fewer than 90% of mutants killed'"
 
+# The GitHub Action's lock (requirements/action.lock): pyproject.toml's runtime dependencies
+# and its build backend, exact versions with the sha256 of every file of each release, for
+# every Python from 3.10 and every platform (uv's universal resolution); then every runner the
+# action supports is checked to find wheels among the hashes. Needs the package index.
+# docs/github-action.md, "The lock".
+LOCK_TOOLS := build/lock-tools
+.PHONY: lock
+lock:
+	$(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/python -m pip install --quiet --isolated 'uv==0.13.9' 'packaging>=24'
+	$(LOCK_TOOLS)/bin/uv pip compile pyproject.toml requirements/action-build.in --universal \
+		--python-version 3.10 --generate-hashes --no-annotate --upgrade \
+		--custom-compile-command 'make lock' -o requirements/action.lock
+	$(LOCK_TOOLS)/bin/python requirements/check_wheels.py requirements/action.lock
+
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -107,12 +107,16 @@ def run_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [s for s in steps if "run" in s]
 
 
+def step(step_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(s for s in ACTION["runs"]["steps"] if s.get("id") == step_id)
+    return found
+
+
 @pytest.fixture(scope="module")
 def runner(tmp_path_factory: pytest.TempPathFactory, source_snapshot: tuple[Path, str]) -> Runner:
     """The runner, with the install step done once for the module."""
     made = Runner(tmp_path_factory.mktemp("runner-temp"), source_snapshot[0])
-    install = run_steps(ACTION["runs"]["steps"])[0]
-    done = made.run_step(install, made.temp, clean_env(RUNNER_TEMP=str(made.temp)), {})
+    done = made.run_step(step("install"), made.temp, clean_env(RUNNER_TEMP=str(made.temp)), {})
     assert done.code == 0, done.log
     return made
 
@@ -148,8 +152,7 @@ def _check(runner: Runner, pr: tuple[Repo, Path], inputs: dict[str, str]) -> Ste
                     GITHUB_EVENT_NAME="pull_request", GITHUB_WORKSPACE=str(repo.path),
                     GITHUB_ACTION_PATH=str(runner.source), GITHUB_REPOSITORY="octo/shop",
                     GITHUB_HEAD_REF="feat/$(touch${IFS}PWNED)", GITHUB_ACTIONS="true")
-    check = run_steps(ACTION["runs"]["steps"])[1]
-    return runner.run_step(check, repo.path, env, inputs)
+    return runner.run_step(step("check"), repo.path, env, inputs)
 
 
 def test_action_blocks_a_hostile_pull_request_without_running_any_of_its_text(

@@ -113,7 +113,8 @@ def test_init_writes_the_four_files_and_keeps_them_without_force(repo: Repo, cli
     names = ["clearance.yaml", ".github/pull_request_template.md", ".pre-commit-config.yaml",
              ".github/workflows/clearance.yml"]
     assert run.out.splitlines()[:4] == [f"wrote {n}" for n in names]
-    assert run.out.splitlines()[4].startswith("replace OWNER in .pre-commit-config.yaml and")
+    assert run.out.splitlines()[4].startswith("pin the action in .github/workflows/clearance.yml")
+    assert run.out.splitlines()[5].startswith("replace OWNER in .pre-commit-config.yaml and")
     assert cli("validate", "--repo", repo.path).code == 0
     template = (repo.path / names[1]).read_text("utf-8")
     assert template == cli("template", "pr", "--repo", repo.path).out
@@ -124,7 +125,8 @@ def test_init_writes_the_four_files_and_keeps_them_without_force(repo: Repo, cli
     assert again.out.splitlines()[:4] == [f"kept {n}: it exists (--force overwrites it)" for n in names]
     assert (repo.path / "clearance.yaml").read_text("utf-8").endswith("# mine\n")
 
-    forced = cli("init", "--repo", repo.path, "--force", "--source", "acme/clearance")
+    forced = cli("init", "--repo", repo.path, "--force", "--source", "acme/clearance",
+                 "--action-commit", "ab" * 20)
     assert forced.out.splitlines() == [f"wrote {n}" for n in names]
     assert "# mine" not in (repo.path / "clearance.yaml").read_text("utf-8")
 

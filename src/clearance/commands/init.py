@@ -30,7 +30,15 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", default=SOURCE, metavar="OWNER/REPO",
                    help="the GitHub repository holding clearance's action and hooks "
                         f"(default: {SOURCE}, to replace)")
+    p.add_argument("--action-commit", type=_commit, metavar="SHA",
+                   help="the commit of clearance's release tag, to pin the workflow's action to")
     p.add_argument("--repo", default=".", metavar="DIR", help="repository (default: .)")
+
+
+def _commit(text: str) -> str:
+    if len(text) not in (40, 64) or text.strip("0123456789abcdef"):
+        raise argparse.ArgumentTypeError("a full commit id (40 or 64 lowercase hex digits)")
+    return text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,7 +53,10 @@ def run(args: argparse.Namespace) -> int:
     _write_template(root, args.force)
     if not _write(root, PRECOMMIT, lambda: _precommit(args.source), args.force):
         _suggest_hooks(root / PRECOMMIT, args.source)
-    _write(root, WORKFLOW, lambda: _workflow(args.source), args.force)
+    if _write(root, WORKFLOW, lambda: _workflow(args.source, args.action_commit), args.force) \
+            and not args.action_commit:
+        print(f"pin the action in {WORKFLOW} to a commit: run init again with --action-commit SHA "
+              "--force, SHA the commit of the release tag")
     if args.source.startswith("OWNER/"):
         print(f"replace OWNER in {PRECOMMIT} and {WORKFLOW} with the owner of clearance's "
               "repository, or run init again with --source OWNER/REPO --force")
@@ -131,7 +142,7 @@ def _precommit(source: str) -> str:
     return precommit_config(source)
 
 
-def _workflow(source: str) -> str:
+def _workflow(source: str, commit: str | None) -> str:
     from clearance.scaffold.files import workflow
 
-    return workflow(source)
+    return workflow(source, commit)

@@ -66,7 +66,21 @@ repos:
 {precommit_entry(source)}"""
 
 
-def workflow(source: str) -> str:
+# The actions the workflow uses, pinned to a commit (zizmor's unpinned-uses); the
+# release tag stays in a comment for readers and update tools.
+CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"
+
+
+def action_ref(source: str, commit: str | None) -> str:
+    """`uses:` of clearance's action: the release's commit when known, else its tag."""
+    return f"{source}@{commit} # {RELEASE}" if commit else f"{source}@{RELEASE}"
+
+
+def workflow(source: str, commit: str | None = None) -> str:
+    """The workflow of the pr stage; `commit` is the commit of clearance's release tag
+    (`init --action-commit`), without which the action is named by its tag only."""
+    pin = "" if commit else (
+        f"      # Pin to the commit of {RELEASE}: git ls-remote {hooks_repo(source)} {RELEASE}\n")
     return f"""\
 # clearance: the pull request against its delivery checklist (clearance.yaml).
 # Make the job a required status check of the protected branch.
@@ -76,23 +90,25 @@ on:
     types: [opened, edited, synchronize, reopened]
   pull_request_review:
     types: [submitted, dismissed]
-permissions:
-  contents: read
-  pull-requests: read
-  checks: read
-  statuses: read
+permissions: {{}}
 jobs:
   clearance:
     runs-on: ubuntu-latest
+    permissions:
+      contents: read  # the checkout, and the commits between base and head
+      pull-requests: read  # reviews and the pull request's current body
+      checks: read  # the ci.checks rules
+      statuses: read  # the ci.checks rules (commit statuses)
     steps:
-      - uses: actions/checkout@v4
+      - uses: {CHECKOUT}
         with:
           fetch-depth: 0
+          persist-credentials: false
       # Before this step, produce (or download with actions/download-artifact) the
       # evidence the policy reads: coverage, JUnit XML and SARIF reports; see the
       # inputs in clearance.yaml. The job's name starts with "clearance", so the
       # ci.checks rules leave it out while it runs.
-      - uses: {source}@{RELEASE}
+{pin}      - uses: {action_ref(source, commit)}
         with:
           stage: pr
 """
