@@ -17,12 +17,9 @@ from __future__ import annotations
 import json
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.message import Message
 from typing import Any
 
 from clearance import __version__
@@ -30,6 +27,12 @@ from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.github_errors import TOKEN_HINT, http_error, retry_wait
 from clearance.evidence.inputs import InputRecord, record_for
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the network stack (http.client, email, ssl) loads only for a request
+    import urllib.error
+    import urllib.request
+    from email.message import Message
 
 API_VERSION = "2022-11-28"
 PER_PAGE = 100
@@ -50,12 +53,16 @@ class Fetched:
     records: tuple[InputRecord, ...]
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Redirects are answered as errors: the token must not follow them elsewhere."""
+def _no_redirects() -> urllib.request.HTTPRedirectHandler:
+    """A handler answering redirects as errors: the token must not follow them elsewhere."""
+    import urllib.request
 
-    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
-                         headers: Message, newurl: str) -> urllib.request.Request | None:
-        return None
+    class NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                             headers: Message, newurl: str) -> urllib.request.Request | None:
+            return None
+
+    return NoRedirects()
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,8 @@ class GitHubClient:
     # -- one request ---------------------------------------------------------
 
     def _get(self, url: str) -> tuple[Any, bytes, Message]:
+        import urllib.error
+
         shown = self._shown(url)
         for attempt in range(1, self.attempts + 1):
             try:
@@ -126,8 +135,11 @@ class GitHubClient:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _request(self, url: str, shown: str) -> tuple[bytes, Message]:
+        import urllib.error
+        import urllib.request
+
         request = urllib.request.Request(url, headers=self._headers(), method="GET")
-        opener = urllib.request.build_opener(_NoRedirects())
+        opener = urllib.request.build_opener(_no_redirects())
         try:
             with opener.open(request, timeout=self.timeout) as response:
                 body = response.read(MAX_BODY + 1)
