@@ -239,5 +239,7 @@ def test_without_a_base_revision_a_record_is_taken_as_self_added_where_they_are_
     repo.commit("records")
     result = gate(repo.path, "merge", policy(tmp_path, MERGE_POLICY), "release.approved")
     assert result.verdict == "pending"
-    assert ("is self-added (whether it was in force before the change cannot be told: "
-            "no base revision for stage 'merge')") in result.message
+    # Without a base nothing can be told: not whether the change wrote it, nor whether it
+    # was in force before; either refuses it where self-granted sign-offs are refused.
+    assert ("names no commit, and whether this change wrote it cannot be told: "
+            "no base revision for stage 'merge'") in result.message

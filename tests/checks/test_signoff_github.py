@@ -180,3 +180,46 @@ def test_a_changes_requested_review_proves_nothing(repo: Repo, cli, github: Fake
     base, _, head = feature_with_record(repo)
     github.serve(f"{REPO}/pulls/42/reviews?per_page=100", body=dumps([review("bob", head, "CHANGES_REQUESTED")]))
     assert merge_gate(cli, repo, base, head, tmp_path)["verdict"] == "pending"
+
+
+# -- the adversarial review's cases -------------------------------------------------------
+
+def test_an_approval_by_someone_without_write_access_proves_nothing(repo: Repo, cli, github: FakeGitHub,
+                                                                   tmp_path: Path) -> None:
+    """A sock puppet approving its own name's record: GitHub shows it as NONE (no access)."""
+    base, _, head = feature_with_record(repo)
+    github.serve(f"{REPO}/pulls/42/reviews?per_page=100",
+                 body=dumps([{**review("bob", head), "author_association": "NONE"}]))
+    rule = merge_gate(cli, repo, base, head, tmp_path)
+    assert rule["verdict"] == "pending"
+    assert "bob's approval does not count" in rule["message"]
+
+
+def test_a_record_that_is_a_link_is_not_a_record(repo: Repo, cli, github: FakeGitHub, tmp_path: Path) -> None:
+    """Through a link, the content could change while the file bob's review saw stays the same."""
+    repo.write("clearance.yaml", MERGE)
+    base = repo.commit("policy")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("notes.txt", 'rule: review.checklist\nby: "@bob"\nat: 2026-01-05\n')
+    (repo.path / ".clearance" / "attestations").mkdir(parents=True)
+    (repo.path / ".clearance" / "attestations" / "notes.yaml").symlink_to("../../notes.txt")
+    head = repo.commit("a record through a link")
+    github.serve(f"{REPO}/pulls/42/reviews?per_page=100", body=dumps([review("bob", head)]))
+    rule = merge_gate(cli, repo, base, head, tmp_path)
+    assert rule["verdict"] != "pass"
+    assert "a record must be a file, not a symbolic link" in rule["message"]
+
+
+def test_the_pull_request_s_author_never_signs_off_their_own_change(repo: Repo, cli, github: FakeGitHub,
+                                                                   tmp_path: Path) -> None:
+    """ada wrote the change (merge_gate's event names her as its author); her record in her
+    own name does not count where self-granted sign-offs are refused, whatever proves it."""
+    repo.write("clearance.yaml", MERGE)
+    base = repo.commit("policy")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write(".clearance/attestations/review.yaml", 'rule: review.checklist\nby: "@ada"\nat: 2026-01-05\n')
+    head = repo.commit("ada signs off her own change")
+    github.serve(f"{REPO}/pulls/42/reviews?per_page=100", body=dumps([review("ada", head)]))
+    rule = merge_gate(cli, repo, base, head, tmp_path)
+    assert rule["verdict"] == "pending"
+    assert "is by the pull request's author" in rule["message"]

@@ -181,11 +181,13 @@ rules:
 
 
 def test_at_merge_a_record_in_force_at_the_base_counts_unverified(repo: Repo, tmp_path) -> None:
-    repo.write(".clearance/attestations/jan.yaml", record_text("smoke", "@qa", at="2026-01-02"))
+    """A record merged earlier, naming the commit it signs, counts at merge while the change
+    leaves that commit's files as they were (sign-off records aside)."""
+    signed = repo.commit("the commit QA checked")
+    repo.write(".clearance/attestations/jan.yaml", record_text("smoke", "@qa", at="2026-01-02", commit=signed))
     base = repo.commit("QA signed in January")
     repo.git("checkout", "-q", "-b", "feature")
-    repo.write("app.py", "x = 1\n")
-    repo.commit("a change")
+    repo.commit("a change that touches no file")
     in_force = policy(tmp_path, MERGE % ".clearance/attestations")
     result = gate(repo.path, "merge", in_force, "smoke", base=base)
     assert result.verdict == "pass", result.message
@@ -193,9 +195,23 @@ def test_at_merge_a_record_in_force_at_the_base_counts_unverified(repo: Repo, tm
     assert result.data["attestation"]["self_added_reason"] == f"in force at the base revision {base[:12]}"
 
 
+def test_at_merge_an_earlier_record_naming_no_commit_signs_off_nothing_new(repo: Repo, tmp_path) -> None:
+    """The review's case: QA's record of an earlier change, naming no commit, would sign off
+    every later change unseen; it signs off only the change that writes it."""
+    repo.write(".clearance/attestations/jan.yaml", record_text("smoke", "@qa", at="2026-01-02"))
+    base = repo.commit("QA signed in January")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("app.py", "x = 1\n")
+    repo.commit("a change QA never saw")
+    result = gate(repo.path, "merge", policy(tmp_path, MERGE % ".clearance/attestations"), "smoke", base=base)
+    assert result.verdict == "pending"
+    assert "names no commit and is not written by this change" in result.message
+
+
 def test_a_record_is_in_force_only_in_the_folder_the_base_policy_names(repo: Repo, tmp_path) -> None:
     """A record sitting at the base in a folder the base policy does not read was not in force."""
-    repo.write("elsewhere/jan.yaml", record_text("smoke", "@qa", at="2026-01-02"))
+    signed = repo.commit("the commit QA checked")
+    repo.write("elsewhere/jan.yaml", record_text("smoke", "@qa", at="2026-01-02", commit=signed))
     base = repo.commit("a record outside the base policy's folder")
     result = gate(repo.path, "merge", policy(tmp_path, MERGE % "elsewhere"), "smoke", base=base,
                   base_policy=policy(tmp_path, MERGE % ".clearance/attestations", "base.yaml"))
@@ -214,7 +230,8 @@ def test_an_edited_record_is_a_new_one(repo: Repo, tmp_path) -> None:
 
 
 def test_without_the_base_policy_no_record_is_known_to_be_in_force(repo: Repo, tmp_path) -> None:
-    repo.write(".clearance/attestations/jan.yaml", record_text("smoke", "@qa", at="2026-01-02"))
+    signed = repo.commit("the commit QA checked")
+    repo.write(".clearance/attestations/jan.yaml", record_text("smoke", "@qa", at="2026-01-02", commit=signed))
     base = repo.commit("QA signed in January")
     result = gate(repo.path, "merge", policy(tmp_path, MERGE % ".clearance/attestations"), "smoke",
                   base=base, known_base=False)

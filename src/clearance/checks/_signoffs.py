@@ -139,7 +139,23 @@ def _bound(record: Attestation, gate: Gate) -> str:
         if record.environment and record.environment.casefold() != gate.environment.casefold():
             return f"is for environment '{record.environment}', not '{gate.environment}'"
         return _same_release(gate, target) if gate.valid_for == "release" else _same(target, head)
-    return "" if target is None else _covers(gate, target, head)
+    if target is None:
+        return _written_for_this_change(record, gate) if gate.refuse_unproven else ""
+    return _covers(gate, target, head)
+
+
+def _written_for_this_change(record: Attestation, gate: Gate) -> str:
+    """Where self-granted sign-offs are refused (the packs: merge), a record that names no
+    commit signs off only the change that writes it: one merged earlier would otherwise
+    sign off every later change unseen."""
+    try:
+        changed = set(gate.evidence.changed_files)
+    except EvidenceError as e:
+        return f"names no commit, and whether this change wrote it cannot be told: {e.message}"
+    if record.path in changed:
+        return ""
+    return ("names no commit and is not written by this change: an earlier record signs off "
+            f"its own change only (name the commit it signs: commit: {gate.head})")
 
 
 def _target(record: Attestation, gate: Gate) -> tuple[str | None, str]:
@@ -193,7 +209,23 @@ def judge(record: Attestation, gate: Gate) -> Judged:
     if gate.refuse_unproven and added and proof.kind == "none":
         refused = (f"is self-added ({why}) and unverified ({proof.detail}): self-granted "
                    "sign-offs are refused at this stage")
+    elif gate.refuse_unproven and gate.evidence.stage in PR_STAGES:
+        refused = _by_the_author(record, gate)
     return Judged(record, refused, proof, added, why)
+
+
+def _by_the_author(record: Attestation, gate: Gate) -> str:
+    """Where self-granted sign-offs are refused, the pull request's author never signs off
+    their own change, whatever proves who wrote the record."""
+    from clearance.evidence.pull_request import pull_author
+
+    try:
+        author = pull_author(gate.evidence)
+    except EvidenceError:  # no pull request known (a local run): nobody to tell apart
+        return ""
+    if same_login(record.by, author):
+        return "is by the pull request's author: a change is not signed off by its own author here"
+    return ""
 
 
 def self_added(record: Attestation, gate: Gate) -> tuple[bool, str]:
@@ -248,9 +280,15 @@ def _deployment_review(record: Attestation, gate: Gate) -> Proof | str:
 
 def _pull_request_review(record: Attestation, gate: Gate) -> Proof | str:
     from clearance.evidence.approvals import pull_request_approvals
+    from clearance.evidence.pull_request import access
 
     for review in pull_request_approvals(gate.evidence):
-        if same_login(review.user, record.by) and review.commit_id and _saw(record, gate, review.commit_id):
+        if not (same_login(review.user, record.by) and review.commit_id):
+            continue
+        allowed = access(gate.evidence, review)  # as review.approved counts reviewers
+        if not allowed.allowed:
+            return f"{review.user}'s approval does not count: {allowed.why}"
+        if _saw(record, gate, review.commit_id):
             return Proof("github-review", f"{review.user} approved the pull request at "
                          f"{review.commit_id[:12]} (review {review.id}), which holds this record")
     return f"no approving review by {record.by} of a commit holding this record"

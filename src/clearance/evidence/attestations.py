@@ -130,10 +130,15 @@ def _folder(value: object) -> str:
 
 def _read_all(evidence: Evidence, folder: str, refs: tuple[str, ...]) -> Attestations:
     prefix = folder + "/"
-    paths = [p for p in evidence.tracked_files if p.startswith(prefix) and p.endswith(SUFFIXES)]
+    named = [p for p in evidence.tracked_files if p.startswith(prefix) and p.endswith(SUFFIXES)]
+    # A record is a file of its own: through a link, its content could change while the
+    # record's file (what a review or a signature saw) stays the same.
+    paths = [p for p in named if evidence.resolved(p) == p]
     found = _parsed(evidence.read_many(paths).items(), "")
     seen = {r.key for r in found.records}
     records, problems = list(found.records), list(found.problems)
+    problems += [RecordProblem(p, None, "a record must be a file, not a symbolic link")
+                 for p in named if p not in paths]
     for ref in refs:
         commit = _commit_of(evidence, ref)
         if commit is None:
