@@ -15,7 +15,7 @@ that cannot be had is left null, never an error.
 from __future__ import annotations
 
 from clearance.errors import ClearanceError
-from clearance.policy.model import COMMIT_STAGES
+from clearance.policy.model import COMMIT_STAGES, ENVIRONMENTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     from clearance.evidence.context import Evidence
 
-DEPLOY_STAGES = ("staging", "production")
 GITHUB = "https://github.com"
 
 
@@ -35,7 +34,7 @@ def run_subject(evidence: Evidence, commit: str | None) -> dict[str, Any]:
     return {
         "pull_request": pull_request(spec.event_file, env) if spec.event_file else None,
         "workflow_run": workflow_run(env),
-        "environment": spec.environment or (spec.stage if spec.stage in DEPLOY_STAGES else None),
+        "environment": spec.environment or ENVIRONMENTS.get(spec.stage),
         "release": spec.release or _tag(evidence, commit),
     }
 

@@ -35,8 +35,8 @@ from clearance.evidence import revisions
 from clearance.evidence.attestations import Attestation, in_force_at_base
 from clearance.evidence.context import Evidence
 from clearance.evidence.github import has_token
+from clearance.policy.model import DEPLOY_STAGES
 
-DEPLOY_STAGES = ("staging", "production")
 PR_STAGES = ("pr", "merge")
 SKEW = dt.timedelta(minutes=5)
 DURATION = re.compile(r"([1-9][0-9]{0,4})([hdw])")

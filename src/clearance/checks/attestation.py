@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from clearance.checks import Finding, Outcome
 from clearance.checks._pr import TITLES, shorten
-from clearance.checks._signoffs import DEPLOY_STAGES, DURATION, Gate, Judged, may_attest, run_time
+from clearance.checks._signoffs import DURATION, Gate, Judged, may_attest, run_time
 from clearance.evidence.attestations import (
     DEFAULT_REFS,
     Attestation,
@@ -49,6 +49,7 @@ from clearance.evidence.attestations import (
 from clearance.evidence.context import Evidence
 from clearance.evidence.prbody import MissingPrError, pull_request
 from clearance.evidence.signatures import OPENPGP_KEYS, SSH_SIGNERS
+from clearance.policy.model import DEPLOY_STAGES, ENVIRONMENTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -115,7 +116,8 @@ def _gate(params: dict[str, Any], evidence: Evidence) -> Gate:
     refs = tuple(params.get("refs", DEFAULT_REFS)) if evidence.stage in DEPLOY_STAGES else ()
     return Gate(evidence, params.get("id", ""), tuple(params.get("by", ())), run_time(evidence),
                 params.get("max_age", ""), params.get("valid_for", "commit"),
-                params.get("environment", evidence.stage), evidence.spec.refuse_self_granted,
+                params.get("environment", ENVIRONMENTS.get(evidence.stage, evidence.stage)),
+                evidence.spec.refuse_self_granted,
                 records_folder(evidence), refs,
                 (params.get("allowed_signers", SSH_SIGNERS), params.get("allowed_keys", OPENPGP_KEYS)))
 

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 STAGES = ("commit", "commit-msg", "push", "pr", "merge", "staging", "production", "verify")
 DEFAULT_STAGES = ("pr",)
 COMMIT_STAGES = ("commit", "commit-msg")  # the index is under evaluation, not a commit
+DEPLOY_STAGES = ("staging", "production", "verify")  # a deployed commit is under evaluation
+# The environment a deploy stage judges: `verify` checks production after the deployment.
+ENVIRONMENTS = {"staging": "staging", "production": "production", "verify": "production"}
 
 
 class Origin(Record):

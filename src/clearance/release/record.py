@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from clearance import __version__
+from clearance.policy.model import DEPLOY_STAGES
 from clearance.release.attribution import Attribution
 from clearance.release.documents import ResultsDoc
 from clearance.release.history import Commit, History
 
 SCHEMA_ID = "https://clearance.dev/schemas/release-v1.json"
 STAGES = ("pr", "merge", "staging", "production")
-DEPLOY_STAGES = ("staging", "production")
 
 
 @dataclass(frozen=True)
