@@ -451,3 +451,13 @@ def test_a_new_branch_is_judged_by_the_default_branch_s_policy(repo: Repo, cli, 
     doc = json.loads(run.out)
     assert run.code == 1 and verdicts(doc) == {"readme": "fail"}
     assert doc["policy"]["read_from"]["revision"] == strict
+
+
+def test_a_rule_that_stops_evidencing_a_control_is_a_policy_change(repo: Repo, cli, tmp_path: Path) -> None:
+    mapped = GATED.replace("    severity: warning\n", "    severity: warning\n    controls: [SOC2:CC8.1]\n")
+    repo.write("clearance.yaml", mapped)
+    base = repo.commit("base")
+    head = change(repo, {"clearance.yaml": GATED})
+    _, doc = check(cli, repo, base, "--event", event(tmp_path, head, base))
+    [changed] = policy_rule(doc)["data"]["policy_changes"]
+    assert changed["what"] == "rule 'coverage': no longer evidences SOC2:CC8.1"

@@ -82,6 +82,12 @@ def _rule(old: Rule, new: Rule) -> list[PolicyChange]:
     else:
         found += [PolicyChange(effect, f"rule '{old.id}': {what}", old.id, new.origin)
                   for effect, what in _params(old.params, new.params)]
+    dropped = [c for c in old.controls if c not in new.controls]
+    if dropped:  # an auditor's view of the rule changes
+        note(CHANGES, f"no longer evidences {', '.join(dropped)}")
+    added = [c for c in new.controls if c not in old.controls]
+    if added:
+        note(CHANGES, f"now evidences {', '.join(added)}")
     for field in ("title", "fix", "checklist", "description"):
         if getattr(old, field) != getattr(new, field):
             note(CHANGES, f"{field} reworded")
