@@ -100,23 +100,76 @@ def project(repo: Repo) -> Repo:
     return repo
 
 
-def test_try_repo_refuses_a_conflict_marker_then_passes(hooks: Hooks, project: Repo) -> None:
-    """`pre-commit try-repo PATH clearance`, as pre-commit's docs test a hook repository.
+def test_try_repo_all_files_reports_committed_markers_then_the_commit_checks_its_own(
+        hooks: Hooks, project: Repo) -> None:
+    """`pre-commit try-repo PATH clearance --all-files`, as pre-commit's docs test a hook repository.
 
-    try-repo installs into a temporary store of its own on every call, so it
-    runs once; the same hook then passes from the module's installed store.
+    With --all-files pre-commit passes every tracked file: the staged app.py is
+    checked by its staged change, the committed old.py (which the change leaves
+    as it is) in whole, so its marker is reported too. A plain run passes the
+    staged files only. try-repo installs into a temporary store of its own on
+    every call, so it runs once; the plain runs use the module's installed store.
     """
+    project.write("old.py", CONFLICT)
+    project.commit("chore: a marker slipped in", "old.py")
     project.write("app.py", CONFLICT)
     project.stage("app.py")
     proc = run([PRE_COMMIT, "try-repo", hooks.source, "clearance", "--ref", hooks.rev,
-                "--color", "never"], project.path, hooks.env)
+                "--all-files", "--color", "never"], project.path, hooks.env)
     out = proc.stdout + proc.stderr
-    assert proc.returncode == 1 and MARKER_LINE in out, out
+    assert proc.returncode == 1 and MARKER_LINE in out and "old.py:2: code.no-conflict-markers" in out, out
     assert "  fix: Finish resolving the merge" in out
     project.write("app.py", "a = 1\nb = 2\n")
     project.stage("app.py")
     code, out = hooks.run(project, "clearance")
     assert code == 0 and "clearance (commit stage)" in out and "Passed" in out, out
+    code, out = hooks.run(project, "clearance", "--all-files")
+    assert code == 1 and "old.py:2: code.no-conflict-markers" in out and "app.py" not in out, out
+
+
+def test_commit_hook_honours_files_exclude_and_types(hooks: Hooks, project: Repo, tmp_path: Path) -> None:
+    """The user's `exclude` and `types` narrow what the commit stage checks; a change with no
+    file selected still runs the hook (always_run), with nothing to check."""
+    config = tmp_path / "narrowed.yaml"
+    config.write_text(f"repos:\n  - repo: {hooks.source}\n    rev: {hooks.rev}\n    hooks:\n"
+                      "      - id: clearance\n        exclude: ^vendor/\n        types: [python]\n",
+                      encoding="utf-8")
+    project.write("vendor/lib.py", CONFLICT)
+    project.write("notes.txt", CONFLICT)
+    project.stage("vendor/lib.py", "notes.txt")
+    hooks.ready()
+
+    def commit_stage(*extra: str) -> tuple[int, str]:
+        proc = run([PRE_COMMIT, "run", "clearance", "--config", config, "--color", "never", *extra],
+                   project.path, hooks.env)
+        return proc.returncode, proc.stdout + proc.stderr
+
+    code, out = commit_stage()
+    assert code == 0 and "Passed" in out, out
+    project.write("app.py", CONFLICT)
+    project.stage("app.py")
+    code, out = commit_stage()
+    assert code == 1 and MARKER_LINE in out, out
+    assert "vendor/lib.py" not in out and "notes.txt" not in out
+
+
+def test_push_hook_checks_the_first_push_to_an_empty_remote(hooks: Hooks, project: Repo,
+                                                             tmp_path: Path) -> None:
+    """pre-commit runs a push of a root commit the remote lacks with no refs (as --all-files);
+    clearance compares it with nothing, as the plain pre-push hook does."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    project.write(".pre-commit-config.yaml", config_text(hooks.source, hooks.rev, ["clearance-push"]))
+    project.write("app.py", CONFLICT)
+    project.commit("fix: oops")
+    installed = run([PRE_COMMIT, "install", "--hook-type", "pre-push"], project.path, hooks.env)
+    assert installed.returncode == 0, installed.stderr
+    code, out = hooks.git(project, "push", str(remote), "HEAD:refs/heads/main")
+    assert code != 0 and MARKER_LINE in out and "no base revision" not in out, out
+    project.write("app.py", "a = 2\n")
+    project.commit("fix: resolved")
+    code, out = hooks.git(project, "push", str(remote), "HEAD:refs/heads/main")
+    assert code == 0 and "clearance (push stage)" in out and "Passed" in out, out
 
 
 def test_manifest_is_valid() -> None:
@@ -132,8 +185,11 @@ def test_manifest_follows_the_conventions() -> None:
     assert by_id["clearance"]["stages"] == ["pre-commit"]
     assert by_id["clearance-commit-msg"]["stages"] == ["commit-msg"]
     assert by_id["clearance-push"]["stages"] == ["pre-push"]
-    for whole_change in ("clearance", "clearance-push"):
-        assert by_id[whole_change]["pass_filenames"] is False and by_id[whole_change]["always_run"] is True
+    # the commit stage takes pre-commit's selection (files, exclude, types, --all-files), and
+    # runs when none is selected too (rules on the snapshot, such as files.absent)
+    assert by_id["clearance"].get("pass_filenames", True) is True and by_id["clearance"]["always_run"] is True
+    assert by_id["clearance"]["entry"] == "clearance check --stage commit --listed-only"
+    assert by_id["clearance-push"]["pass_filenames"] is False and by_id["clearance-push"]["always_run"] is True
     assert by_id["clearance-validate"]["files"] == r"(^|/)(clearance\.ya?ml|\.clearance\.ya?ml)$"
 
 

@@ -43,6 +43,8 @@ OPTIONS = (
     Option(("--fail-on",), "fail_on", "which severities block (default: error)", default="error",
            choices=("error", "warning", "never")),
     Option(("--verbose", "-v"), "verbose", "list every rule", action="store_true", default=False),
+    Option(("--listed-only",), "listed_only", "check only the FILES listed, none when none is "
+           "(pre-commit's file selection)", action="store_true", default=False),
     Option(("--no-cache",), "no_cache", "do not use the validated-policy cache",
            action="store_true", default=False),
     Option(("--record",), "record", "also keep the results document as a git note on the "
@@ -95,6 +97,8 @@ def _run(args: argparse.Namespace, root: str, git: Git) -> int:
                     pr_body=args.pr_body if args.pr_body != "-" else None,
                     pr_body_text=_stdin_text() if args.pr_body == "-" else None,
                     event=args.event, environment=args.environment, release=args.release)
+    if args.listed_only:
+        spec = spec._replace(listed_only=True)
     doc = run_stage(policies, spec, run_time(env), args.fail_on, git=git,
                     repository=env.get("GITHUB_REPOSITORY"),
                     timings="SOURCE_DATE_EPOCH" not in env)

@@ -45,7 +45,8 @@ class RunSpec(Record):
     base: str | None = None
     head: str | None = None
     branch: str | None = None
-    files: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # limits the change to these paths (none: the whole change)
+    listed_only: bool = False  # `files` is the whole selection (pre-commit's): none listed, none checked
     message_file: StrPath | None = None
     pr_body_file: StrPath | None = None
     pr_body_text: str | None = None
@@ -93,6 +94,7 @@ class Evidence:
         self._change_ids: dict[str, str] | None = None
         self._links: set[str] = set()  # symbolic links of the snapshot, as listed
         self._pending: dict[str, tuple[Any, dict[str, Any]]] = {}
+        self._whole_paths: set[str] = set()  # listed files taken in whole (see `changes`)
 
     # -- bookkeeping ---------------------------------------------------------
 
@@ -172,13 +174,25 @@ class Evidence:
 
     @property
     def changes(self) -> list[Change]:
+        """The change, limited to the files listed when some are (or `listed_only`). A listed
+        file of the snapshot that the change does not touch counts as added in whole: that is
+        how `pre-commit run --all-files` (or `--files`) asks for files as they are."""
         def compute() -> list[Change]:
             found = self.git.changes(*self._diff_range())
-            if self.spec.files:
-                wanted = set(self.spec.files)
-                found = [c for c in found if c.path in wanted]
-            return found
+            if not (self.spec.files or self.spec.listed_only):
+                return found
+            wanted = dict.fromkeys(self.spec.files)
+            touched = {c.path for c in found}
+            return [c for c in found if c.path in wanted] + self._whole(p for p in wanted if p not in touched)
         return self.memo("changes", compute)
+
+    def _whole(self, paths: Iterable[str]) -> list[Change]:
+        """Listed files the change leaves as they are, as added in whole (absent ones left out)."""
+        entries = self._entries()
+        whole = [Change("A", p, SYMLINK if p in self._links else "100644", entries[p])
+                 for p in paths if p in entries]
+        self._whole_paths.update(c.path for c in whole)
+        return whole
 
     @property
     def changed_files(self) -> list[str]:
@@ -187,17 +201,29 @@ class Evidence:
 
     @property
     def changed_lines(self) -> dict[str, set[int]]:
+        """Added or modified lines per changed file; of the files listed only, when some are,
+        every line of a listed file the change leaves as it is (see `changes`)."""
         def compute() -> dict[str, set[int]]:
-            pending = self._pending.pop("changed_lines", None)
-            if pending is None:
-                return self.git.changed_lines(*self._diff_range())
-            thread, box = pending
-            thread.join()
-            if isinstance(box.get("error"), EvidenceError):
-                raise box["error"]
-            lines: dict[str, set[int]] = box["value"]
-            return lines
+            lines = self._diff_lines()
+            if not (self.spec.files or self.spec.listed_only):
+                return lines
+            kept = {c.path: lines.get(c.path, set()) for c in self.changes if c.is_file}
+            whole = [p for p in kept if p in self._whole_paths]
+            for path, data in self.read_many(whole).items():
+                kept[path] = set(range(1, _line_count(data or b"") + 1))
+            return {path: found for path, found in kept.items() if found or path in lines}
         return self.memo("changed_lines", compute)
+
+    def _diff_lines(self) -> dict[str, set[int]]:
+        pending = self._pending.pop("changed_lines", None)
+        if pending is None:
+            return self.git.changed_lines(*self._diff_range())
+        thread, box = pending
+        thread.join()
+        if isinstance(box.get("error"), EvidenceError):
+            raise box["error"]
+        lines: dict[str, set[int]] = box["value"]
+        return lines
 
     def prefetch(self, needs: Iterable[str]) -> None:
         """Start git work that the rules will need (the `EVIDENCE` their kinds name), so
@@ -414,3 +440,8 @@ def _read_message(path: StrPath) -> str:
         if not line.startswith("#"):
             kept.append(line)
     return "\n".join(kept).strip("\n")
+
+
+def _line_count(data: bytes) -> int:
+    """The lines git numbers in a file: one per `\n`, and a last one without it."""
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
