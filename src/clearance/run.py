@@ -24,6 +24,7 @@ from clearance.policy.waiver_terms import check_waiver_terms
 from clearance.policy.waiver_terms import check_waiver_terms
 from clearance.results import build_document
 
+NULL_ID = "0" * 40  # git's null id: a push with nothing on the remote to compare with
 CHANGE_STAGES = ("push", "pr", "merge")  # stages that judge a change against its base
 
 TYPE_CHECKING = False
@@ -83,8 +84,9 @@ def run_refs(stage: str, env: Mapping[str, str], *, base: str | None = None,
     event = event or (None if stage in COMMIT_STAGES else env.get("GITHUB_EVENT_PATH")) or None
     refs = _event_refs(event) if event else {}
     if stage == "push":
-        base = base or env.get("PRE_COMMIT_FROM_REF")
-        head = head or env.get("PRE_COMMIT_TO_REF")
+        first = _first_push(env)
+        base = base or env.get("PRE_COMMIT_FROM_REF") or first
+        head = head or env.get("PRE_COMMIT_TO_REF") or (env.get("PRE_COMMIT_LOCAL_BRANCH") if first else None)
     base = base or refs.get("base")
     if not base and stage in CHANGE_STAGES:
         raise UsageError(f"no base revision for stage '{stage}': the change is measured against it",
@@ -92,6 +94,14 @@ def run_refs(stage: str, env: Mapping[str, str], *, base: str | None = None,
                               "with a pull_request payload")
     return {"base": base, "head": head or refs.get("head"), "event": event,
             "branch": refs.get("branch")}
+
+
+def _first_push(env: Mapping[str, str]) -> str | None:
+    """git's null id when pre-commit's pre-push hook names the branch pushed but no refs: a
+    push of a history whose root commit the remote lacks (pre-commit runs it as --all-files),
+    compared with nothing, as the plain pre-push hook does."""
+    pushing = env.get("PRE_COMMIT_LOCAL_BRANCH") and env.get("PRE_COMMIT_REMOTE_BRANCH")
+    return NULL_ID if pushing and not env.get("PRE_COMMIT_FROM_REF") else None
 
 
 def run_spec(root: str, stage: str, policy: Policy, env: Mapping[str, str], *,
