@@ -32,6 +32,7 @@ rules:
   - id: readme
     title: A README exists
     stages: [pr, merge, staging, production]
+    controls: [SOC2:CC8.1, ISO27001:A.8.32]
     check: {files.exist: {paths: [README.md]}}
 """
 START = 1767323045  # 2026-01-02T03:04:05Z

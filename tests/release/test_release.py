@@ -158,3 +158,25 @@ def test_waivers_and_unproven_signoffs_are_flagged(cli: Callable[..., Run], proj
     text = md.read_text("utf-8")
     assert "| \\#1 | production | `production.smoke` | @qa | 2026-01-02T04:00:00Z | none, not verified, added by the change itself |" in text
     assert "| \\#1 | production | `docs.changelog` | @lead | changelog in \\#9 | 2099-01-01 | yes |" in text
+
+
+def test_the_dossier_has_a_view_by_control(cli: Callable[..., Run], project: Project,
+                                           results: Path) -> None:
+    """The project's rule evidences SOC 2 CC8.1 and ISO 27001 A.8.32 (its runs write that in
+    each rule record); the dossier counts its verdicts per control and names what did not pass."""
+    project.results(results, "pr-1", "pr-2", "pr-3", "deploy")
+    _, record = release(cli, project, results)
+    entries = [c for change in record["changes"] for c in change["controls"]]
+    decided = sum(1 for change in record["changes"] for s in change["stages"].values() if s["decided_by"])
+    assert len(entries) == 2 * decided  # one rule, two controls, in every deciding document
+    assert {c["verdict"] for c in entries} == {"pass"}
+    path = results / "deploy" / "production.json"
+    doc = json.loads(path.read_text("utf-8"))
+    doc["rules"][0]["verdict"] = "fail"
+    path.write_text(json.dumps(doc), "utf-8")
+    md = results.parent / "release.md"
+    cli("release", project.range, "--repo", project.repo.path, "--results", results, "-f", f"markdown={md}")
+    text = md.read_text("utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| SOC2:CC8.1 |")]
+    assert len(rows) == 1 and "production `readme` fail" in rows[0]
+    assert text.index("| ISO27001:A.8.32 |") < text.index("| SOC2:CC8.1 |")  # framework order

@@ -23,6 +23,7 @@ def build_context(record: Mapping[str, Any]) -> dict[str, Any]:
         "timeline": timeline(record),
         "signoffs": [s for c in record["changes"] for s in _signoffs(c)],
         "waivers": [w for c in record["changes"] for w in _waivers(c)],
+        "controls": controls(record),
         "results": record["results"], "skipped": record["skipped"],
     }
 
@@ -93,3 +94,24 @@ def utc(stamp: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def controls(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The view by control: for each audit control the deciding results' rules evidence, how
+    many of those verdicts were each verdict, and every one that was not a pass."""
+    from clearance.audit.controls import control_key
+
+    found: dict[str, list[dict[str, Any]]] = {}
+    for change in record["changes"]:
+        for c in change.get("controls", []):
+            found.setdefault(c["control"], []).append({**c, "pr": _pr(change)})
+    view = []
+    for control in sorted(found, key=control_key):
+        entries = found[control]
+        counts: dict[str, int] = {}
+        for e in entries:
+            counts[e["verdict"]] = counts.get(e["verdict"], 0) + 1
+        view.append({"control": control, "counts": counts,
+                     "short": ", ".join(f"{n} {v}" for v, n in sorted(counts.items())),
+                     "problems": [e for e in entries if e["verdict"] not in ("pass", "not-applicable")]})
+    return view

@@ -44,6 +44,7 @@ class ResultsDoc:
     release: str | None
     waivers: tuple[dict[str, Any], ...] = field(default=())
     signoffs: tuple[dict[str, Any], ...] = field(default=())
+    controls: tuple[dict[str, Any], ...] = field(default=())  # {control, rule, verdict} per rule
 
     @property
     def passed(self) -> bool:
@@ -115,6 +116,8 @@ def from_results(doc: dict[str, Any], sha256: str, source: str) -> ResultsDoc:
         release=_text(subject.get("release")),
         waivers=tuple(_waiver(r) for r in rules if r.get("in_stage") and r.get("waiver")),
         signoffs=tuple(_signoff(r) for r in rules if r.get("in_stage") and r.get("attestation")),
+        controls=tuple({"control": c, "rule": r["id"], "verdict": r["verdict"]} for r in rules
+                       if r.get("in_stage") for c in r.get("controls") or () if isinstance(c, str)),
     )
 
 

@@ -127,6 +127,8 @@ def _change(change: Change, docs: Sequence[ResultsDoc], stages: Sequence[str],
                     for d in _present(deciding) for w in d.waivers],
         "signoffs": [{**s, "stage": d.stage, "results": d.sha256}
                      for d in _present(deciding) for s in d.signoffs],
+        "controls": [{**c, "stage": d.stage, "results": d.sha256}
+                     for d in _present(deciding) for c in d.controls],
     }
     row["_flags"] = _flags(change, row)
     return row
