@@ -56,5 +56,27 @@ lock:
 		--custom-compile-command 'make lock' -o requirements/action.lock
 	$(LOCK_TOOLS)/bin/python requirements/check_wheels.py requirements/action.lock
 
+# The lowest versions pyproject.toml allows (tests/lowest.py: each `>=X` as `==X`), in a
+# venv of their own, and a smoke subset that touches every runtime dependency (policy
+# loading and schema, reports, coverage data, Gherkin, Markdown, JUnit, the PR stage);
+# about 40 s. Left out: tests whose fixtures are made by the installed tool's own version
+# (coverage.py's JSON before 7.14 lists executed lines `coverage report` does not count;
+# gherkin's testdata of newer parsers) and the test of mdit-py-plugins (a test tool).
+LOWEST := build/lowest
+SMOKE := tests/policy/test_validate.py tests/policy/test_extends.py tests/report/test_html.py \
+	tests/report/test_markdown.py tests/evidence/test_coverage_python.py tests/evidence/test_spec.py \
+	tests/evidence/test_prmarkdown.py tests/evidence/test_junit.py tests/engine/test_check_pr.py
+SMOKE_LEFT_OUT := not coverage.json and not every_testdata and not tasklists_plugin
+.PHONY: test-lowest
+test-lowest:
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet 'packaging>=24'
+	$(LOWEST)/bin/python -m pip install --quiet $$($(LOWEST)/bin/python tests/lowest.py) \
+		'pytest>=8' 'hypothesis>=6.100'
+	$(LOWEST)/bin/python -m pip install --quiet --no-deps -e .
+	$(LOWEST)/bin/python tests/lowest.py --check
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider -k '$(SMOKE_LEFT_OUT)' $(SMOKE)
+
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
