@@ -21,7 +21,6 @@ from clearance.evidence.context import Evidence, RunSpec
 from clearance.policy.model import COMMIT_STAGES, Policy
 from clearance.policy.trusted import Policies
 from clearance.policy.waiver_terms import check_waiver_terms
-from clearance.policy.waiver_terms import check_waiver_terms
 from clearance.results import build_document
 
 NULL_ID = "0" * 40  # git's null id: a push with nothing on the remote to compare with
@@ -53,7 +52,6 @@ def run_stage(policy: Policy | Policies, spec: RunSpec, when: str, fail_on: str 
     known = policies or Policies(in_force, "base", base=in_force)
     evidence = Evidence(spec, in_force.inputs, in_force.attestors, git=git, now=when,
                         policies=known)
-    check_waiver_terms(in_force, when[:10])  # settings.max_waiver_days, from the run's date
     check_waiver_terms(in_force, when[:10])  # settings.max_waiver_days, from the run's date
     results = evaluate(in_force, evidence, when[:10], timings=timings)
     doc = build_document(in_force, results, evidence, when, fail_on,
