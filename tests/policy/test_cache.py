@@ -163,3 +163,21 @@ def test_a_temporary_file_of_an_interrupted_writer_is_never_read(repo: Repo, cli
     entry.unlink()
     assert rules(cli, repo) == {"license": "pass", "readme": "pass"}
     assert entry_data(entry)["policy"]["name"] == "unnamed"
+
+
+def test_a_gate_reads_no_cache_and_tells_an_edited_extends_file_apart(repo: Repo, cli) -> None:
+    """At the PR stage nothing is read from or written to the cache folder; the base's and the
+    head's policies, loaded once each in the process, differ when only an extended file does."""
+    setup(repo)
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.git("checkout", "-q", "-b", "change")
+    repo.write("packs/base.yaml", BASE.replace("stages: [commit]", "stages: [commit, pr]"))
+    repo.commit("the change edits the extended file only")
+    for _ in range(2):  # the second run in this process reuses what the first loaded
+        run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base, "-f", "json")
+        assert run.code in (0, 1), run.err
+        doc = json.loads(run.out)
+        stages = {r["id"]: r["stages"] for r in doc["rules"]}
+        assert stages["license"] == ["commit"]  # the base's policy judges
+        assert {r["id"]: r["stages"] for r in doc["proposed"]["rules"]}["license"] == ["commit", "pr"]
+    assert cache_files() == []

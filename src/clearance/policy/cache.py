@@ -87,20 +87,26 @@ def _read_entry(path: str, tree: Tree | None = None) -> dict[str, Any] | None:
         if not end or data[:end] != _header(data[end:]):
             return None  # another format, another Python, or a damaged file
         entry: dict[str, Any] = marshal.loads(data[end:])
-        files: dict[str, str] = entry["files"]
-        in_git = [name[len(GIT):] for name in files if name.startswith(GIT)]
-        if in_git and tree is None:
+        if not _unchanged(entry["files"], tree):
             return None
-        if any(_digest(name) != sha for name, sha in files.items() if not name.startswith(GIT)):
-            return None
-        if in_git and tree is not None:
-            now = tree.lookup(in_git)
-            if any((now[p] or ("", ""))[1] != files[GIT + p] for p in in_git):
-                return None
         entry["policy"] = Policy.from_dict(entry["policy"])
         return entry
     except (OSError, ValueError, KeyError, TypeError, EOFError):
         return None
+
+
+def _unchanged(files: dict[str, str], tree: Tree | None) -> bool:
+    """Whether every file a policy was built from is as it was: on disk by digest, in `tree`
+    (a file read from git) by object id."""
+    in_git = [name[len(GIT):] for name in files if name.startswith(GIT)]
+    if in_git and tree is None:
+        return False
+    if any(_digest(name) != sha for name, sha in files.items() if not name.startswith(GIT)):
+        return False
+    if in_git and tree is not None:
+        now = tree.lookup(in_git)
+        return all((now[p] or ("", ""))[1] == files[GIT + p] for p in in_git)
+    return True
 
 
 def _write_entry(path: str, policy: Policy, files: dict[str, str], **extra: Any) -> None:
@@ -151,18 +157,29 @@ def cached_revision_policy(loading: Loading, tree: Tree) -> tuple[Policy, bool]:
     parts = [__version__, str(FORMAT), sys.implementation.cache_tag or "", "revision", loading.root,
              *(f"{n}\0{(e or ('', ''))[0]}\0{(e or ('', ''))[1]}" for n, e in listing.items()),
              *(_identity(ref, loading.root) for ref in outside)]
+    key = hexdigest(chr(10).join(parts).encode())[:40]
     entry = None
     if loading.cache is not None:
-        entry = os.path.join(loading.cache, f"policy-{hexdigest(chr(10).join(parts).encode())[:40]}.bin")
+        entry = os.path.join(loading.cache, f"policy-{key}.bin")
         cached = _read_entry(entry, tree)
         if cached is not None:
             return cached["policy"], bool(cached.get("found"))
+    elif key in _LOADED and _unchanged(_LOADED[key][2], tree):
+        return _LOADED[key][0], _LOADED[key][1]
     policy, documents, found = _load_revision(loading, tree)
+    files = {str(d.source): d.sha256 for d in documents if d.source is not None}
+    files.update({GIT + path: oid for path, oid in tree.read_paths().items()})
     if entry is not None:
-        files = {str(d.source): d.sha256 for d in documents if d.source is not None}
-        files.update({GIT + path: oid for path, oid in tree.read_paths().items()})
         _write_entry(entry, policy, files, found=found)
+    else:
+        _LOADED[key] = (policy, found, files)
     return policy, found
+
+
+# Without a cache folder (the gates keep none: the change's own steps could write it), the
+# policies this process loaded, by the key above: a gate's base and head usually hold the
+# same policy files, which were otherwise read and validated twice.
+_LOADED: dict[str, tuple[Policy, bool, dict[str, str]]] = {}
 
 
 def _load_revision(loading: Loading, tree: Tree) -> tuple[Policy, list[Document], bool]:
