@@ -11,7 +11,9 @@ docs/github-action.md), never inside the script, and this module:
 2. runs `clearance check` in-process with `--format github` on standard
    output (annotations; the problems between stop-commands markers) and the
    asked formats written to the output directory, the results document always;
-3. appends the Markdown report to `$GITHUB_STEP_SUMMARY`, cut below 1 MiB;
+3. appends the brief Markdown report to `$GITHUB_STEP_SUMMARY` (the checklist without
+   each rule's detail, and a link to the run's artifacts for the full report), cut below
+   1 MiB;
 4. writes the step outputs to `$GITHUB_OUTPUT` with random heredoc delimiters:
    `verdict` says what was found (`fail-on: never` counts as `error` there),
    `blocking` and `exit-code` what `fail-on` made of it;
@@ -205,7 +207,7 @@ def _finish(env: Mapping[str, str], doc: Mapping[str, Any] | None, reports: Mapp
             code: int) -> None:
     """The job summary and the step outputs."""
     if doc is not None and env.get("GITHUB_STEP_SUMMARY") and env.get("INPUT_SUMMARY", "true") != "false":
-        append_summary(Path(env["GITHUB_STEP_SUMMARY"]), doc)
+        append_summary(Path(env["GITHUB_STEP_SUMMARY"]), doc, run_url(env))
     if env.get("GITHUB_OUTPUT"):
         write_outputs(Path(env["GITHUB_OUTPUT"]), step_outputs(doc, reports, code))
     for name, path in reports.items():
@@ -213,16 +215,26 @@ def _finish(env: Mapping[str, str], doc: Mapping[str, Any] | None, reports: Mapp
             print(f"clearance: {name} written to {path}")
 
 
-def append_summary(path: Path, doc: Mapping[str, Any]) -> None:
-    """The Markdown report, cut to fit what is left of the step's 1 MiB."""
+def append_summary(path: Path, doc: Mapping[str, Any], full_report: str | None = None) -> None:
+    """The brief Markdown report (the checklist without each rule's detail), linking to the
+    full report, cut to fit what is left of the step's 1 MiB."""
     from clearance.reporters import render
 
     used = path.stat().st_size if path.exists() else 0
     room = SUMMARY_LIMIT - used - SUMMARY_MARGIN
     if room <= 0:
         return
+    options = {"max_bytes": room, "brief": True, "full_report": full_report}
     with path.open("a", encoding="utf-8", newline="\n") as handle:
-        handle.write(render("markdown", doc, {"max_bytes": room}))
+        handle.write(render("markdown", doc, options))
+
+
+def run_url(env: Mapping[str, str]) -> str | None:
+    """The run's page, where its artifacts are listed (the full report, when kept)."""
+    parts = [env.get(name, "") for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")]
+    if not all(parts):
+        return None
+    return f"{parts[0]}/{parts[1]}/actions/runs/{parts[2]}#artifacts"
 
 
 def step_outputs(doc: Mapping[str, Any] | None, reports: Mapping[str, Path],

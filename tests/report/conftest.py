@@ -1,4 +1,5 @@
-"""Fixtures of the report tests: the hand-built results document that holds every case."""
+"""Fixtures of the report tests: the hand-built results document that holds every case, and
+the results document of `make demo`'s pr stage."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from demo_run import run_demo
 
 ALL_VERDICTS = Path(__file__).parent / "fixtures" / "results-all-verdicts.json"
 
@@ -27,3 +30,9 @@ def hostile() -> tuple[str, ...]:
     """Untrusted strings the fixture puts where a PR body or scenario name reaches."""
     return ('<script>alert("pwned")</script>', "<img src=x onerror=alert(1)>",
             "[click me](javascript:alert(document.cookie))")
+
+
+@pytest.fixture(scope="session")
+def demo_doc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The results document of `make demo`'s pr stage (examples/demo.py's story)."""
+    return run_demo(tmp_path_factory.mktemp("demo"))

@@ -13,8 +13,10 @@ missing browser fails the test (`.ci/run` installs Debian's `chromium`).
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -121,8 +123,12 @@ def test_the_browser_shows_every_rule_and_verdict(loaded: subprocess.CompletedPr
     assert "Compliance report: shop-delivery 1.2.0, pr stage" in census.words
     labels = {"not-applicable": "not applicable"}
     for rule in doc["rules"]:
-        label = labels.get(rule["verdict"], rule["verdict"]) if rule["in_stage"] else "other stage"
         rows = [r for r in census.rows if rule["id"] in r.split()]
+        if not rule["in_stage"]:  # one compact row: rule, checklist item, stages
+            stages = ", ".join(rule["stages"])
+            assert any(r.startswith(rule["id"]) and r.endswith(stages) for r in rows), (rule["id"], rows)
+            continue
+        label = labels.get(rule["verdict"], rule["verdict"])
         assert any(r.startswith(f"{symbol(rule)} {label} ") for r in rows), (rule["id"], rows)
     for verdict, n in doc["summary"]["counts"].items():
         assert any(r.endswith(f" {labels.get(verdict, verdict)} {n}") for r in census.rows), verdict
@@ -148,3 +154,67 @@ def test_screenshot(page: str, tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-2000:]
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 50_000
+
+
+# -- layout: no horizontal page scroll on a phone or a desktop ---------------------------
+
+WIDTHS = (390, 1280)
+# The report forbids scripts (its CSP); a page of the test's own loads it in an iframe of
+# each width and writes what the report's own document measures into its body. Chromium
+# lets file pages read each other with --allow-file-access-from-files.
+PROBE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+<iframe id="f" src="{src}" style="width:{width}px;height:800px;border:0"></iframe>
+<script>
+document.getElementById("f").addEventListener("load", function () {{
+  var w = this.contentWindow, d = w.document.documentElement;
+  var wide = Array.from(w.document.querySelectorAll("main *")).filter(function (e) {{
+    var r = e.getBoundingClientRect(); return r.right > w.innerWidth + 0.5 && !e.closest(".scroll");
+  }}).slice(0, 5).map(function (e) {{ return e.tagName + "." + e.className; }});
+  document.body.setAttribute("data-measure", JSON.stringify(
+    {{scrollWidth: d.scrollWidth, innerWidth: w.innerWidth, height: d.scrollHeight, wide: wide}}));
+}});
+</script></body></html>
+"""
+
+
+def with_scenarios(doc: dict[str, Any], count: int) -> dict[str, Any]:
+    """The all-verdicts document with `count` scenarios in its traceability matrix, with long
+    names, tags and paths, as a large spec gives them."""
+    doc = json.loads(json.dumps(doc))
+    rule = next(r for r in doc["rules"] if isinstance(r["data"], dict) and "traceability" in r["data"])
+    rows = rule["data"]["traceability"]
+    rule["data"]["traceability"] = [
+        {**rows[i % len(rows)], "scenario": f"Scenario {i}: a customer applies a discount code twice "
+         "and the second application is refused with a message", "line": 10 + i,
+         "file": f"docs/spec/features/checkout/discounts/very_long_feature_file_name_{i}.feature",
+         "tags": ["@smoke", "@regression", f"@ticket-{i}"]} for i in range(count)]
+    return doc
+
+
+def measure(tmp_path: Path, report: Path, width: int) -> dict[str, Any]:
+    probe = tmp_path / f"probe-{width}.html"
+    probe.write_text(PROBE.format(src=report.name, width=width), encoding="utf-8")
+    run = chromium(tmp_path, "--allow-file-access-from-files", "--virtual-time-budget=10000",
+                   "--dump-dom", probe.as_uri())
+    assert run.returncode == 0, run.stderr[-2000:]
+    found = re.search(r'data-measure="([^"]*)"', run.stdout)
+    assert found, run.stdout[-2000:]
+    measured: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    return measured
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("which", ["demo", "500 scenarios"])
+def test_no_horizontal_page_scroll(which: str, width: int, tmp_path: Path, doc: dict[str, Any],
+                                   request: pytest.FixtureRequest) -> None:
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail("chromium is not installed: .ci/run must install Debian's chromium")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    source = request.getfixturevalue("demo_doc") if which == "demo" else with_scenarios(doc, 500)
+    report = tmp_path / "report.html"
+    report.write_text(render("html", source, {}), encoding="utf-8")
+    measured = measure(tmp_path, report, width)
+    assert measured["innerWidth"] == width
+    assert measured["scrollWidth"] <= measured["innerWidth"], measured
+    assert not measured["wide"], measured

@@ -23,7 +23,9 @@ def test_split_checklist() -> None:
 
 
 def test_groups_keep_the_source_order_and_other_rules_come_last(doc: dict[str, Any]) -> None:
-    groups = build_context(doc)["groups"]
+    """The stage's rules by checklist section; the rules of other stages apart, in one list."""
+    context = build_context(doc)
+    groups = context["groups"]
     assert [g["name"] for g in groups] == [
         "Step 1: Pre-Deployment Validation \u203a Testing",
         "Step 1: Pre-Deployment Validation \u203a Specification",
@@ -31,20 +33,22 @@ def test_groups_keep_the_source_order_and_other_rules_come_last(doc: dict[str, A
         "Step 2: Pull Request \u203a PR description",
         "Step 2: Pull Request",
         "Step 2: Pull Request \u203a Sign-off",
-        "Step 5: Production Deployment \u203a Approval",
         OTHER_GROUP,
     ]
     ids = [r["id"] for g in groups for r in g["items"]]
-    assert sorted(ids) == sorted(r["id"] for r in doc["rules"])
+    assert sorted(ids) == sorted(r["id"] for r in doc["rules"] if r["in_stage"])
+    assert [r["id"] for r in context["other_stages"]] == [r["id"] for r in doc["rules"] if not r["in_stage"]]
+    assert context["other_stages"] and all(r["verdict"] == "other-stage" for r in context["other_stages"])
     assert groups[0]["counts"] == "1 fail, 1 pass, 1 waived"
     assert [r["id"] for r in groups[-1]["items"]] == ["code.no-conflict-markers", "git.conventional-commits"]
 
 
 def test_an_interleaved_group_stays_together_at_its_first_place(doc: dict[str, Any]) -> None:
-    doc["rules"][-1]["checklist"] = doc["rules"][0]["checklist"]  # the production rule joins Testing
+    moved = next(r for r in doc["rules"] if r["id"] == "security.sarif")  # alone in its section
+    moved["checklist"] = doc["rules"][0]["checklist"]  # it joins Testing
     groups = build_context(doc)["groups"]
-    assert groups[0]["items"][-1]["id"] == doc["rules"][-1]["id"]
-    assert "Step 5: Production Deployment \u203a Approval" not in [g["name"] for g in groups]
+    assert groups[0]["items"][-1]["id"] == "security.sarif"
+    assert "Step 1: Pre-Deployment Validation \u203a Security" not in [g["name"] for g in groups]
 
 
 def test_attention_lists_blocking_rules_first_then_by_verdict(doc: dict[str, Any]) -> None:

@@ -114,3 +114,22 @@ def test_max_bytes_too_small_for_the_note() -> None:
 def test_a_report_that_fits_is_untouched(doc: dict[str, Any]) -> None:
     full = render("markdown", doc, {})
     assert render("markdown", doc, {"max_bytes": len(full.encode("utf-8"))}) == full
+
+
+def test_the_job_summary_of_the_demo_is_brief_and_links_the_full_report(demo_doc: dict[str, Any]) -> None:
+    """The action's job summary (`brief`): under 300 lines for `make demo`'s pr stage, every
+    rule of the stage still in a checklist table, and a link to the run's artifacts."""
+    url = "https://github.com/octo/shop/actions/runs/42#artifacts"
+    brief = render("markdown", demo_doc, {"brief": True, "full_report": url})
+    full = render("markdown", demo_doc, {})
+    assert len(brief.splitlines()) < 300 < len(full.splitlines())
+    assert f"[this run's artifacts]({url})" in brief
+    for rule in demo_doc["rules"]:
+        assert (f"`{rule['id']}`" in brief) == rule["in_stage"], rule["id"]
+    assert f"{demo_doc['summary']['other_stages']} rules of the policy belong to other stages" in brief
+
+
+@pytest.mark.parametrize("url", ["http://x/y", "https://x/y)[z](javascript:alert(1)", "javascript:alert(1)"])
+def test_the_link_to_the_full_report_is_an_https_url_or_none(doc: dict[str, Any], url: str) -> None:
+    brief = render("markdown", doc, {"brief": True, "full_report": url})
+    assert "this run's artifacts" not in brief and "javascript" not in brief

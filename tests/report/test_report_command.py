@@ -140,7 +140,7 @@ def test_the_run_fills_every_section(cli: CLI, repo: Repo, tmp_path: Path) -> No
     for rule in doc["rules"]:
         assert f"<code>{rule['id']}</code>" in html
     for section in ("Scenario traceability", "Coverage", "Suite <code>unit</code>", "Waivers",
-                    "Step 1: Pre-Deployment Validation › Specification", "Other rules"):
+                    "Step 1: Pre-Deployment Validation › Specification", "Rules of other stages"):
         assert section in html, section
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>" not in html and "<img" not in html

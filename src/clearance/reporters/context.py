@@ -32,6 +32,7 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "not-applicable": ("\u2013", "not applicable"),
 }
 OTHER_STAGE = ("\u2013", "other stage")
+LARGE = 20  # rows beyond which a traceability or coverage table starts folded (<details>)
 
 _cache: dict[str, dict[str, Any]] = {}
 
@@ -60,7 +61,9 @@ def _build(doc: Mapping[str, Any], digest: str) -> dict[str, Any]:
                             key=lambda r: (not r["blocking"], PROBLEMS.index(r["verdict"]))),
         "waivers": [r for r in rules if r["waiver"]],
         "attestations": [r for r in rules if r["attestation"] or r["signoff_notes"]],
-        "groups": _groups(rules),
+        "groups": _groups(in_stage),
+        "other_stages": [r for r in rules if not r["in_stage"]],  # one compact table, not cards
+        "large": LARGE,
         "traceability": traceability_tables(doc["rules"]),
         "coverage": coverage_tables(doc["rules"]),
         "inputs": [dict(i) for i in doc["inputs"]],

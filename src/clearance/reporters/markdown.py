@@ -5,6 +5,12 @@ from the results document is escaped (see `templating.md_text`), so a PR body
 or scenario name cannot open a link, an HTML tag or a table cell. With
 `options["max_bytes"]` the output is cut to at most that many bytes (UTF-8)
 at a section or line boundary, and ends with a note saying so.
+
+`options["brief"]` gives the job summary the GitHub Action writes: the verdict,
+counts, what needs attention and the checklist tables, without each rule's
+detail, traceability, coverage and inputs (a summary of a few hundred lines
+at most, where the full report of a large policy runs to thousands), and a link
+to the full report, `options["full_report"]` (an https URL: the run's artifacts).
 """
 
 from __future__ import annotations
@@ -19,14 +25,26 @@ FILE_NAME: str | None = "report.md"
 
 def render(doc: Mapping[str, Any], options: Mapping[str, Any]) -> str:
     from clearance.reporters.context import build_context
-    from clearance.reporters.templating import environment
+    from clearance.reporters.templating import MarkdownText, environment
 
     report = build_context(doc)
-    text: str = environment("markdown").get_template(TEMPLATE).render(report=report)
+    link = _https_url(options.get("full_report"))
+    text: str = environment("markdown").get_template(TEMPLATE).render(
+        report=report, brief=bool(options.get("brief")),
+        full_report=MarkdownText(link) if link else None)
     max_bytes = options.get("max_bytes")
     if max_bytes is not None and len(text.encode("utf-8")) > int(max_bytes):
         return truncate(text, int(max_bytes), report["digest"])
     return text
+
+
+def _https_url(value: object) -> str | None:
+    """A URL fit for a Markdown link target: https, and nothing that ends or escapes one."""
+    if not isinstance(value, str) or not value.startswith("https://"):
+        return None
+    if any(c in value for c in " ()<>[]`\"\'") or not value.isprintable():
+        return None
+    return value
 
 
 def truncate(text: str, max_bytes: int, digest: str) -> str:
