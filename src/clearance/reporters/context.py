@@ -63,11 +63,23 @@ def _build(doc: Mapping[str, Any], digest: str) -> dict[str, Any]:
         "attestations": [r for r in rules if r["attestation"] or r["signoff_notes"]],
         "groups": _groups(in_stage),
         "other_stages": [r for r in rules if not r["in_stage"]],  # one compact table, not cards
+        "controls": _controls(doc["rules"]),
         "large": LARGE,
         "traceability": traceability_tables(doc["rules"]),
         "coverage": coverage_tables(doc["rules"]),
         "inputs": [dict(i) for i in doc["inputs"]],
     }
+
+
+def _controls(records: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The view by control (docs/controls.md): each control with its rules' verdicts here."""
+    from clearance.audit.controls import by_control
+
+    views = by_control(records)
+    return [{"control": v.control,
+             "rules": [{"id": r.id, "title": r.title, "verdict": r.verdict,
+                        "symbol": VERDICTS.get(r.verdict, OTHER_STAGE)[0]} for r in v.rules]}
+            for v in views]
 
 
 def _summary(summary: Mapping[str, Any]) -> dict[str, Any]:
