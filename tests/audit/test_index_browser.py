@@ -10,31 +10,17 @@ reads the frame's `scrollWidth`; the index itself stays as rendered, with its CS
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from audit.stored import RUNS, store
-from report.test_browser import CHROMIUM, IN_CI, DomCensus, chromium
-
-MEASURE = """<!DOCTYPE html><html><body style="margin:0">
-<iframe id="page" src="{page}" style="border:0;width:{width}px;height:800px"></iframe>
-<script>
-document.getElementById("page").onload = function () {{
-  var inner = this.contentWindow;
-  document.body.dataset.width = inner.document.documentElement.scrollWidth + "/" + inner.innerWidth;
-}};
-</script></body></html>
-"""
+from browser import DomCensus, chromium, measure, need_chromium
 
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail("chromium is not installed: .ci/run must install Debian's chromium")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+    need_chromium()
     from clearance.cli import main
 
     folder = tmp_path_factory.mktemp("index")
@@ -65,12 +51,6 @@ def test_the_index_renders_without_script_or_request(page: Path, tmp_path: Path)
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_no_horizontal_scroll(page: Path, tmp_path: Path, width: int) -> None:
-    harness = page.parent / f"measure-{width}.html"
-    harness.write_text(MEASURE.format(page=page.name, width=width), "utf-8")
-    run = chromium(tmp_path, "--allow-file-access-from-files", "--virtual-time-budget=5000",
-                   "--window-size=1400,900", "--dump-dom", harness.as_uri())
-    assert run.returncode == 0, run.stderr[-2000:]
-    measured = re.search(r'data-width="(\d+)/(\d+)"', run.stdout)
-    assert measured is not None, run.stdout[-2000:]
-    scroll, inner = int(measured[1]), int(measured[2])
-    assert inner == width and scroll <= inner, (scroll, inner)
+    measured = measure(tmp_path, page, width)
+    assert measured["innerWidth"] == width
+    assert measured["scrollWidth"] <= measured["innerWidth"], measured

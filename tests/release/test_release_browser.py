@@ -11,34 +11,20 @@ rendered, with its CSP; Chromium's headless window is at least 500 pixels wide).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from browser import DomCensus, chromium, measure, need_chromium
 from helpers import Run
 from release_project import Project
-from report.test_browser import CHROMIUM, IN_CI, DomCensus, chromium
-
-FRAME = """<!DOCTYPE html><html><body style="margin:0">
-<iframe id="f" src="{page}" style="border:0;width:{width}px;height:900px"></iframe>
-<script>
-document.getElementById("f").addEventListener("load", function () {{
-  var w = this.contentWindow;
-  document.body.setAttribute("data-fit", w.document.documentElement.scrollWidth + " " + w.innerWidth);
-}});
-</script></body></html>
-"""
 
 
 @pytest.fixture(scope="module")
 def dossier(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The HTML dossier of the release with #1's results missing."""
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail("chromium is not installed: .ci/run must install Debian's chromium")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+    need_chromium()
     from clearance.cli import main
 
     folder = tmp_path_factory.mktemp("dossier")
@@ -70,12 +56,6 @@ def test_the_dossier_renders_without_script_or_request(dossier: Path, tmp_path: 
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_no_horizontal_scroll(dossier: Path, tmp_path: Path, width: int) -> None:
-    frame = dossier.parent / f"frame-{width}.html"
-    frame.write_text(FRAME.format(page=dossier.name, width=width), "utf-8")
-    run = chromium(tmp_path, "--allow-file-access-from-files", "--virtual-time-budget=5000",
-                   "--window-size=1400,900", "--dump-dom", frame.as_uri())
-    assert run.returncode == 0, run.stderr[-2000:]
-    fit = re.search(r'data-fit="(\d+) (\d+)"', run.stdout)
-    assert fit is not None, run.stdout[-2000:]
-    scroll, inner = int(fit[1]), int(fit[2])
-    assert inner == width and scroll <= inner, (scroll, inner)
+    measured = measure(tmp_path, dossier, width)
+    assert measured["innerWidth"] == width
+    assert measured["scrollWidth"] <= measured["innerWidth"], measured

@@ -13,88 +13,29 @@ missing browser fails the test (`.ci/run` installs Debian's `chromium`).
 
 from __future__ import annotations
 
-import html
 import json
-import os
-import re
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from browser import WIDTHS, DomCensus, chromium, measure, need_chromium
 from clearance.reporters import render
 from clearance.reporters.context import OTHER_STAGE, VERDICTS
 
-CHROMIUM = Path("/usr/bin/chromium")
 ALL_VERDICTS = Path(__file__).parent / "fixtures" / "results-all-verdicts.json"
 ARTIFACTS = Path(__file__).parent.parent / "artifacts"
-# Read at import: the suite's autouse fixture removes CI from the environment of each test.
-IN_CI = bool(os.environ.get("CI"))
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class DomCensus(HTMLParser):
-    """Elements, attributes, body text and table rows of a document, for assertions."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.attrs: list[tuple[str, str]] = []
-        self.text: list[str] = []
-        self.rows: list[str] = []
-        self._row: list[str] | None = None
-        self._in_body = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.attrs.extend((name, value or "") for name, value in attrs)
-        self._in_body = self._in_body or tag == "body"
-        if tag == "tr":
-            self._row = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "tr" and self._row is not None:
-            self.rows.append(" ".join(" ".join(self._row).split()))
-            self._row = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in_body:
-            self.text.append(data)
-            if self._row is not None:
-                self._row.append(data)
-
-    @classmethod
-    def of(cls, html: str) -> DomCensus:
-        census = cls()
-        census.feed(html)
-        census.close()
-        return census
-
-    @property
-    def words(self) -> str:
-        return " ".join(" ".join(self.text).split())
 
 
 def symbol(rule: dict[str, Any]) -> str:
     return VERDICTS[rule["verdict"]][0] if rule["in_stage"] else OTHER_STAGE[0]
 
 
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    profile = tmp_path / "profile"
-    command = [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-
-
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The HTML report of the all-verdicts document, as a file:// URL."""
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail("chromium is not installed: .ci/run must install Debian's chromium")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+    need_chromium()
     doc = json.loads(ALL_VERDICTS.read_text(encoding="utf-8"))
     report = tmp_path_factory.mktemp("browser") / "report.html"
     report.write_text(render("html", doc, {}), encoding="utf-8")
@@ -158,25 +99,6 @@ def test_screenshot(page: str, tmp_path: Path) -> None:
 
 # -- layout: no horizontal page scroll on a phone or a desktop ---------------------------
 
-WIDTHS = (390, 1280)
-# The report forbids scripts (its CSP); a page of the test's own loads it in an iframe of
-# each width and writes what the report's own document measures into its body. Chromium
-# lets file pages read each other with --allow-file-access-from-files.
-PROBE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
-<iframe id="f" src="{src}" style="width:{width}px;height:800px;border:0"></iframe>
-<script>
-document.getElementById("f").addEventListener("load", function () {{
-  var w = this.contentWindow, d = w.document.documentElement;
-  var wide = Array.from(w.document.querySelectorAll("main *")).filter(function (e) {{
-    var r = e.getBoundingClientRect(); return r.right > w.innerWidth + 0.5 && !e.closest(".scroll");
-  }}).slice(0, 5).map(function (e) {{ return e.tagName + "." + e.className; }});
-  document.body.setAttribute("data-measure", JSON.stringify(
-    {{scrollWidth: d.scrollWidth, innerWidth: w.innerWidth, height: d.scrollHeight, wide: wide}}));
-}});
-</script></body></html>
-"""
-
-
 def with_scenarios(doc: dict[str, Any], count: int) -> dict[str, Any]:
     """The all-verdicts document with `count` scenarios in its traceability matrix, with long
     names, tags and paths, as a large spec gives them."""
@@ -191,26 +113,11 @@ def with_scenarios(doc: dict[str, Any], count: int) -> dict[str, Any]:
     return doc
 
 
-def measure(tmp_path: Path, report: Path, width: int) -> dict[str, Any]:
-    probe = tmp_path / f"probe-{width}.html"
-    probe.write_text(PROBE.format(src=report.name, width=width), encoding="utf-8")
-    run = chromium(tmp_path, "--allow-file-access-from-files", "--virtual-time-budget=10000",
-                   "--dump-dom", probe.as_uri())
-    assert run.returncode == 0, run.stderr[-2000:]
-    found = re.search(r'data-measure="([^"]*)"', run.stdout)
-    assert found, run.stdout[-2000:]
-    measured: dict[str, Any] = json.loads(html.unescape(found.group(1)))
-    return measured
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("which", ["demo", "500 scenarios"])
 def test_no_horizontal_page_scroll(which: str, width: int, tmp_path: Path, doc: dict[str, Any],
                                    request: pytest.FixtureRequest) -> None:
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail("chromium is not installed: .ci/run must install Debian's chromium")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+    need_chromium()
     source = request.getfixturevalue("demo_doc") if which == "demo" else with_scenarios(doc, 500)
     report = tmp_path / "report.html"
     report.write_text(render("html", source, {}), encoding="utf-8")
