@@ -15,6 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tests.evidence.github_server import FakeGitHub
 
+    from signing import Keys
+
 FIXTURES = Path(__file__).parent / "fixtures"
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 PINNED = {
@@ -57,6 +59,16 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
         monkeypatch.delenv(name, raising=False)
     with running() as fake:
         yield fake
+
+
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Keys]:
+    """SSH and OpenPGP signing keys made with ssh-keygen and gpg (tests/signing.py), once."""
+    from signing import Keys
+
+    made = Keys.make(tmp_path_factory.mktemp("keys"))
+    yield made
+    made.close()
 
 
 @pytest.fixture

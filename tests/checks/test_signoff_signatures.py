@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,13 +26,6 @@ settings: {refuse_self_granted_in: [merge, production]}
 rules:
   - {id: release.approved, stages: [production], check: {attestation: {by: ["@qa-lead"]}}}
 """
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Keys]:
-    made = Keys.make(tmp_path_factory.mktemp("keys"))
-    yield made
-    made.close()
 
 
 @pytest.fixture(autouse=True)
