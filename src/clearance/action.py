@@ -111,7 +111,8 @@ def check_arguments(env: Mapping[str, str]) -> tuple[list[str], dict[str, Path]]
     extra = overlay(env)
     if extra is not None:
         argv += ["--overlay", extra]
-    for flag, name in (("--base", "INPUT_BASE"), ("--head", "INPUT_HEAD")):
+    for flag, name in (("--base", "INPUT_BASE"), ("--head", "INPUT_HEAD"),
+                       ("--policy-source", "INPUT_POLICY_SOURCE")):
         if env.get(name, "").strip():
             argv += [flag, env[name].strip()]
     argv += ["--format", "github"]

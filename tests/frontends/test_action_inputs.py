@@ -102,3 +102,10 @@ def test_the_job_summary_stays_below_one_mebibyte(sample_doc: dict[str, Any], tm
     full = tmp_path / "fresh.md"
     append_summary(full, sample_doc)
     assert "code.no-conflict-markers" in full.read_text("utf-8")
+
+
+def test_the_policy_source_input_reaches_the_command_line(tmp_path: Path) -> None:
+    env = {"RUNNER_TEMP": str(tmp_path), "INPUT_STAGE": "pr", "INPUT_POLICY_SOURCE": "head"}
+    argv, _ = check_arguments(env)
+    assert argv[argv.index("--policy-source") + 1] == "head"
+    assert "--policy-source" not in check_arguments({"RUNNER_TEMP": str(tmp_path), "INPUT_STAGE": "pr"})[0]
