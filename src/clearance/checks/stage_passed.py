@@ -20,16 +20,16 @@ from typing import Any
 from clearance.checks import Outcome
 from clearance.checks._common import GLOBS, as_list, plural
 from clearance.evidence.context import Evidence
+from clearance.policy.model import STAGES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from clearance.evidence.stage_results import StageResults
 
 EVIDENCE = ("results documents of earlier stages",)
-STAGES = ["commit", "commit-msg", "push", "pr", "merge", "staging", "production", "verify"]
 SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False, "required": ["stage", "results"],
-    "properties": {"stage": {"enum": STAGES}, "results": GLOBS},
+    "properties": {"stage": {"enum": list(STAGES)}, "results": GLOBS},
 }
 
 
