@@ -21,7 +21,6 @@ allowed keys and no trust). Git runs with the standard programs (`gpg`,
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 
 from clearance.errors import EvidenceError
@@ -111,6 +110,8 @@ def _verify(evidence: Evidence, commit: str, signers: Signers) -> Signature:
         return Signature(commit, kind, False, problem=f"no allowed signers: {signers.why}")
     if kind not in GOOD:
         return Signature(commit, kind, False, problem=f"its {kind} signature is not supported")
+    import tempfile  # only to verify: it pulls in shutil and random
+
     with tempfile.TemporaryDirectory(prefix="clearance-signers-") as folder:
         env = _keyrings(folder, signers, kind)
         return _checked(evidence, commit, kind, folder, env)

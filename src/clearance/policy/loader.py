@@ -11,7 +11,6 @@ Override rules (docs/policy.md):
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import sys
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from clearance import checks
+from clearance.digest import hexdigest
 from clearance.errors import PolicyError
 from clearance.pathmatch import leaves_root, shown_path
 from clearance.policy.model import DEFAULT_STAGES, Origin, Policy, PolicyFile, Rule, Waiver
@@ -87,7 +87,7 @@ def yaml_document(path: Path, display: str) -> Document:
         data = {}
     if not isinstance(data, dict):
         raise PolicyError("a policy file must be a mapping of keys", display, 1, 1)
-    sha = hashlib.sha256(raw).hexdigest()
+    sha = hexdigest(raw)
     return Document(display, data, positions, sha, path.resolve().parent, path.resolve())
 
 
@@ -128,7 +128,7 @@ def pyproject_from_bytes(raw: bytes, display: str) -> Document | None:
     section = _toml_plain(section)
     line = next((n for n, text in enumerate(raw.decode().splitlines(), 1)
                  if text.strip().startswith("[tool.clearance")), 1)
-    return Document(display, section, {(): (line, 1)}, hashlib.sha256(raw).hexdigest(), None)
+    return Document(display, section, {(): (line, 1)}, hexdigest(raw), None)
 
 
 def tree_document(tree: Tree, path: str) -> Document:
@@ -152,7 +152,7 @@ def tree_document(tree: Tree, path: str) -> Document:
             data = {}
         if not isinstance(data, dict):
             raise PolicyError("a policy file must be a mapping of keys", shown, 1, 1)
-        doc = Document(shown, data, positions, hashlib.sha256(raw).hexdigest(), None)
+        doc = Document(shown, data, positions, hexdigest(raw), None)
     doc.tree, doc.blob = tree, (tree.lookup([read])[read] or ("", ""))[1]
     doc.name = path  # origins name the repository path; errors add the revision (see Loader)
     return doc
@@ -194,7 +194,7 @@ def waivers_in(text: str, name: str) -> list[dict[str, Any]]:
 def document_from_text(text: str, name: str) -> Document:
     """A policy from text (tests, `[tool.clearance]`); `extends` paths resolve from the cwd."""
     data, positions = parse_yaml(text, name)
-    sha = hashlib.sha256(text.encode()).hexdigest()
+    sha = hexdigest(text.encode())
     return Document(name, data or {}, positions, sha, None)
 
 
@@ -367,12 +367,12 @@ class Loader:
             raise PolicyErrors([_shown_at(e, self.shown) for e in self.errors])
         meta = self.merged["metadata"]
         files = tuple(PolicyFile(d.name, d.sha256) for d in self.documents)
-        digest = hashlib.sha256("".join(f"{f.path}\0{f.sha256}\n" for f in files).encode())
+        digest = hexdigest("".join(f"{f.path}\0{f.sha256}\n" for f in files).encode())
         return Policy(
             name=meta.get("name", "unnamed"), version=str(meta.get("version", "")),
             source=meta.get("source", ""), rules=rules, waivers=waivers,
             inputs=self.merged["inputs"], settings=self.merged["settings"],
-            attestors=self.merged["attestors"], files=files, digest=digest.hexdigest(),
+            attestors=self.merged["attestors"], files=files, digest=digest,
         )
 
     def _rule(self, rule_id: str, raw: dict[str, Any]) -> Rule:
