@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clearance.checks._pr import same_login
+from clearance.durations import duration, moment
 from clearance.errors import EvidenceError
 from clearance.evidence import revisions
 from clearance.evidence.attestations import Attestation, in_force_at_base
@@ -40,7 +41,6 @@ from clearance.policy.model import DEPLOY_STAGES
 PR_STAGES = ("pr", "merge")
 SKEW = dt.timedelta(minutes=5)
 DURATION = re.compile(r"([1-9][0-9]{0,4})([hdw])")
-UNITS = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}
 PROOFS = ("github-deployment-review", "github-review", "signature", "none")  # strongest first
 
 
@@ -89,17 +89,10 @@ class Judged:
                 "self_added_reason": self.self_added_why}
 
 
-def duration(text: str) -> dt.timedelta:
-    match = DURATION.fullmatch(text)
-    if match is None:
-        raise ValueError(f"not a duration like 14d, 36h or 2w: {text!r}")
-    return int(match[1]) * UNITS[match[2]]
-
-
 def run_time(evidence: Evidence) -> dt.datetime:
     """The run's time (Evidence.now), or the clock's when the caller gave none."""
     if evidence.now:
-        return dt.datetime.fromisoformat(evidence.now.replace("Z", "+00:00"))
+        return moment(evidence.now)
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 

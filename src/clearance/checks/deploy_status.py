@@ -17,10 +17,10 @@ data keep the deployment, its latest status and the run that made it."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from clearance.checks import Outcome
+from clearance.durations import duration, moment
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 
@@ -40,7 +40,6 @@ SCHEMA: dict[str, Any] = {
 FAILED = {"failure": "failed", "error": "ended in error",
           "inactive": "is inactive: a later deployment to the environment replaced it"}
 WAITING = ("queued", "pending", "in_progress")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
@@ -79,7 +78,7 @@ def _aged(what: str, latest: DeploymentStatus, max_age: str, now: str | None) ->
     if now is None:
         raise EvidenceError("the time of the run is not known, so max_age cannot be judged")
     age = (_moment(now) - _moment(latest.created_at)).total_seconds()
-    limit = int(max_age[:-1]) * _UNITS[max_age[-1]]
+    limit = duration(max_age).total_seconds()
     figure = f"{_shown(age)} {'<=' if age <= limit else '>'} {max_age}"
     if age > limit:
         return Outcome.failed(f"{what} succeeded at {latest.created_at}, {_shown(age)} before the "
@@ -90,7 +89,7 @@ def _aged(what: str, latest: DeploymentStatus, max_age: str, now: str | None) ->
 
 def _moment(text: str) -> dt.datetime:
     try:
-        return dt.datetime.fromisoformat(re.sub(r"Z$", "+00:00", text))
+        return moment(text)
     except ValueError as e:
         raise EvidenceError(f"not an ISO 8601 time: {text!r}") from e
 

@@ -9,7 +9,8 @@ file whose path ends with it (NAMING.md, "Messages" and "Cucumber JSON").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from clearance.evidence.cucumber_json import ElementRun
 from clearance.evidence.cucumber_messages import PickleRun
@@ -19,42 +20,48 @@ from clearance.evidence.spec import Feature, Scenario, Spec
 
 MESSAGES = "cucumber-messages"
 JSON = "cucumber-json"
+R = TypeVar("R", PickleRun, ElementRun)
 
 
 def bind_messages(spec: Spec, runs: Sequence[tuple[str, Sequence[PickleRun]]]) -> Binding:
-    files = FeatureFiles(spec)
-    found = Collector()
-    for report, pickles in runs:
-        for run in pickles:
-            case = TestCase(run.name, run.uri, "", run.outcome, run.message, run.uri, run.line, report)
-            feature, why = files.find(run.uri)
-            if feature is None:
-                found.refuse(case, why)
-                continue
-            line = run.row_line or run.scenario_line
-            if not _has_unit(feature, run.scenario_line, line):
-                found.refuse(case, f"{feature.file} has no scenario at line {line}")
-                continue
-            found.add((feature.file, line), case)
-    return found.binding(MESSAGES, [report for report, _ in runs])
+    def place(feature: Feature, run: PickleRun, case: TestCase) -> tuple[Key | None, str, TestCase]:
+        line = run.row_line or run.scenario_line
+        if not _has_unit(feature, run.scenario_line, line):
+            return None, f"{feature.file} has no scenario at line {line}", case
+        return (feature.file, line), "", case
+
+    return _bind(spec, runs, MESSAGES, place)
 
 
 def bind_json(spec: Spec, runs: Sequence[tuple[str, Sequence[ElementRun]]]) -> Binding:
+    def place(feature: Feature, run: ElementRun, case: TestCase) -> tuple[Key | None, str, TestCase]:
+        key = _element_key(feature, run)
+        if key is None:
+            return None, f"{feature.file} has no scenario or example row at line {run.line}", case
+        return key, "", _all_steps_ran(feature, key, case, run)
+
+    return _bind(spec, runs, JSON, place)
+
+
+def _bind(spec: Spec, runs: Sequence[tuple[str, Sequence[R]]], runner: str,
+          place: Callable[[Feature, R, TestCase], tuple[Key | None, str, TestCase]]) -> Binding:
+    """Each run a case of its report, given to the scenario (or example row) `place` finds
+    in the feature file its `uri` names, or refused with why."""
     files = FeatureFiles(spec)
     found = Collector()
-    for report, elements in runs:
-        for run in elements:
+    for report, items in runs:
+        for run in items:
             case = TestCase(run.name, run.uri, "", run.outcome, run.message, run.uri, run.line, report)
             feature, why = files.find(run.uri)
             if feature is None:
                 found.refuse(case, why)
                 continue
-            key = _element_key(feature, run)
+            key, refusal, bound = place(feature, run, case)
             if key is None:
-                found.refuse(case, f"{feature.file} has no scenario or example row at line {run.line}")
+                found.refuse(case, refusal)
                 continue
-            found.add(key, _all_steps_ran(feature, key, case, run))
-    return found.binding(JSON, [report for report, _ in runs])
+            found.add(key, bound)
+    return found.binding(runner, [report for report, _ in runs])
 
 
 def _has_unit(feature: Feature, scenario_line: int, line: int) -> bool:
