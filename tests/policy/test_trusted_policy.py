@@ -461,3 +461,28 @@ def test_a_rule_that_stops_evidencing_a_control_is_a_policy_change(repo: Repo, c
     _, doc = check(cli, repo, base, "--event", event(tmp_path, head, base))
     [changed] = policy_rule(doc)["data"]["policy_changes"]
     assert changed["what"] == "rule 'coverage': no longer evidences SOC2:CC8.1"
+
+
+def test_an_approval_counts_only_for_the_commit_whose_policy_was_compared(
+        repo: Repo, cli, tmp_path: Path, tightened: tuple[str, str], api: FakeGitHub,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The event names the approved commit; --head names a later one that adds a waiver: the
+    owner approved what the event names, not what was compared (the real-project trial)."""
+    base, approved = tightened
+    later = change(repo, {"clearance.yaml": GATED.replace("severity: warning", "severity: error")
+                          + "waivers:\n  - {rule: coverage, reason: x, owner: '@dev', expires: 2026-02-01}\n"})
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    api.serve(REVIEWS, body=dumps([review("alice", approved)]))
+    _, doc = check(cli, repo, base, "--event", event(tmp_path, approved, base), "--head", later)
+    rule = policy_rule(doc)
+    assert rule["verdict"] == "pending" and f"needs an approving review of {later[:12]}" in rule["message"]
+
+
+def test_a_change_of_who_may_approve_weakens_the_gate(repo: Repo, cli, tmp_path: Path) -> None:
+    repo.write("clearance.yaml", GATED)
+    base = repo.commit("base")
+    head = change(repo, {"clearance.yaml": GATED.replace("['@alice']", "['@mallory']")})
+    _, doc = check(cli, repo, base, "--event", event(tmp_path, head, base))
+    [changed] = policy_rule(doc)["data"]["policy_changes"]
+    assert (changed["effect"], changed["what"]) == (
+        "weakens", "settings.policy_owners: [@alice] -> [@mallory]")

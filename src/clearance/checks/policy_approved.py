@@ -94,7 +94,9 @@ def _approval(params: dict[str, Any], evidence: Evidence, files: list[str]) -> d
     named = [o if o.startswith("@") or "@" in o[1:] else f"@{o}" for o in named]
     owners_by_file = {f: code_owners(evidence).owners_of(f) for f in files} if files else {}
     everyone = list(dict.fromkeys([*named, *(o for found in owners_by_file.values() for o in found)]))
-    head = head_sha(evidence)
+    # The approval must be of the commit whose policy was compared, whatever the event names.
+    head = (evidence.policies.head_revision if evidence.policies is not None else None) \
+        or head_sha(evidence)
     result: dict[str, Any] = {"head": head, "owners": everyone, "approved_by": [], "ignored": [],
                               "unread": None}
     if not everyone:

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 WEAKENS, TIGHTENS, CHANGES = "weakens", "tightens", "changes"
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+# Settings that decide who judges, who approves and what is granted: any change to them is
+# read as weakening the gate (whichever way it goes, a reviewer must look hard).
+TRUST_SETTINGS = ("policy_source", "policy_owners", "waiver_granters", "self_granted_waivers",
+                  "refuse_self_granted_in", "max_waiver_days", "commands", "network")
 LOWER_IS_STRICTER = ("max", "max_", "limit", "budget", "timeout")  # parameter names, by prefix
 
 
@@ -116,7 +120,8 @@ def _params(old: dict[str, Any], new: dict[str, Any], at: str = "") -> list[tupl
 
 
 def _section(name: str, old: Any, new: Any) -> list[PolicyChange]:
-    return [PolicyChange(CHANGES, f"{name}.{key}: {_shown(old.get(key))} -> {_shown(new.get(key))}")
+    return [PolicyChange(WEAKENS if name == "settings" and key in TRUST_SETTINGS else CHANGES,
+                         f"{name}.{key}: {_shown(old.get(key))} -> {_shown(new.get(key))}")
             for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
 
 
