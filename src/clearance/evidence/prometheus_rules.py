@@ -69,11 +69,26 @@ class RuleFile:
     alerts: list[AlertRule] = field(default_factory=list)
 
 
+def first_document(text: str) -> str:
+    """The file's first YAML document: Prometheus reads that one and ignores the rest (with a
+    warning), as `promtool check rules` does. A `---` opening the file starts the first."""
+    lines = text.splitlines(keepends=True)
+    seen = False
+    for number, line in enumerate(lines):
+        marker = line.rstrip("\r\n")
+        if marker == "---" or marker.startswith("--- ") or marker == "...":
+            if seen:
+                return "".join(lines[:number])
+            continue
+        seen = seen or bool(line.strip()) and not line.lstrip().startswith("#")
+    return text
+
+
 def check_rule_file(text: str, path: str) -> RuleFile:
     """Parse and check one rule file."""
     found = RuleFile(path)
     try:
-        data, positions = parse_yaml(text, path)
+        data, positions = parse_yaml(first_document(text), path)
     except PolicyError as e:
         found.problems.append((e.line, e.message))
         return found
