@@ -80,7 +80,7 @@ def first_document(text: str) -> str:
             if seen:
                 return "".join(lines[:number])
             continue
-        seen = seen or bool(line.strip()) and not line.lstrip().startswith("#")
+        seen = seen or (bool(line.strip()) and not line.lstrip().startswith("#"))
     return text
 
 
