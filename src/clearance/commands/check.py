@@ -76,6 +76,10 @@ def run(args: argparse.Namespace) -> int:
         git.start_index_reads(staged=args.stage == "commit")
         if not args.policy:
             git.start(*Tree(git, None).listing_args(DISCOVERED))
+    else:  # the gates resolve the base and the head first (the policy is read at the base)
+        for ref in (args.head or "HEAD", args.base):
+            if ref:
+                git.start(*git.rev_args(ref))
     try:
         return _run(args, root, git)
     finally:

@@ -51,6 +51,7 @@ class Git:
         self.env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C",
                     "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}
         self.started: dict[tuple[str, ...], spawn.Running] = {}
+        self.commits: dict[str, str] = {}  # what `rev` found: a run reads refs it does not move
 
     def _argv(self, args: Sequence[str]) -> list[str]:
         return ["git", "-C", str(self.root), *_CONFIG, *args]
@@ -99,11 +100,20 @@ class Git:
         return code, out
 
     def rev(self, ref: str) -> str:
-        """The commit id a ref names."""
-        out = self.call("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", ok=(0, 1))
+        """The commit id a ref names (asked of git once per run: the policy's reader and the
+        evidence both resolve the base and the head)."""
+        if ref in self.commits:
+            return self.commits[ref]
+        out = self.call(*self.rev_args(ref), ok=(0, 1))
         if out[0] != 0:
             raise GitError(f"unknown revision '{ref}'", hint="fetch it (checkout with fetch-depth: 0)")
-        return out[1].decode().strip()
+        commit = self.commits[ref] = out[1].decode().strip()
+        return commit
+
+    @staticmethod
+    def rev_args(ref: str) -> tuple[str, ...]:
+        """The git arguments of `rev` (to start them ahead)."""
+        return ("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
 
     def head_and_branch(self) -> tuple[str, str | None]:
         """The commit HEAD names (the empty tree before the first commit) and the branch

@@ -18,11 +18,15 @@ and, after the merge, of every rule whose check is one listed here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from pathlib import Path
-from typing import Any
+
+from clearance.digest import hexdigest
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 FORMAT = 1
 SUFFIX = ".prebuilt.json"
@@ -48,7 +52,7 @@ def read_prebuilt(source: Path, raw: bytes) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     if (not isinstance(found, dict) or found.get("format") != FORMAT
-            or found.get("sha256") != hashlib.sha256(raw).hexdigest()):
+            or found.get("sha256") != hexdigest(raw)):
         return None
     return found
 
@@ -60,6 +64,8 @@ def positions_from(rows: list[list[Any]]) -> dict[tuple[str | int, ...], tuple[i
 
 def build(name: str) -> dict[str, Any]:
     """The validated form of `builtin:NAME`, from its YAML; PolicyError when it is not valid."""
+    from pathlib import Path
+
     from clearance.policy.loader import Loader, yaml_document  # YAML and schemas: build time only
     from clearance.policy.packs import BUILTIN, builtin_path
 
@@ -79,6 +85,8 @@ def build(name: str) -> dict[str, Any]:
 
 
 def write(name: str) -> Path:
+    from pathlib import Path
+
     from clearance.policy.packs import builtin_path
 
     target = Path(prebuilt_path(builtin_path(name)))

@@ -213,7 +213,10 @@ def resolve(loading: Loading, stage: str, base: str | None, head: str | None,
     try:
         if head_commit is None:
             raise PolicyError(head_missing)
-        head_policy, head_error = loading.at(Tree(git, head_commit))[0], None
+        if head_commit == base_commit and base_policy is not None:  # nothing to read twice
+            head_policy, head_error = base_policy, None
+        else:
+            head_policy, head_error = loading.at(Tree(git, head_commit))[0], None
     except PolicyError as e:
         head_policy, head_error = None, str(e)
     if source == HEAD or (base_policy is not None and _opts_out(base_policy)):
