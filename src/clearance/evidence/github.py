@@ -19,7 +19,6 @@ import re
 import time
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from clearance import __version__
@@ -27,6 +26,7 @@ from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.github_errors import TOKEN_HINT, http_error, retry_wait
 from clearance.evidence.inputs import InputRecord, record_for
+from clearance.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the network stack (http.client, email, ssl) loads only for a request
@@ -45,8 +45,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
-@dataclass(frozen=True)
-class Fetched:
+class Fetched(Record):
     """The JSON of one API resource (all pages joined) and the records of its responses."""
 
     data: Any
@@ -65,23 +64,34 @@ def _no_redirects() -> urllib.request.HTTPRedirectHandler:
     return NoRedirects()
 
 
-@dataclass(frozen=True)
 class GitHubClient:
     """GET requests against one API base URL with one token.
 
     A 5xx or a rate limit that says how long to wait is tried again, `attempts`
     times in all, after `sleep(seconds)`, when the wait is at most `max_wait`.
+    The token is never shown: `repr` leaves it out (and `sleep`).
     """
 
-    api: str
-    token: str = field(repr=False)
-    timeout: float = TIMEOUT
-    max_pages: int = MAX_PAGES
-    attempts: int = ATTEMPTS
-    max_wait: float = MAX_WAIT
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
+    __slots__ = ("api", "attempts", "max_pages", "max_wait", "sleep", "timeout", "token")
 
-    def __post_init__(self) -> None:
+    def __init__(self, api: str, token: str, timeout: float = TIMEOUT, max_pages: int = MAX_PAGES,
+                 attempts: int = ATTEMPTS, max_wait: float = MAX_WAIT,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.api = api
+        self.token = token
+        self.timeout = timeout
+        self.max_pages = max_pages
+        self.attempts = attempts
+        self.max_wait = max_wait
+        self.sleep = sleep
+        self._check_api()
+
+    def __repr__(self) -> str:
+        return (f"GitHubClient(api={self.api!r}, timeout={self.timeout!r}, "
+                f"max_pages={self.max_pages!r}, attempts={self.attempts!r}, "
+                f"max_wait={self.max_wait!r})")
+
+    def _check_api(self) -> None:
         parts = urllib.parse.urlsplit(self.api)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise EvidenceError(f"GitHub API URL is not an http(s) URL: {self.api!r}",
