@@ -12,18 +12,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from clearance.evidence.context import Evidence
 from clearance.evidence.github import api_get, repo_path
 from clearance.evidence.pull_request import Review, repository, reviews
+from clearance.records import Record
 
 MAX_RUNS = 20
 
 
-@dataclass(frozen=True)
-class Approval:
+class Approval(Record):
     """One deployment review: `login` approved `environments` for workflow run `run`."""
 
     login: str

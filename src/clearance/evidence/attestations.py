@@ -31,12 +31,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from clearance.errors import ClearanceError, EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import check_relative, record_for
+from clearance.records import Record
 
 DEFAULT_FOLDER = ".clearance/attestations"
 DEFAULT_REFS = ("refs/heads/clearance-signoffs", "refs/remotes/origin/clearance-signoffs")
@@ -47,8 +47,7 @@ TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/+-]{0,199}")
 SUBJECT = ("commit", "release", "environment")
 
 
-@dataclass(frozen=True)
-class Attestation:
+class Attestation(Record):
     rule: str
     by: str
     at: str
@@ -78,23 +77,20 @@ class Attestation:
                 "subject": self.subject}
 
 
-@dataclass(frozen=True)
-class RecordProblem:
+class RecordProblem(Record):
     path: str
     line: int | None
     message: str
 
 
-@dataclass(frozen=True)
-class Attestations:
+class Attestations(Record):
     folder: str
     records: tuple[Attestation, ...]
     problems: tuple[RecordProblem, ...]
     refs: tuple[str, ...] = ()  # the sign-off refs that were looked at
 
 
-@dataclass(frozen=True)
-class InForce:
+class InForce(Record):
     """The records in force at the base revision (their keys), or None with the reason
     they cannot be known (no base revision, no policy known at the base)."""
 

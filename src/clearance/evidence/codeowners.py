@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
@@ -39,6 +38,7 @@ from clearance.evidence.github import api_get, has_token
 from clearance.evidence.github_errors import TOKEN_HINT
 from clearance.evidence.inputs import record_for
 from clearance.evidence.pull_request import http_status
+from clearance.records import Record
 
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 MAX_BYTES = 3 << 20  # "CODEOWNERS files must be under 3 MB in size"
@@ -51,21 +51,19 @@ TEAMS_HINT = ("reading a team's members needs a token with the organization perm
               "fine-grained token)")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record):
     """One valid line: its pattern, owners (as written) and line number."""
 
     pattern: str
     owners: tuple[str, ...]
     line: int
-    regex: re.Pattern[str] = field(repr=False, compare=False)
+    regex: re.Pattern[str]
 
     def matches(self, path: str) -> bool:
         return self.regex.fullmatch(path) is not None
 
 
-@dataclass(frozen=True)
-class CodeOwners:
+class CodeOwners(Record):
     """The rules of one CODEOWNERS file; `source` is None when the revision has none."""
 
     source: str | None
@@ -83,8 +81,7 @@ class CodeOwners:
         return rule.owners if rule is not None else ()
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(Record):
     """Owners resolved to logins: `members` maps each owner as written to its logins
     (a user to itself, a team to its members); `unresolved` lists e-mail addresses."""
 
@@ -263,8 +260,7 @@ def team_members(evidence: Evidence, team: str) -> tuple[str, ...]:
 
 # -- the owners of a change ------------------------------------------------------
 
-@dataclass(frozen=True)
-class ChangeOwners:
+class ChangeOwners(Record):
     """The owners of the changed files: `files` maps each changed path that has owners
     (deleted ones too) to them; `resolved` gives their logins."""
 

@@ -21,19 +21,18 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from dataclasses import dataclass
 from typing import Any
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.github import api_get, repo_path
 from clearance.evidence.pull_request import repository
+from clearance.records import Record
 
 _RUN = re.compile(r"^https://[^/]+/[^/]+/[^/]+/actions/runs/(\d+)(?:/|$)")
 
 
-@dataclass(frozen=True)
-class DeploymentStatus:
+class DeploymentStatus(Record):
     """One status of a deployment: `state` is error, failure, inactive, pending, queued,
     in_progress or success."""
 
@@ -51,8 +50,7 @@ class DeploymentStatus:
                 "log_url": self.log_url, "environment_url": self.environment_url}
 
 
-@dataclass(frozen=True)
-class Deployment:
+class Deployment(Record):
     """A deployment with its statuses, newest first."""
 
     id: int
@@ -81,8 +79,7 @@ class Deployment:
                 "created_at": self.created_at, "creator": self.creator, "run_id": self.run_id}
 
 
-@dataclass(frozen=True)
-class EnvironmentApproval:
+class EnvironmentApproval(Record):
     """A required reviewer's decision on a workflow run's deployment: `state` approved or
     rejected (or pending, a comment left without deciding)."""
 

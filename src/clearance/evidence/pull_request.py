@@ -15,13 +15,13 @@ head commit. Nothing is fetched before a check asks for it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.github import api_get, has_token, repo_path
 from clearance.evidence.github_errors import TOKEN_HINT
+from clearance.records import Record
 
 SHA = re.compile(r"[0-9a-f]{40}")
 REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
@@ -32,8 +32,7 @@ CHECK_OK = ("success", "neutral", "skipped")
 STATUS_BAD = ("failure", "error")
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(Record):
     """One submitted review; `state` is upper case (API) whatever the source.
 
     `association` is the review's `author_association` (OWNER, MEMBER,
@@ -55,16 +54,14 @@ class Review:
         return self.user.lower().endswith("[bot]") or self.user_type == "Bot"
 
 
-@dataclass(frozen=True)
-class Access:
+class Access(Record):
     """Whether a reviewer may approve (write access or higher) and how that is known."""
 
     allowed: bool
     why: str
 
 
-@dataclass(frozen=True)
-class Reviews:
+class Reviews(Record):
     """The reviews known; `complete` is False when only the event's one is known."""
 
     items: tuple[Review, ...]
@@ -73,8 +70,7 @@ class Reviews:
     requested: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CiResult:
+class CiResult(Record):
     """A check run or a commit status, classified as success, failure or pending."""
 
     name: str
@@ -84,8 +80,7 @@ class CiResult:
     url: str | None = None
 
 
-@dataclass(frozen=True)
-class Mergeable:
+class Mergeable(Record):
     value: bool | None
     state: str | None
     source: str

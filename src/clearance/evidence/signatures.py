@@ -21,12 +21,12 @@ allowed keys and no trust). Git runs with the standard programs (`gpg`,
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from clearance.errors import EvidenceError
 from clearance.evidence import spawn
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import record_for
+from clearance.records import Record
 
 SSH_SIGNERS = ".clearance/allowed_signers"
 OPENPGP_KEYS = ".clearance/allowed_signers.asc"
@@ -39,8 +39,7 @@ STATUS = {"B": "a bad signature", "E": "a signature by a key the allowed signers
           "Y": "a signature by an expired key"}
 
 
-@dataclass(frozen=True)
-class Signers:
+class Signers(Record):
     """The allowed signers of the base revision: file contents, or why there are none."""
 
     ssh: bytes | None
@@ -50,8 +49,7 @@ class Signers:
     paths: tuple[str, str] = (SSH_SIGNERS, OPENPGP_KEYS)
 
 
-@dataclass(frozen=True)
-class Signature:
+class Signature(Record):
     """What git says of a commit's signature."""
 
     commit: str
