@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from clearance.checks._pr import same_login
@@ -37,6 +36,7 @@ from clearance.evidence.attestations import Attestation, in_force_at_base
 from clearance.evidence.context import Evidence
 from clearance.evidence.github import has_token
 from clearance.policy.model import DEPLOY_STAGES
+from clearance.records import Record
 
 PR_STAGES = ("pr", "merge")
 SKEW = dt.timedelta(minutes=5)
@@ -44,8 +44,7 @@ DURATION = re.compile(r"([1-9][0-9]{0,4})([hdw])")
 PROOFS = ("github-deployment-review", "github-review", "signature", "none")  # strongest first
 
 
-@dataclass(frozen=True)
-class Gate:
+class Gate(Record):
     """What a rule asks of its sign-offs, in the run that judges them."""
 
     evidence: Evidence
@@ -69,14 +68,12 @@ class Gate:
         return self.evidence.head
 
 
-@dataclass(frozen=True)
-class Proof:
+class Proof(Record):
     kind: str  # one of PROOFS
     detail: str
 
 
-@dataclass(frozen=True)
-class Judged:
+class Judged(Record):
     record: Attestation
     refused: str  # why it does not count; "" when it counts
     proof: Proof

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from clearance.checks import Finding, Outcome
@@ -27,6 +26,7 @@ from clearance.evidence.context import Evidence
 from clearance.evidence.prbody import pull_request
 from clearance.evidence.prmarkdown import Link
 from clearance.pathmatch import filter_paths
+from clearance.records import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -44,8 +44,7 @@ SCHEMA: dict[str, Any] = {
 GITHUB_HOSTS = ("github.com", "www.github.com")
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Record):
     """Where one link leads: `kind` is file, missing, outside, other-repo or external."""
 
     href: str

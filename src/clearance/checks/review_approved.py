@@ -40,13 +40,13 @@ when change requests need not be ruled out, an approval; anything else is an
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from clearance.checks import Outcome
 from clearance.checks._common import GLOBS, as_list, plural
 from clearance.evidence.context import Evidence
 from clearance.evidence.github_errors import TOKEN_HINT
+from clearance.records import Record
 
 if TYPE_CHECKING:
     from clearance.evidence.codeowners import ChangeOwners
@@ -72,8 +72,7 @@ NOT_DECISIONS = {"PENDING": "pending: not submitted", "DISMISSED": "dismissed",
 NOT_OWNER = "not a code owner of the changed files"
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(Record):
     """Where the reviewers stand: who approves (fresh or stale) and who requests changes;
     `latest` holds each reviewer's standing review."""
 
@@ -84,8 +83,7 @@ class Standing:
     not_owners: tuple[str, ...] = ()  # approvers left out by `require_code_owner`
 
 
-@dataclass(frozen=True)
-class Vetting:
+class Vetting(Record):
     """Who may approve: the PR's author, and each decisive reviewer's access."""
 
     author: str
@@ -152,7 +150,7 @@ def owned(standing: Standing, owners: ChangeOwners) -> Standing:
     """The standing with approvals by people who own no changed file left out."""
     keep = tuple(u for u in standing.approved if owners.is_owner(u))
     left = tuple(u for u in standing.approved if u not in keep)
-    return replace(standing, approved=keep, not_owners=left)
+    return standing._replace(approved=keep, not_owners=left)
 
 
 # -- where each reviewer stands ----------------------------------------------------
