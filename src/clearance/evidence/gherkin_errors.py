@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from clearance.records import Record
 
 Node = Mapping[str, Any]
 _PREFIX = re.compile(r"^\(\d+:\d+\): ")
@@ -27,8 +28,7 @@ _SINGLE_QUOTES = ("docstring fenced with ''' (behave accepts it); Gherkin fences
 MAX_REPAIRS = 50
 
 
-@dataclass(frozen=True)
-class ParseError:
+class ParseError(Record):
     """One error in one feature file, as the parser reported it."""
 
     file: str

@@ -11,7 +11,6 @@ and locations.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from clearance.errors import EvidenceError
@@ -19,19 +18,20 @@ from clearance.evidence.context import Evidence
 from clearance.evidence.gherkin_errors import ParseError as ParseError  # spec.ParseError
 from clearance.evidence.gherkin_errors import parse
 from clearance.pathmatch import filter_paths
+from clearance.records import Record
 
 Node = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(Record):
     """One row of an outline's Examples table: the scenario it stands for."""
 
     name: str  # the outline's name with this row's values put in for <placeholders>
     line: int
     tags: tuple[str, ...]  # the tags of its Examples block
     block: int = 1  # 1-based index of its Examples block in the outline (behave's and cucumber's E)
-    index: int = 1  # 1-based index of the row in that block's table body (R)
+    # 1-based index of the row in that block's table body (R); as a field it hides tuple.index
+    index: int = 1  # type: ignore[assignment]
     block_name: str = ""  # the Examples block's name, as written
     values: tuple[str, ...] = ()  # the row's cells, in column order
     keys: tuple[str, ...] = ()  # the table header's cells
@@ -42,8 +42,7 @@ class Example:
         return f"{self.block}.{self.index}"
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(Record):
     """A Scenario, Example or Scenario Outline, with the tags it inherits."""
 
     name: str
@@ -63,16 +62,14 @@ class Scenario:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True)
-class Background:
+class Background(Record):
     name: str
     keyword: str
     line: int
     steps: int
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record):
     name: str
     keyword: str
     file: str
@@ -82,8 +79,7 @@ class Rule:
     scenarios: tuple[Scenario, ...]
 
 
-@dataclass(frozen=True)
-class Feature:
+class Feature(Record):
     name: str
     keyword: str
     file: str
@@ -101,8 +97,7 @@ class Feature:
         return tuple(sorted(found, key=lambda s: s.line))
 
 
-@dataclass(frozen=True)
-class Spec:
+class Spec(Record):
     """Every feature file that the globs name, parsed."""
 
     files: tuple[str, ...]
