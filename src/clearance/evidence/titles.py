@@ -14,12 +14,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.spec import select_paths
 from clearance.patterns import searching
+from clearance.records import Record
 
 PYTHON = (".py",)
 SCRIPT = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts")
@@ -31,8 +31,7 @@ _STRING = r"""(?P<q>["'`])(?P<title>(?:\\.|(?!(?P=q))[^\\\n])*)(?P=q)"""
 _MODIFIERS = r"(?:(?:public|protected|private|internal|open|override|suspend|final|static)\s+)*"
 
 
-@dataclass(frozen=True)
-class TitlePattern:
+class TitlePattern(Record):
     """Where one framework names a test, in the files it applies to (all when empty).
 
     `binds` finds, after a decorator or annotation, the function it names: the
@@ -73,11 +72,8 @@ BUILTIN: tuple[TitlePattern, ...] = (
 _KNOWN = tuple(s for p in BUILTIN for s in p.suffixes)
 
 
-@dataclass(frozen=True)
-class TestTitle:
+class TestTitle(Record):
     """One test named in a source file."""
-
-    __test__ = False  # not a pytest test class, despite the name
 
     file: str
     line: int
@@ -89,8 +85,10 @@ class TestTitle:
         return {"file": self.file, "line": self.line, "name": self.name}
 
 
-@dataclass(frozen=True)
-class Titles:
+TestTitle.__test__ = False  # type: ignore[attr-defined]  # not a pytest test class, despite the name
+
+
+class Titles(Record):
     """Every title found, and the files looked at."""
 
     files: tuple[str, ...]

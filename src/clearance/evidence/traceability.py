@@ -22,11 +22,11 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from clearance.evidence.spec import Example, Scenario, Spec
 from clearance.evidence.titles import TestTitle
+from clearance.records import Record
 
 if TYPE_CHECKING:
     from clearance.evidence.junit import JUnitResults, TestCase
@@ -112,8 +112,7 @@ def tag_set(tags: Iterable[str]) -> frozenset[str]:
     return frozenset("@" + t.casefold().lstrip("@") for t in tags)
 
 
-@dataclass(frozen=True)
-class RowTrace:
+class RowTrace(Record):
     """One example row of an outline, judged on its own from a runner's cases."""
 
     example: Example
@@ -125,8 +124,7 @@ class RowTrace:
                 "number": self.example.number, "result": self.result}
 
 
-@dataclass(frozen=True)
-class Trace:
+class Trace(Record):
     """One scenario, the tests that name it and, when consulted, its JUnit cases."""
 
     scenario: Scenario
@@ -215,8 +213,7 @@ def trace(spec: Spec, titles: Sequence[TestTitle], exclude_tags: Iterable[str] =
     return tuple(_trace(s, names, index, cases) for s, names in zip(scenarios, asked, strict=True))
 
 
-@dataclass(frozen=True)
-class _Asked:
+class _Asked(Record):
     """The normalised names a scenario is looked up by: its own, then each row's."""
 
     own: str
