@@ -17,7 +17,6 @@ once per run and recorded with its sha256.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 from typing import NamedTuple
@@ -53,12 +52,17 @@ TestCase.__test__ = False  # type: ignore[attr-defined]  # not a pytest test cla
 _OUTCOME = attrgetter("outcome")
 
 
-@dataclass(frozen=True)
 class JUnitResults:
-    """Every test case of the reports read, in report order."""
+    """Every test case of the reports read, in report order.
 
-    cases: tuple[TestCase, ...]
-    reports: tuple[str, ...]
+    A plain class rather than a record: its `+` and `count` are not a tuple's.
+    """
+
+    __slots__ = ("cases", "reports")
+
+    def __init__(self, cases: tuple[TestCase, ...], reports: tuple[str, ...]) -> None:
+        self.cases = cases
+        self.reports = reports
 
     def count(self, outcome: str) -> int:
         return list(map(_OUTCOME, self.cases)).count(outcome)

@@ -23,7 +23,6 @@ results has its results read again, once the whole log is known.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -35,12 +34,12 @@ from clearance.evidence.sarif_rules import is_suppressed, level_of, message_of, 
 from clearance.evidence.sarif_stream import CHUNK_BYTES, HINT, RunRecord, read_file
 from clearance.evidence.sarif_uri import artifact_path
 from clearance.pathmatch import as_list
+from clearance.records import Record
 
 LEVELS = ("none", "note", "warning", "error")
 
 
-@dataclass(frozen=True)
-class SarifResult:
+class SarifResult(Record):
     """One result of one run, with its level resolved and its path made repository-relative."""
 
     tool: str
@@ -58,13 +57,27 @@ class SarifResult:
         return self.level != "none" and LEVELS.index(self.level) >= LEVELS.index(level)
 
 
-@dataclass(frozen=True)
 class SarifResults:
-    """Every result of the logs read, in log order."""
+    """Every result of the logs read, in log order.
 
-    results: tuple[SarifResult, ...]
-    reports: tuple[str, ...]
-    tools: tuple[str, ...]
+    A plain class rather than a record: its `+` and `count` are not a tuple's.
+    """
+
+    __slots__ = ("reports", "results", "tools")
+
+    def __init__(self, results: tuple[SarifResult, ...], reports: tuple[str, ...],
+                 tools: tuple[str, ...]) -> None:
+        self.results = results
+        self.reports = reports
+        self.tools = tools
+
+    def __eq__(self, other: object) -> bool:  # the same log read in any chunk size (tests)
+        if not isinstance(other, SarifResults):
+            return NotImplemented
+        return (self.results, self.reports, self.tools) == (other.results, other.reports, other.tools)
+
+    def __repr__(self) -> str:
+        return f"SarifResults(results={self.results!r}, reports={self.reports!r}, tools={self.tools!r})"
 
     def count(self, level: str) -> int:
         return sum(1 for r in self.results if r.level == level)
