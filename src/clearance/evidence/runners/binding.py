@@ -11,20 +11,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from clearance.evidence.junit import TestCase
 from clearance.evidence.spec import Example, Feature, Scenario, Spec
 from clearance.evidence.titles import TestTitle
+from clearance.records import Record
 
 Key = tuple[str, int]  # (feature file, line of the scenario or of the example row)
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(Record):
     runner: str
     cases: Mapping[Key, tuple[TestCase, ...]]
-    tests: Mapping[Key, tuple[TestTitle, ...]] = field(default_factory=dict)
+    tests: Mapping[Key, tuple[TestTitle, ...]] = MappingProxyType({})  # a default all share: read-only
     unbound: tuple[tuple[TestCase, str], ...] = ()  # each with why it names no scenario
     reports: tuple[str, ...] = ()
     from_sources: bool = False  # implemented means bound in a source (pytest-bdd), not run
