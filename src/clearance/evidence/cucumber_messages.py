@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from clearance.errors import EvidenceError
@@ -55,17 +54,22 @@ class PickleRun(NamedTuple):
     line: int  # the line of the file that decided it (its testCaseFinished, or its testCase)
 
 
-@dataclass
 class _Joins:
-    nodes: dict[str, tuple[str, int, int | None]] = field(default_factory=dict)
-    pickles: dict[str, tuple[str, list[str], str, int]] = field(default_factory=dict)
-    cases: dict[str, tuple[str, int]] = field(default_factory=dict)
-    started: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    steps: dict[str, tuple[int, str]] = field(default_factory=dict)  # worst severity, message
-    finished: dict[str, tuple[bool, int]] = field(default_factory=dict)
-    run_finished: bool = False
-    run_failed: tuple[int, str] | None = None  # (line, why): a failure outside every scenario
-    run_success: bool = True
+    """The joins of the messages read so far, filled in line by line."""
+
+    __slots__ = ("cases", "finished", "nodes", "pickles", "run_failed", "run_finished", "run_success",
+                 "started", "steps")
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, tuple[str, int, int | None]] = {}
+        self.pickles: dict[str, tuple[str, list[str], str, int]] = {}
+        self.cases: dict[str, tuple[str, int]] = {}
+        self.started: dict[str, tuple[str, int, int]] = {}
+        self.steps: dict[str, tuple[int, str]] = {}  # worst severity, message
+        self.finished: dict[str, tuple[bool, int]] = {}
+        self.run_finished = False
+        self.run_failed: tuple[int, str] | None = None  # (line, why): a failure outside every scenario
+        self.run_success = True
 
 
 def read_messages(evidence: Evidence, path: str) -> tuple[PickleRun, ...]:

@@ -28,7 +28,6 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.errors import EvidenceError
@@ -44,15 +43,20 @@ K6_DURATION = {"avg": "avg", "min": "min", "max": "max", "p50": "med",
                **{f"p{p}": f"p({p})" for p in PERCENTILES if p != "50"}}
 
 
-@dataclass
 class LoadReport:
-    """One report's figures (only those it holds) and, for k6, its thresholds (name: passed)."""
+    """One report's figures (only those it holds) and, for k6, its thresholds (name: passed).
 
-    path: str
-    tool: str
-    row: str
-    figures: dict[str, float] = field(default_factory=dict)
-    thresholds: dict[str, bool] = field(default_factory=dict)
+    A plain class rather than a record: the readers fill it in as they go.
+    """
+
+    __slots__ = ("figures", "path", "row", "thresholds", "tool")
+
+    def __init__(self, path: str, tool: str, row: str) -> None:
+        self.path = path
+        self.tool = tool
+        self.row = row
+        self.figures: dict[str, float] = {}
+        self.thresholds: dict[str, bool] = {}
 
 
 def read_report(data: bytes, path: str, row: str | None) -> LoadReport:

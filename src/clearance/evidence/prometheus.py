@@ -19,7 +19,6 @@ import json
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,10 +27,10 @@ from clearance.evidence import network
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import record_for
 from clearance.evidence.promql import duration_ms
+from clearance.records import Record
 
 
-@dataclass(frozen=True)
-class Series:
+class Series(Record):
     """One series of the answer: its labels and (time, value) samples, one for an instant query."""
 
     labels: dict[str, str]
@@ -45,8 +44,7 @@ class Series:
         return f"{name}{{{inner}}}" if inner or not name else name
 
 
-@dataclass(frozen=True)
-class QueryResult:
+class QueryResult(Record):
     """What Prometheus answered: `vector`, `matrix` or `scalar`, its series and warnings."""
 
     result_type: str
@@ -55,8 +53,7 @@ class QueryResult:
     source: str  # the URL as recorded among the run's inputs
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(Record):
     """A query as the policy gives it."""
 
     endpoint: str  # as written, ${NAME} unexpanded

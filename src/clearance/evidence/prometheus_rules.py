@@ -26,7 +26,6 @@ names where configured). `query_offset` and group `labels` are accepted
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.errors import PolicyError
@@ -38,6 +37,7 @@ from clearance.evidence.promql import (
     template_problem,
 )
 from clearance.policy.yamlfile import KEY, Positions, parse_yaml
+from clearance.records import Record
 
 GROUP_KEYS = {"name": "string", "interval": "duration", "query_offset": "duration",
               "limit": "int", "labels": "map", "rules": "list"}
@@ -47,8 +47,7 @@ RULE_KEYS = {"record": "string", "alert": "string", "expr": "string", "for": "du
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class AlertRule:
+class AlertRule(Record):
     """An alerting rule as the checks see it."""
 
     name: str
@@ -58,15 +57,20 @@ class AlertRule:
     annotations: dict[str, str]
 
 
-@dataclass
 class RuleFile:
-    """What a rule file holds and what is wrong with it, each problem as (line, message)."""
+    """What a rule file holds and what is wrong with it, each problem as (line, message).
 
-    path: str
-    problems: list[tuple[int | None, str]] = field(default_factory=list)
-    duplicates: list[tuple[int | None, str]] = field(default_factory=list)
-    rules: int = 0
-    alerts: list[AlertRule] = field(default_factory=list)
+    A plain class rather than a record: the reader fills it in as it goes.
+    """
+
+    __slots__ = ("alerts", "duplicates", "path", "problems", "rules")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[tuple[int | None, str]] = []
+        self.duplicates: list[tuple[int | None, str]] = []
+        self.rules = 0
+        self.alerts: list[AlertRule] = []
 
 
 def first_document(text: str) -> str:

@@ -11,16 +11,15 @@ name that cannot be read this way is an `EvidenceError`, never skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from clearance.digest import hexdigest
 from clearance.errors import ClearanceError, EvidenceError
 from clearance.evidence.context import Evidence
+from clearance.records import Record
 
 
-@dataclass(frozen=True)
-class StageResults:
+class StageResults(Record):
     """What one results document says about its run."""
 
     path: str
