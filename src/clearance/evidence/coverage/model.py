@@ -11,10 +11,10 @@ numbers in `summary` and no line detail.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from types import MappingProxyType
 
 from clearance.evidence.inputs import InputRecord
+from clearance.records import Record
 
 METRICS = ("line", "branch", "combined")
 
@@ -23,16 +23,16 @@ def _percent(numerator: int, denominator: int) -> float:
     return 100.0 * numerator / denominator if denominator > 0 else 100.0
 
 
-@dataclass(frozen=True)
-class Numbers:
-    """Coverage counts that add with `+`; percentages are derived."""
+class Numbers(Record):
+    """Coverage counts that add with `+` (field by field, not as tuples); percentages are
+    derived."""
 
     statements: int = 0
     covered: int = 0
     branches: int = 0
     covered_branches: int = 0
 
-    def __add__(self, other: Numbers) -> Numbers:
+    def __add__(self, other: Numbers) -> Numbers:  # type: ignore[override]
         return Numbers(self.statements + other.statements, self.covered + other.covered,
                        self.branches + other.branches,
                        self.covered_branches + other.covered_branches)
@@ -65,8 +65,7 @@ class Numbers:
                 "percent": {m: self.percent(m) for m in METRICS}}
 
 
-@dataclass(frozen=True)
-class FileCoverage:
+class FileCoverage(Record):
     """One source file: measured and covered lines, branches per line.
 
     `line_branches` maps a line to (branches, covered branches) for lines
@@ -76,7 +75,7 @@ class FileCoverage:
     path: str
     lines: frozenset[int] = frozenset()
     covered_lines: frozenset[int] = frozenset()
-    line_branches: Mapping[int, tuple[int, int]] = field(default_factory=dict)
+    line_branches: Mapping[int, tuple[int, int]] = MappingProxyType({})
     summary: Numbers | None = None
 
     @property
@@ -122,19 +121,29 @@ class FileCoverage:
                             self.covered_lines | other.covered_lines, branches)
 
 
-@dataclass(frozen=True)
 class CoverageData:
-    """The files of one or more reports, by repository path."""
+    """The files of one or more reports, by repository path.
 
-    files: Mapping[str, FileCoverage]
-    branch_measured: bool = False
-    reports: tuple[InputRecord, ...] = ()
-    unmatched: frozenset[str] = frozenset()  # paths of `files` that name no repository file
+    A plain class, not a record: it keeps its totals once computed.
+    """
 
-    @cached_property
+    __slots__ = ("_totals", "branch_measured", "files", "reports", "unmatched")
+
+    def __init__(self, files: Mapping[str, FileCoverage], branch_measured: bool = False,
+                 reports: tuple[InputRecord, ...] = (),
+                 unmatched: frozenset[str] = frozenset()) -> None:
+        self.files = files
+        self.branch_measured = branch_measured
+        self.reports = reports
+        self.unmatched = unmatched  # paths of `files` that name no repository file
+        self._totals: Numbers | None = None
+
+    @property
     def totals(self) -> Numbers:
         """Computed once: every coverage rule of a suite asks (20,000 files in a monorepo)."""
-        return sum((f.numbers for f in self.files.values()), Numbers())
+        if self._totals is None:
+            self._totals = sum((f.numbers for f in self.files.values()), Numbers())
+        return self._totals
 
     @property
     def default_metric(self) -> str:
@@ -150,9 +159,9 @@ class CoverageData:
 
     def moved(self, where: Callable[[str], str]) -> CoverageData:
         """The same coverage with each path replaced by `where(path)`; files that meet merge."""
-        moved = build((replace(cov, path=where(cov.path)) for cov in self.files.values()),
+        moved = build((cov._replace(path=where(cov.path)) for cov in self.files.values()),
                       self.branch_measured)
-        return replace(self, files=moved.files)
+        return CoverageData(moved.files, self.branch_measured, self.reports, self.unmatched)
 
 
 def build(files: Iterable[FileCoverage], branch_measured: bool,

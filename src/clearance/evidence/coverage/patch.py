@@ -11,30 +11,27 @@ counts as covered only when every branch leaving it was taken, as with
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from clearance.errors import EvidenceError
 from clearance.evidence.coverage.model import CoverageData, FileCoverage
+from clearance.records import Record
 
 _NOT_RUN = "changed line not run by the tests"
 
 
-@dataclass(frozen=True)
-class UncoveredLine:
+class UncoveredLine(Record):
     path: str
     line: int
     reason: str
 
 
-@dataclass(frozen=True)
-class PatchFile:
+class PatchFile(Record):
     path: str
     measured: int
     covered: int
 
 
-@dataclass(frozen=True)
-class PatchCoverage:
+class PatchCoverage(Record):
     files: tuple[PatchFile, ...]
     uncovered: tuple[UncoveredLine, ...]
     unmeasured_files: tuple[str, ...]

@@ -22,7 +22,6 @@ import os
 import posixpath
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from clearance.pathmatch import is_absolute
@@ -41,14 +40,20 @@ def _clean(raw: str) -> str:
     return "" if norm == "." else norm
 
 
-@dataclass(frozen=True)
 class PathMapper:
-    """Maps report paths to repository paths below `root`."""
+    """Maps report paths to repository paths below `root`.
 
-    root: Path
-    prefixes: tuple[str, ...] = ()
-    roots: tuple[str, ...] = DEFAULT_ROOTS
-    listings: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    A plain class, not a record: it caches the listings of the folders it looks in.
+    """
+
+    __slots__ = ("listings", "prefixes", "root", "roots")
+
+    def __init__(self, root: Path, prefixes: tuple[str, ...] = (),
+                 roots: tuple[str, ...] = DEFAULT_ROOTS) -> None:
+        self.root = root
+        self.prefixes = prefixes
+        self.roots = roots
+        self.listings: dict[str, frozenset[str]] = {}
 
     @classmethod
     def at(cls, root: Path, roots: Iterable[str] | None = None) -> PathMapper:

@@ -12,8 +12,9 @@ except that a total above 0 never shows as 0 and one below 100 never as 100.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+
+from clearance.records import Record
 
 
 def effective_precision(minimum: float, precision: int) -> int:
@@ -42,8 +43,7 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
-@dataclass(frozen=True)
-class Threshold:
+class Threshold(Record):
     """A minimum percentage and the precision it is compared at."""
 
     minimum: float
