@@ -20,7 +20,6 @@ revision, never from the change under review, and found where GitHub finds it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from clearance.evidence.event import event_payload, text
 from clearance.evidence.inputs import InputRecord, record_for
 from clearance.evidence.prmarkdown import MarkdownDoc, parse_markdown
 from clearance.pathmatch import shown_path
+from clearance.records import Record
 
 MAX_BODY_BYTES = 1 << 20
 BODY_NAME = "PR body"
@@ -46,8 +46,7 @@ class MissingPrError(EvidenceError):
     """No source for the PR body was given (as opposed to one that is broken)."""
 
 
-@dataclass(frozen=True)
-class PullRequest:
+class PullRequest(Record):
     name: str  # what findings name as their file: the --pr-body path, or "PR body"
     body: MarkdownDoc
     title: str | None = None
@@ -56,8 +55,7 @@ class PullRequest:
     repository: str | None = None  # OWNER/REPO
 
 
-@dataclass(frozen=True)
-class _Event:
+class _Event(Record):
     pull: dict[str, Any] | None
     repository: str | None
     record: InputRecord
@@ -157,8 +155,7 @@ def _check_size(raw: bytes, name: str) -> None:
             hint="GitHub itself accepts at most 65,536 characters: shorten the body")
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(Record):
     path: str
     revision: str  # the commit it was read from
     doc: MarkdownDoc

@@ -21,9 +21,10 @@ compares both).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from clearance.records import Record
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -77,8 +78,7 @@ def same_title(heading: str, wanted: str) -> bool:
     return title_words(heading) == words
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(Record):
     """A heading and what follows it up to the next heading of the same or a higher rank."""
 
     title: str
@@ -92,8 +92,7 @@ class Section:
         return self.line < line < self.end_line
 
 
-@dataclass(frozen=True)
-class TaskItem:
+class TaskItem(Record):
     text: str
     checked: bool
     struck: bool  # the text begins with ~~struck-through~~ text: not applicable
@@ -117,15 +116,13 @@ class TaskItem:
         return {"text": self.text, "state": self.state, "line": self.line, "section": self.section}
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(Record):
     href: str
     line: int
     section: str | None
 
 
-@dataclass(frozen=True)
-class MarkdownDoc:
+class MarkdownDoc(Record):
     sections: tuple[Section, ...]
     items: tuple[TaskItem, ...]
     links: tuple[Link, ...]
@@ -136,12 +133,16 @@ class MarkdownDoc:
         return [s for s in self.sections if same_title(s.title, title)]
 
 
-@dataclass
 class _Open:
-    title: str
-    level: int
-    line: int
-    parts: list[str] = field(default_factory=list)
+    """A section whose end is not yet reached, collecting its text."""
+
+    __slots__ = ("level", "line", "parts", "title")
+
+    def __init__(self, title: str, level: int, line: int) -> None:
+        self.title = title
+        self.level = level
+        self.line = line
+        self.parts: list[str] = []
 
 
 @lru_cache(maxsize=1)
