@@ -14,7 +14,6 @@ from __future__ import annotations
 import posixpath
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,21 +29,26 @@ from clearance.policy.schema import load_schema, position, schema_errors
 from clearance.policy.yamlfile import Positions, parse_yaml, read_yaml
 
 
-@dataclass
 class Document:
     """One policy file as read: display name, data, node positions, digest."""
 
-    name: str
-    data: dict[str, Any]
-    positions: Positions
-    sha256: str
-    directory: Path | None
-    source: Path | None = None  # the file read, for the validated-policy cache
-    tree: Tree | None = None  # the revision the file was read from (git objects), if any
-    blob: str | None = None  # its object id there: what the validated-policy cache compares
-    # A built-in pack validated at build time (policy/prebuilt.py): the keys of its checks,
-    # which passed their schemas; None for a file read and validated now.
-    valid_checks: frozenset[str] | None = None
+    __slots__ = ("blob", "data", "directory", "name", "positions", "sha256", "source", "tree",
+                 "valid_checks")
+
+    def __init__(self, name: str, data: dict[str, Any], positions: Positions, sha256: str,
+                 directory: Path | None, source: Path | None = None, tree: Tree | None = None,
+                 blob: str | None = None, valid_checks: frozenset[str] | None = None) -> None:
+        self.name = name
+        self.data = data
+        self.positions = positions
+        self.sha256 = sha256
+        self.directory = directory
+        self.source = source  # the file read, for the validated-policy cache
+        self.tree = tree  # the revision the file was read from (git objects), if any
+        self.blob = blob  # its object id there: what the validated-policy cache compares
+        # A built-in pack validated at build time (policy/prebuilt.py): the keys of its checks,
+        # which passed their schemas; None for a file read and validated now.
+        self.valid_checks = valid_checks
 
     @property
     def key(self) -> str:
