@@ -47,3 +47,19 @@ def test_without_git_the_start_is_quiet_and_the_call_explains(repo: Repo, monkey
 
     with pytest.raises(GitError, match="cannot run git"):
         git.head_and_branch()
+
+
+def test_a_gate_asks_git_for_each_ref_once(repo: Repo, tmp_path, cli, monkeypatch) -> None:
+    """The policy's reader and the evidence both resolve the base and the head (#21)."""
+    repo.write("a.txt", "a\n")
+    base = repo.commit("initial")
+    repo.write("b.txt", "b\n")
+    repo.commit("second")
+    trace = tmp_path / "trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base,
+              "--policy", "builtin:spec-driven")
+    assert run.code == 1, run.err  # the pack's PR rules ran and found no spec
+    asked = [line.split("rev-parse --verify --quiet ", 1)[1]
+             for line in trace.read_text().splitlines() if "rev-parse --verify --quiet" in line]
+    assert sorted(asked) == sorted(["'HEAD^{commit}'", f"'{base}^{{commit}}'"])
