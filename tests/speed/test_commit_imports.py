@@ -80,3 +80,20 @@ def test_a_help_request_still_gets_argparse(staged: Repo) -> None:
     proc = subprocess.run([sys.executable, "-m", "clearance", "check", "--help"], cwd=staged.path,
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and proc.stdout.startswith("usage: clearance check")
+
+
+# What a gate's cold start (issue #21: every CI run) must not pay for with the built-in pack:
+# the pack's validated form ships with it, classes are records (records.py), and the
+# built-in SHA-256 checks the prebuilt file.
+GATE_AVOIDS = ("jsonschema", "ruamel", "jinja2", "dataclasses", "inspect", "hashlib", "_hashlib",
+               "subprocess", "argparse", "tempfile")
+
+
+@pytest.mark.parametrize("policy", [("--policy", "builtin:spec-driven"), ()], ids=["named", "none"])
+def test_a_gate_with_the_builtin_pack_on_a_one_commit_repository(repo: Repo, policy) -> None:
+    repo.write("README.md", "hi\n")
+    base = repo.commit("initial")
+    code, modules = modules_after(repo, "check", "--stage", "pr", "--base", base, *policy)
+    assert code == 1  # the pack's PR rules find no spec, no PR body: the rules did run
+    assert loaded(modules, "clearance.checks.spec_scenarios_implemented")
+    assert sorted(name for name in GATE_AVOIDS if loaded(modules, name)) == []
