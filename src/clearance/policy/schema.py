@@ -88,7 +88,22 @@ def schema_errors(
 
     `partial`: the data overrides inherited data, so missing required keys
     at its top level are not errors (they are checked after the merge).
+
+    Data that a validator compiled at build time accepts has no errors
+    (policy/fastcheck.py); anything else is validated by jsonschema, which
+    says what is wrong and where.
     """
+    from clearance.policy.fastcheck import proven_valid
+
+    if not proven_valid(data, schema, partial):
+        yield from jsonschema_errors(data, schema, positions, path, base, partial)
+
+
+def jsonschema_errors(
+    data: Any, schema: Mapping[str, Any], positions: Positions, path: str, base: NodePath = (),
+    partial: bool = False,
+) -> Iterator[PolicyError]:
+    """`schema_errors` as jsonschema finds them, whatever a compiled validator says."""
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(schema)
