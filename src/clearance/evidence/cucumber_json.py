@@ -16,11 +16,12 @@ itself broke).
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import Any
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import InputRecord, open_stream
+from clearance.records import Record
 
 HINT = "regenerate it with `cucumber-js --format json:FILE` or `pytest --cucumberjson=FILE`"
 # Most severe last: a scenario's outcome is its worst step's.
@@ -29,7 +30,7 @@ OUTCOMES = {"passed": "passed", "skipped": "skipped", "pending": "undefined",
             "undefined": "undefined", "ambiguous": "error", "failed": "failed"}
 
 
-class ElementRun(NamedTuple):
+class ElementRun(Record):
     """One scenario element of a Cucumber JSON report and how it ended."""
 
     uri: str

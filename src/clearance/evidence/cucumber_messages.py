@@ -23,11 +23,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import HashingReader, InputRecord, open_stream
+from clearance.records import Record
 
 HINT = "regenerate it with `cucumber-js --format message:FILE` (or your runner's message formatter)"
 CHUNK = 1 << 20
@@ -42,7 +43,7 @@ OUTCOMES = {"UNKNOWN": "error", "PASSED": "passed", "SKIPPED": "skipped", "PENDI
             "UNDEFINED": "undefined", "AMBIGUOUS": "error", "FAILED": "failed"}
 
 
-class PickleRun(NamedTuple):
+class PickleRun(Record):
     """How one pickle (a scenario, or one example row of an outline) ended."""
 
     uri: str  # the feature file, as the runner named it (relative to its working folder)

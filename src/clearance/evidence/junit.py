@@ -19,19 +19,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 from operator import attrgetter
-from typing import NamedTuple
 
 from clearance.errors import EvidenceError
 from clearance.evidence.context import Evidence
 from clearance.evidence.inputs import InputRecord
 from clearance.evidence.xmlstream import TextCapture, stream_xml
+from clearance.records import Record
 
 _MARKS = {"failure": "failed", "error": "error", "skipped": "skipped"}
 _PRECEDENCE = ("failed", "error", "skipped")
 _HINT = "check that the test step ran and wrote its JUnit XML report"
 
 
-class TestCase(NamedTuple):
+class TestCase(Record):
     """One `<testcase>` of a report and how it ended.
 
     A named tuple rather than a frozen dataclass: reports hold tens of
