@@ -109,8 +109,8 @@ def _segments(pattern: str) -> list[str]:
 
 
 @lru_cache(maxsize=1024)
-def compile_glob(pattern: str) -> re.Pattern[str]:
-    """Compile one glob to a regular expression anchored on both ends."""
+def _glob_source(pattern: str) -> str:
+    """One glob as the source of a regular expression anchored on both ends."""
     segments = _segments(pattern)
     parts: list[str] = []
     for index, segment in enumerate(segments):
@@ -119,11 +119,20 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
             parts.append(".*" if last else "(?:[^/]+/)*")
         else:
             parts.append(_translate_segment(segment) + ("" if last else "/"))
-    return re.compile("".join(parts) + r"\Z", re.DOTALL)
+    return "".join(parts) + r"\Z"
+
+
+@lru_cache(maxsize=1024)
+def compile_glob(pattern: str) -> re.Pattern[str]:
+    """Compile one glob to a regular expression anchored on both ends."""
+    return re.compile(_glob_source(pattern), re.DOTALL)
 
 
 def filter_paths(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
     """The paths that match at least one glob, in their given order."""
+    paths = list(paths)
+    if not paths:  # nothing to match: the globs are not compiled (a gate's rules hold dozens)
+        return []
     regex = compile_any(tuple(alternative for p in patterns for alternative in expand_braces(p)))
     return [p for p in paths if regex.match(p)]
 
@@ -131,10 +140,11 @@ def filter_paths(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
 @lru_cache(maxsize=256)
 def compile_any(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One expression matching what any of the globs matches (one match per path, not one per
-    glob: a monorepo's tracked files meet a dozen globs); none matches nothing."""
+    glob: a monorepo's tracked files meet a dozen globs); none matches nothing. Each glob's
+    source is joined as it is: the globs are not compiled one by one first."""
     if not patterns:
         return re.compile(r"(?!)")
-    return re.compile("|".join(f"(?:{compile_glob(p).pattern})" for p in patterns), re.DOTALL)
+    return re.compile("|".join(f"(?:{_glob_source(p)})" for p in patterns), re.DOTALL)
 
 
 def is_absolute(path: str) -> bool:
