@@ -1,8 +1,8 @@
 """A fast "valid" for the policy schemas: validators compiled at build time (issue #21).
 
-Importing jsonschema and validating a policy costs a gate run 100 to 170 ms
-(docs/architecture.md, "Validation cost"), paid on every CI run of a repository
-with a clearance.yaml of its own. So the schemas that validate a policy file --
+Importing jsonschema and validating a policy costs a gate run 70 to 90 ms, paid on
+every CI run of a repository with a clearance.yaml of its own (docs/architecture.md,
+"Speed of the commit path", has the figures). So the schemas that validate a policy file --
 the policy schema, each built-in check kind's parameter schema (and its partial
 form, see `variant`) and the policy test case schema -- are turned into Python
 code when the package is built (`python -m clearance.policy.fastcheck` writes
