@@ -28,6 +28,9 @@ def test_the_packs_ship_in_the_wheel_and_load_after_a_plain_install(tmp_path: Pa
     shipped = set(zipfile.ZipFile(wheel).namelist())
     wanted = {"clearance/" + p.relative_to(PACKS.parent).as_posix() for p in PACKS.rglob("*") if p.is_file()}
     assert wanted - shipped == set(), "package-data does not ship these pack files"
+    # what a gate's cold start reads instead of YAML and jsonschema (#21)
+    assert {"clearance/policy/fastschemas.py", "clearance/policies/spec-driven/policy.prebuilt.json",
+            "clearance/policies/spec-driven-fullstack/policy.prebuilt.json"} <= shipped
 
     venv = tmp_path / "venv"
     assert run(sys.executable, "-m", "venv", venv).returncode == 0
