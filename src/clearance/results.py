@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from itertools import islice
 
 from clearance import __version__
 from clearance.checks import Finding
@@ -118,19 +119,56 @@ def encodable(value: Any) -> Any:
     that are not UTF-8); they are written as `\\udcNN` escapes so that every
     output format can be written and read back. ASCII strings and numbers are
     taken as they are without a call each: a document holds thousands.
+
+    Copy on write: a dict or list with nothing to change in it is returned as it is,
+    not copied, and one met twice (the per-file rows the `coverage.min` rules of a
+    suite share) is looked at once and stays one object. Nothing writes into a
+    document once it is built, so sharing rule data with it is safe.
     """
-    if type(value) is str:
+    return _encodable(value, {})
+
+
+def _encodable(value: Any, seen: dict[int, Any]) -> Any:
+    kind = type(value)
+    if kind is str:
         return value if value.isascii() else _utf8(value)
-    if isinstance(value, dict):
-        return {k if type(k) is str and k.isascii() else encodable(k):
-                v if (type(v) is str and v.isascii()) or type(v) in _PLAIN else encodable(v)
-                for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [v if (type(v) is str and v.isascii()) or type(v) in _PLAIN else encodable(v)
-                for v in value]
+    if kind is dict or kind is list or isinstance(value, (dict, list, tuple)):
+        key = id(value)  # the value is alive in the document throughout: ids are not reused
+        if key not in seen:
+            seen[key] = _dict(value, seen) if isinstance(value, dict) else _list(value, seen)
+        return seen[key]
     if isinstance(value, str):
         return _utf8(str(value))
     return value
+
+
+def _dict(value: dict[Any, Any], seen: dict[int, Any]) -> dict[Any, Any]:
+    items: list[tuple[Any, Any]] | None = None  # made when the first key or value changes
+    for index, (k, v) in enumerate(value.items()):
+        new_k = k if type(k) is str and k.isascii() else _encodable(k, seen)
+        new_v = v if (type(v) is str and v.isascii()) or type(v) in _PLAIN else _encodable(v, seen)
+        if items is None:
+            if new_k is k and new_v is v:
+                continue
+            items = list(islice(value.items(), index))
+        items.append((new_k, new_v))
+    if items is not None:
+        return dict(items)
+    return value if type(value) is dict else dict(value)
+
+
+def _list(value: list[Any] | tuple[Any, ...], seen: dict[int, Any]) -> list[Any]:
+    items: list[Any] | None = None  # made when the first item changes
+    for index, v in enumerate(value):
+        new = v if (type(v) is str and v.isascii()) or type(v) in _PLAIN else _encodable(v, seen)
+        if items is None:
+            if new is v:
+                continue
+            items = list(value[:index])
+        items.append(new)
+    if items is not None:
+        return items
+    return value if type(value) is list else list(value)
 
 
 def _utf8(text: str) -> str:
