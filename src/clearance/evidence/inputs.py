@@ -59,6 +59,59 @@ def _fixed_folder(pattern: str) -> str:
     return "/".join(fixed)
 
 
+def literal_tails(globs: Iterable[str]) -> tuple[str, ...]:
+    """What every path that one of the globs matches ends with, one text per glob; nothing
+    when a glob's matches may end in anything (`docs/**`, `*.[ch]`). A path that ends with
+    none of them matches none of the globs: a monorepo's 100,000 paths are told apart with
+    `str.endswith` before any regular expression runs. Read as `pathmatch` reads a glob
+    (braces expanded first; spaces around it and a `/` at its end do not count): the last
+    segment's text after its last `*`, `?`, `[` or `]`."""
+    tails = []
+    for glob in globs:
+        last = glob.strip().rstrip("/").rpartition("/")[2]
+        tail = last[max(last.rfind(c) for c in "*?[]") + 1:]
+        if not tail:
+            return ()
+        tails.append(tail)
+    return tuple(tails)
+
+
+def _walk(top: str, prefix: str) -> list[str]:
+    """The files below `top` as `prefix` + their path below it (see `InputFiles._listing`)."""
+    listing: list[str] = []
+    folders = [(top, prefix)]
+    while folders:
+        path, rel = folders.pop()
+        files, below = [], []
+        try:
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if not _is_dir(entry):
+                        files.append(rel + name)
+                    elif name not in SKIP_DIRS and not _is_link(entry):
+                        below.append((entry.path, f"{rel}{name}/"))
+        except OSError:
+            continue  # as os.walk: a folder it cannot read (or finish reading) is left out
+        listing += files
+        folders += reversed(below)
+    return listing
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False  # as os.path.islink, which os.walk asks
+
+
 class InputFiles:
     """Finds and reads evidence files below the repository root."""
 
@@ -67,6 +120,7 @@ class InputFiles:
         self.max_bytes = max_bytes
         self._root: Path | None = None
         self._listings: dict[str, list[str]] = {}  # folder -> the files below it (see _listing)
+        self._matched: dict[tuple[str, str], list[str]] = {}  # (folder, glob) -> its files
 
     @property
     def root(self) -> Path:
@@ -80,7 +134,6 @@ class InputFiles:
     def find(self, patterns: Iterable[str]) -> list[str]:
         """Repository paths of the files that the globs name, sorted."""
         found: set[str] = set()
-        below: dict[str, list[str]] = {}  # the globs of each folder their fixed part names
         for pattern in (alternative for given in patterns for alternative in expand_braces(given)):
             check_relative(pattern)
             pattern = pattern.removeprefix("./")
@@ -88,22 +141,32 @@ class InputFiles:
                 if (self.root / pattern).exists():
                     found.add(pattern)
                 continue
-            below.setdefault(_fixed_folder(pattern), []).append(pattern)
-        for folder, globs in below.items():
-            regex = compile_any(tuple(globs))
-            found.update(path for path in self._listing(folder) if regex.match(path))
+            found.update(self._matches(_fixed_folder(pattern), pattern))
         return sorted(found)
+
+    def _matches(self, folder: str, glob: str) -> list[str]:
+        """The files below `folder` that a glob matches, matched once per run: a pack's rules
+        ask for the same inputs again and again (the junit globs of a fullstack pack, four
+        times), and a monorepo's tree holds 100,000 files. Only the files whose names end
+        as every match of the glob must are run through its regular expression."""
+        key = (folder, glob)
+        if key not in self._matched:
+            listing = self._listing(folder)
+            tails = literal_tails([glob])
+            regex = compile_any((glob,))
+            self._matched[key] = [path for path in listing
+                                  if (not tails or path.endswith(tails)) and regex.match(path)]
+        return self._matched[key]
 
     def _listing(self, folder: str) -> list[str]:
         """Repository paths of the files below `folder`, walked once per run: the inputs of a
-        monorepo's policy name a dozen `**` globs, each of which would walk the whole tree."""
+        monorepo's policy name a dozen `**` globs, each of which would walk the whole tree.
+        As `os.walk` walks (links to folders listed with neither, not followed; a folder
+        that cannot be read left out), without a system call per folder to ask for links."""
         if folder not in self._listings:
-            listing = []
-            for path, dirs, files in os.walk(self.root.joinpath(*folder.split("/") if folder else ())):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-                rel = os.path.relpath(path, self.root).replace(os.sep, "/")
-                listing += files if rel == "." else [f"{rel}/{name}" for name in files]
-            self._listings[folder] = listing
+            top = os.fspath(self.root.joinpath(*folder.split("/") if folder else ()))
+            rel = os.path.relpath(top, self.root).replace(os.sep, "/")
+            self._listings[folder] = _walk(top, "" if rel == "." else f"{rel}/")
         return self._listings[folder]
 
     def resolve(self, path: str) -> Path:
