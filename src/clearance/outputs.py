@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from clearance.errors import ClearanceError, UsageError
-from clearance.reporters import REPORTERS, render
+from clearance.reporters import REPORTERS, load, render
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,12 +54,13 @@ def write_outputs(doc: Mapping[str, Any], outputs: Sequence[Output],
     """Render and write every output; return the files written."""
     written = []
     for name, path in outputs:
-        text = render(name, doc, {**options, "color": options.get("color") and path is None})
+        given = {**options, "color": options.get("color") and path is None}
         if path is None:
-            sys.stdout.write(text)
+            sys.stdout.write(render(name, doc, given))
             sys.stdout.flush()
         else:
-            write_atomic(path, text)
+            chunks = getattr(load(name), "chunks", None)  # a format that comes in pieces
+            write_atomic(path, chunks(doc, given) if chunks else render(name, doc, given))
             written.append(path)
     return written
 
@@ -70,12 +71,14 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     """Write a report: a regular file (or a new one) whole or not at all; anything else the
     path names (a device such as /dev/null or /dev/stdout, a FIFO, a symbolic link) is
-    written through as it is, never replaced by a regular file."""
+    written through as it is, never replaced by a regular file. The text may come in pieces
+    (a format's `chunks`): a regular file is written from them as they come, and what is
+    written through is made whole first, so that a format that fails writes nothing there."""
     if _written_through(path):
-        _write_through(path, text)
+        _write_through(path, text if isinstance(text, str) else "".join(text))
         return
     folder = path.parent
     try:
@@ -87,7 +90,8 @@ def write_atomic(path: Path, text: str) -> None:
         raise ClearanceError(f"cannot write output: {e.strerror}", str(path)) from e
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            for piece in (text,) if isinstance(text, str) else text:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file

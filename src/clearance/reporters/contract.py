@@ -7,7 +7,7 @@ is missing here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from clearance.reporters import github, html, intoto, json_report, junit, markdown, sarif, text
@@ -25,6 +25,16 @@ class Reporter(Protocol):
         """The results document in this format, from the document alone. Options a format
         may read: `verbose`, `color` (text), `token` (github), `max_bytes` (markdown)."""
 
+
+class Chunked(Protocol):
+    """What a format may provide besides: its text in pieces, which a file is written from as
+    they come (`outputs.write_atomic`) rather than held whole."""
+
+    def chunks(self, doc: Mapping[str, Any], options: Mapping[str, Any]) -> Iterable[str]:
+        """The pieces of `render(doc, options)`, in order."""
+
+
+CHUNKED: dict[str, Chunked] = {"json": json_report}
 
 FORMATS: dict[str, Reporter] = {
     "text": text,
