@@ -128,12 +128,32 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
     return re.compile(_glob_source(pattern), re.DOTALL)
 
 
+def literal_tails(globs: Iterable[str]) -> tuple[str, ...]:
+    """What every path that one of the globs matches ends with, one text per glob; nothing
+    when a glob's matches may end in anything (`docs/**`, `*.[ch]`). A path that ends with
+    none of them matches none of the globs: a monorepo's 100,000 paths are told apart with
+    `str.endswith` before any regular expression runs. Read as `compile_glob` reads a glob
+    (braces expanded first; spaces around it and a `/` at its end do not count): the last
+    segment's text after its last `*`, `?`, `[` or `]`."""
+    tails = []
+    for glob in globs:
+        last = glob.strip().rstrip("/").rpartition("/")[2]
+        tail = last[max(last.rfind(c) for c in "*?[]") + 1:]
+        if not tail:
+            return ()
+        tails.append(tail)
+    return tuple(tails)
+
+
 def filter_paths(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
     """The paths that match at least one glob, in their given order."""
-    paths = list(paths)
+    globs = tuple(alternative for p in patterns for alternative in expand_braces(p))
+    tails = literal_tails(globs)
+    # `*.pem`, `.env`: a monorepo's 100,000 paths are told apart by their ends first
+    paths = [p for p in paths if p.endswith(tails)] if tails else list(paths)
     if not paths:  # nothing to match: the globs are not compiled (a gate's rules hold dozens)
         return []
-    regex = compile_any(tuple(alternative for p in patterns for alternative in expand_braces(p)))
+    regex = compile_any(globs)
     return [p for p in paths if regex.match(p)]
 
 

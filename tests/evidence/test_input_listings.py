@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from clearance.evidence import inputs
-from clearance.evidence.inputs import InputFiles, literal_tails
-from clearance.pathmatch import compile_any, expand_braces, filter_paths
+from clearance.evidence.inputs import InputFiles
+from clearance.pathmatch import compile_any, expand_braces, filter_paths, literal_tails
 
 
 class _Counted:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from clearance.checks import Finding, Outcome
 from clearance.checks._common import GLOBS, as_list, plural
 from clearance.evidence.context import Evidence
-from clearance.evidence.inputs import literal_tails
-from clearance.pathmatch import expand_braces, filter_paths
+from clearance.pathmatch import filter_paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -21,12 +20,7 @@ SCHEMA: dict[str, Any] = {
 
 
 def run(params: dict[str, Any], evidence: Evidence) -> Outcome:
-    globs = [alternative for glob in as_list(params["paths"]) for alternative in expand_braces(glob)]
-    paths = evidence.tracked_files
-    tails = literal_tails(globs)
-    if tails:  # `*.pem`, `.env`, `id_rsa`: a monorepo's 100,000 files, told apart by their ends
-        paths = [p for p in paths if p.endswith(tails)]
-    found = filter_paths(globs, paths)
+    found = filter_paths(as_list(params["paths"]), evidence.tracked_files)
     if found:
         findings = tuple(Finding(p, message="must not be committed") for p in found)
         return Outcome.failed(f"{plural(len(found), 'file')} must not exist: "

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from clearance.digest import hexdigest
 from clearance.errors import EvidenceError
-from clearance.pathmatch import compile_any, expand_braces, has_magic, leaves_root
+from clearance.pathmatch import compile_any, expand_braces, has_magic, leaves_root, literal_tails
 from clearance.records import Record
 
 TYPE_CHECKING = False
@@ -57,23 +57,6 @@ def _fixed_folder(pattern: str) -> str:
             break
         fixed.append(part)
     return "/".join(fixed)
-
-
-def literal_tails(globs: Iterable[str]) -> tuple[str, ...]:
-    """What every path that one of the globs matches ends with, one text per glob; nothing
-    when a glob's matches may end in anything (`docs/**`, `*.[ch]`). A path that ends with
-    none of them matches none of the globs: a monorepo's 100,000 paths are told apart with
-    `str.endswith` before any regular expression runs. Read as `pathmatch` reads a glob
-    (braces expanded first; spaces around it and a `/` at its end do not count): the last
-    segment's text after its last `*`, `?`, `[` or `]`."""
-    tails = []
-    for glob in globs:
-        last = glob.strip().rstrip("/").rpartition("/")[2]
-        tail = last[max(last.rfind(c) for c in "*?[]") + 1:]
-        if not tail:
-            return ()
-        tails.append(tail)
-    return tuple(tails)
 
 
 def _walk(top: str, prefix: str) -> list[str]:
