@@ -63,3 +63,23 @@ def test_a_gate_asks_git_for_each_ref_once(repo: Repo, tmp_path, cli, monkeypatc
     asked = [line.split("rev-parse --verify --quiet ", 1)[1]
              for line in trace.read_text().splitlines() if "rev-parse --verify --quiet" in line]
     assert sorted(asked) == sorted(["'HEAD^{commit}'", f"'{base}^{{commit}}'"])
+
+
+def test_a_push_gate_starts_the_refs_pre_commit_names(repo: Repo, tmp_path, cli, monkeypatch) -> None:
+    """The refs come from pre-commit's environment: those are started and asked once, and no
+    HEAD is resolved that nobody reads (#21)."""
+    repo.write("a.txt", "a\n")
+    base = repo.commit("initial")
+    repo.write("b.txt", "b\n")
+    head = repo.commit("second")
+    repo.write("c.txt", "c\n")
+    repo.commit("third: HEAD is past the pushed head")
+    trace = tmp_path / "trace.txt"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", base)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", head)
+    run = cli("check", "--repo", repo.path, "--stage", "push", "--policy", "builtin:spec-driven")
+    assert run.code in (0, 1), run.err
+    asked = [line.split("rev-parse --verify --quiet ", 1)[1]
+             for line in trace.read_text().splitlines() if "rev-parse --verify --quiet" in line]
+    assert sorted(asked) == sorted([f"'{head}^{{commit}}'", f"'{base}^{{commit}}'"])

@@ -76,20 +76,23 @@ def run(args: argparse.Namespace) -> int:
         git.start_index_reads(staged=args.stage == "commit")
         if not args.policy:
             git.start(*Tree(git, None).listing_args(DISCOVERED))
+        refs = None
     else:  # the gates resolve the base and the head first (the policy is read at the base)
-        for ref in (args.head or "HEAD", args.base):
-            if ref:
+        refs = run_refs(args.stage, os.environ, base=args.base, head=args.head, event=args.event)
+        for ref in (refs["head"] or "HEAD", refs["base"]):
+            if ref and set(ref) != {"0"}:  # not git's null id (a new branch)
                 git.start(*git.rev_args(ref))
     try:
-        return _run(args, root, git)
+        return _run(args, root, git, refs)
     finally:
         git.close()
 
 
-def _run(args: argparse.Namespace, root: str, git: Git) -> int:
+def _run(args: argparse.Namespace, root: str, git: Git, refs: dict[str, str | None] | None) -> int:
     outputs = parse_formats(args.format, args.output)
     env = os.environ
-    refs = run_refs(args.stage, env, base=args.base, head=args.head, event=args.event)
+    if refs is None:
+        refs = run_refs(args.stage, env, base=args.base, head=args.head, event=args.event)
     # The validated-policy cache serves the commit hooks' budget only: a gate's policy is
     # always read from git, since a cache folder can be written by what the change runs.
     cached = not args.no_cache and args.stage in COMMIT_STAGES
