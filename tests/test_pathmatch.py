@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clearance.pathmatch import expand_braces, filter_paths
+from examples_count import counted
 
 
 def test_what_the_shapes_match() -> None:
@@ -69,3 +72,37 @@ def test_files_absent_with_a_brace_glob_finds_the_secret(repo, cli) -> None:
     run = cli("check", "--repo", repo.path, "--stage", "commit", "--policy", repo.path / "policy.yaml")
     assert run.code == 1
     assert "certs/server.key" in run.out
+
+
+def _by_the_expression(globs: list[str], paths: list[str]) -> list[str]:
+    """What the globs' expression alone keeps: filter_paths without its ends-with shortcut."""
+    from clearance.pathmatch import compile_glob
+
+    expanded = [alternative for glob in globs for alternative in expand_braces(glob)]
+    return [p for p in paths if any(compile_glob(g).match(p) for g in expanded)]
+
+
+PATHS = ["a.py", "b/c.txt", "x.", "docs/a.md", "docs", "x.pem", "a/.env", "id_rsa", "my_id_rsa",
+         "src/m.c", "a.x]y", "a[b", "build", "docs/page12.md", " docs/a.md ", "a.md "]
+
+
+@pytest.mark.parametrize("glob", [
+    "./", " ./", "/./", "{./,docs/}", "./docs/*.md", "*.pem", ".env", "id_rsa", "docs/**", "*.[ch]",
+    "*.x]y", "a[b", " *.md ", "build/", "*.md/", "page*", "", "/x.", "x.", "**", "*", "{*.pem,id_rsa}",
+])
+def test_the_ends_with_shortcut_keeps_what_the_expression_matches(glob: str) -> None:
+    """filter_paths tells paths apart by the text every match must end with before its
+    expression runs (#21): a glob that reads as everything (`./` is `**`) keeps everything."""
+    assert filter_paths([glob], PATHS) == _by_the_expression([glob], PATHS)
+
+
+def test_a_glob_that_reads_as_everything_keeps_every_path() -> None:
+    assert filter_paths(["./"], ["a.py", "b/c.txt", "x."]) == ["a.py", "b/c.txt", "x."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(globs=st.lists(st.text(alphabet="ab./*?[]!{},- ", max_size=8), min_size=1, max_size=3),
+       paths=st.lists(st.text(alphabet="ab./-[]", min_size=1, max_size=8), max_size=12))
+def test_filter_paths_agrees_with_its_expression(globs: list[str], paths: list[str]) -> None:
+    counted("pathmatch: filter_paths against its expression")
+    assert filter_paths(globs, paths) == _by_the_expression(globs, paths)

@@ -133,11 +133,11 @@ def literal_tails(globs: Iterable[str]) -> tuple[str, ...]:
     when a glob's matches may end in anything (`docs/**`, `*.[ch]`). A path that ends with
     none of them matches none of the globs: a monorepo's 100,000 paths are told apart with
     `str.endswith` before any regular expression runs. Read as `compile_glob` reads a glob
-    (braces expanded first; spaces around it and a `/` at its end do not count): the last
-    segment's text after its last `*`, `?`, `[` or `]`."""
+    (braces expanded first; its segments normalised by `_segments`, so `./` is `**`): the
+    last segment's text after its last `*`, `?`, `[` or `]`."""
     tails = []
     for glob in globs:
-        last = glob.strip().rstrip("/").rpartition("/")[2]
+        last = _segments(glob)[-1]  # as the expression reads it: `./` is `**`
         tail = last[max(last.rfind(c) for c in "*?[]") + 1:]
         if not tail:
             return ()
