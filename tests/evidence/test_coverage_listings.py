@@ -33,3 +33,16 @@ def test_coverage_paths_are_told_from_folder_listings_without_a_stat_each(
     assert not any(mapper.exists(p) for p in ("src/pkg.py", "src/broken.py", "src/folder_link.py",
                                               "src", "src/gone.py", "nowhere/m0.py"))
     assert len(stats) <= 2, stats  # was one per question: 100 here, 40,000 in a monorepo
+
+
+def test_a_path_that_climbs_out_of_the_repository_names_no_file(tmp_path: Path) -> None:
+    """A JaCoCo `sourcefile` is joined to its package as written: `pkg/../../x` would name a
+    file beside the repository (found by review)."""
+    root = tmp_path / "repo"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "a.kt").write_text("x\n")
+    (tmp_path / "secret.kt").write_text("outside\n")
+    mapper = PathMapper.at(root, roots=[""])
+    assert mapper.exists("pkg/a.kt")
+    assert not mapper.exists("pkg/../../secret.kt")
+    assert not mapper.exists("../secret.kt")

@@ -70,8 +70,8 @@ class PathMapper:
         A folder is listed once, its files told from its folders then (`os.scandir`, which
         needs no `stat` but for a symbolic link): a report's 20,000 files, each asked about
         when it is mapped and again when it is placed, cost no system call each."""
-        if not path or path.startswith(("/", "../")) or path[1:3] == ":/":
-            return False
+        if not path or path.startswith("/") or path[1:3] == ":/" or ".." in path.split("/"):
+            return False  # outside the repository (a JaCoCo `sourcefile` may hold `../`)
         folder, _, name = path.rpartition("/")
         files = self.listings.get(folder)
         if files is None:
@@ -144,7 +144,10 @@ class PathMapper:
 
 def _files(folder: str) -> frozenset[str]:
     """The names of the files in a folder (symbolic links to files included, as
-    `os.path.isfile` has it); nothing for a folder that cannot be read."""
+    `os.path.isfile` has it); nothing for a folder that cannot be read, or listed but not
+    entered (no search permission: `os.path.isfile` could not see its files either)."""
+    if not os.access(folder, os.X_OK):
+        return frozenset()
     try:
         with os.scandir(folder) as entries:
             return frozenset(entry.name for entry in entries if _is_file(entry))
