@@ -60,8 +60,7 @@ def test_a_gate_asks_git_for_each_ref_once(repo: Repo, tmp_path, cli, monkeypatc
     run = cli("check", "--repo", repo.path, "--stage", "pr", "--base", base,
               "--policy", "builtin:spec-driven")
     assert run.code == 1, run.err  # the pack's PR rules ran and found no spec
-    asked = [line.split("rev-parse --verify --quiet ", 1)[1]
-             for line in trace.read_text().splitlines() if "rev-parse --verify --quiet" in line]
+    asked = _revs_asked(trace)
     assert sorted(asked) == sorted(["'HEAD^{commit}'", f"'{base}^{{commit}}'"])
 
 
@@ -80,6 +79,11 @@ def test_a_push_gate_starts_the_refs_pre_commit_names(repo: Repo, tmp_path, cli,
     monkeypatch.setenv("PRE_COMMIT_TO_REF", head)
     run = cli("check", "--repo", repo.path, "--stage", "push", "--policy", "builtin:spec-driven")
     assert run.code in (0, 1), run.err
-    asked = [line.split("rev-parse --verify --quiet ", 1)[1]
-             for line in trace.read_text().splitlines() if "rev-parse --verify --quiet" in line]
+    asked = _revs_asked(trace)
     assert sorted(asked) == sorted([f"'{head}^{{commit}}'", f"'{base}^{{commit}}'"])
+
+
+def _revs_asked(trace) -> list[str]:
+    """The refs git was asked to resolve, as GIT_TRACE logged each `rev-parse --verify`."""
+    return [line.split("rev-parse --verify --quiet ", 1)[1]
+            for line in trace.read_text().splitlines() if "rev-parse --verify --quiet" in line]
