@@ -11,7 +11,6 @@ import tracemalloc
 from collections.abc import Callable
 from functools import partial
 from typing import Any
-from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -59,9 +58,7 @@ LIMITS = st.tuples(st.sampled_from([1, 2, 3, 256]), st.sampled_from([1, 5, 1 << 
 
 def digest_within(limits: tuple[int, int, int], doc: dict[str, Any]) -> str:
     cut, flush, depth = limits
-    with mock.patch.object(integrity, "_SLICE", cut), mock.patch.object(integrity, "_FLUSH", flush), \
-            mock.patch.object(integrity, "_DEPTH", depth):
-        return outcome(lambda: integrity.digest(doc))
+    return outcome(lambda: integrity.digest(doc, slice_size=cut, flush=flush, depth=depth))
 
 
 @settings(max_examples=150)
@@ -70,8 +67,8 @@ def test_the_digest_is_the_sha256_of_the_canonical_text(doc: dict[str, Any],
                                                          limits: tuple[int, int, int]) -> None:
     assert digest_within(limits, doc) == reference(doc)
     cut, _, depth = limits
-    with mock.patch.object(integrity, "_SLICE", cut), mock.patch.object(integrity, "_DEPTH", depth):
-        assert "".join(integrity.pieces(doc)).encode("utf-8") == integrity.canonical(doc)
+    joined = "".join(integrity.pieces(doc, slice_size=cut, depth=depth))
+    assert joined.encode("utf-8") == integrity.canonical(doc)
 
 
 REFUSALS = {"TypeError", "ValueError", "UnicodeEncodeError"}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 METHOD = "sha256-canonical-json"
@@ -28,9 +28,9 @@ METHOD = "sha256-canonical-json"
 _OPTIONS: dict[str, Any] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False,
                             "allow_nan": False}
 _ENCODE = json.JSONEncoder(**_OPTIONS).encode
-_SLICE = 256          # elements of a list (members of an object) the C encoder writes at once
-_FLUSH = 1 << 18      # characters hashed at once
-_DEPTH = 32           # levels walked here; deeper ones the encoder writes whole
+SLICE = 256           # elements of a list (members of an object) the C encoder writes at once
+FLUSH = 1 << 18       # characters hashed at once
+DEPTH = 32            # levels walked here; deeper ones the encoder writes whole
 
 
 def canonical(doc: Mapping[str, Any]) -> bytes:
@@ -39,16 +39,17 @@ def canonical(doc: Mapping[str, Any]) -> bytes:
     return json.dumps(rest, **_OPTIONS).encode("utf-8")
 
 
-def digest(doc: Mapping[str, Any]) -> str:
+def digest(doc: Mapping[str, Any], *, slice_size: int = SLICE, flush: int = FLUSH,
+           depth: int = DEPTH) -> str:
     """The integrity digest the document should carry: the SHA-256 of `canonical(doc)`,
-    fed piece by piece."""
+    fed `flush` characters at a time (the sizes are the defaults but in tests)."""
     sha = hashlib.sha256()
     held: list[str] = []
     size = 0
-    for piece in pieces(doc):
+    for piece in pieces(doc, slice_size=slice_size, depth=depth):
         held.append(piece)
         size += len(piece)
-        if size >= _FLUSH:
+        if size >= flush:
             sha.update("".join(held).encode("utf-8"))
             held.clear()
             size = 0
@@ -56,67 +57,59 @@ def digest(doc: Mapping[str, Any]) -> str:
     return sha.hexdigest()
 
 
-def pieces(doc: Mapping[str, Any]) -> Iterator[str]:
+def pieces(doc: Mapping[str, Any], *, slice_size: int = SLICE, depth: int = DEPTH) -> Iterator[str]:
     """`canonical(doc)`'s text in pieces (it raises what `canonical` raises, possibly after
-    some pieces; a lone surrogate only when the pieces are encoded, as `digest` does)."""
+    some pieces; a lone surrogate only when the pieces are encoded, as `digest` does): long
+    lists and objects `slice_size` elements at a time, `depth` levels walked."""
     rest = {key: value for key, value in doc.items() if key != "integrity"}
-    return _pieces(rest, set(), 0)
+    return _Walk(slice_size, depth).pieces(rest, set(), 0)
 
 
-def _pieces(value: Any, path: set[int], depth: int) -> Iterator[str]:
-    """Plain dicts with string keys and plain lists or tuples are walked here, a slice of a
-    long one or each element of a short one that holds containers at a time; anything else
-    (scalars, subclasses, other keys) is left to the encoder whole, as `json.dumps` would
-    write it, errors included."""
-    kind = type(value) if depth < _DEPTH else None
-    if kind is dict:
-        if not value or not all(type(key) is str for key in value):
-            yield _ENCODE(value)
-            return
-        if len(value) <= _SLICE and not any(type(member) in (dict, list, tuple)
-                                            for member in value.values()):
-            yield _ENCODE(value)
-            return
-        items = sorted(value.items())
-        mark = id(value)
-        if mark in path:
-            raise ValueError("Circular reference detected")
-        path.add(mark)
-        yield "{"
-        if len(items) > _SLICE:
-            for start in range(0, len(items), _SLICE):
-                if start:
-                    yield ","
-                yield _ENCODE(dict(items[start:start + _SLICE]))[1:-1]
+class _Walk:
+    """The walk of `pieces` at the sizes it was given."""
+
+    def __init__(self, slice_size: int, depth: int) -> None:
+        self.slice_size = slice_size
+        self.depth = depth
+
+    def pieces(self, value: Any, path: set[int], depth: int) -> Iterator[str]:
+        """Plain dicts with string keys and plain lists or tuples are walked here; anything
+        else (scalars, subclasses, other keys) is left to the encoder whole, as `json.dumps`
+        would write it, errors included."""
+        kind = type(value) if depth < self.depth else None
+        if kind is dict and all(type(key) is str for key in value):
+            yield from self._container(value, sorted(value.items()), "{}", path, depth)
+        elif kind is list or kind is tuple:
+            yield from self._container(value, value, "[]", path, depth)
         else:
-            for index, (key, member) in enumerate(items):
-                yield f"{',' if index else ''}{_ENCODE(key)}:"
-                yield from _pieces(member, path, depth + 1)
-        yield "}"
-        path.discard(mark)
-    elif kind is list or kind is tuple:
-        if len(value) <= _SLICE and not any(type(item) in (dict, list, tuple) for item in value):
+            yield _ENCODE(value)
+
+    def _container(self, value: Any, items: Sequence[Any], brackets: str, path: set[int],
+                   depth: int) -> Iterator[str]:
+        """A dict's sorted (key, member) items, or a list's elements: a long container a
+        slice at a time, a short one that holds containers an element at a time, any other
+        whole."""
+        keyed = brackets == "{}"
+        members = [member for _, member in items] if keyed else items
+        if len(items) <= self.slice_size and not any(type(m) in (dict, list, tuple) for m in members):
             yield _ENCODE(value)
             return
         mark = id(value)
         if mark in path:
             raise ValueError("Circular reference detected")
         path.add(mark)
-        yield "["
-        if len(value) > _SLICE:
-            for start in range(0, len(value), _SLICE):
-                if start:
-                    yield ","
-                yield _ENCODE(list(value[start:start + _SLICE]))[1:-1]
+        yield brackets[0]
+        if len(items) > self.slice_size:
+            for start in range(0, len(items), self.slice_size):
+                part = items[start:start + self.slice_size]
+                yield ("," if start else "") + _ENCODE(dict(part) if keyed else list(part))[1:-1]
         else:
-            for index, item in enumerate(value):
-                if index:
-                    yield ","
-                yield from _pieces(item, path, depth + 1)
-        yield "]"
+            for index, item in enumerate(items):
+                key, member = item if keyed else (None, item)
+                yield ("," if index else "") + (f"{_ENCODE(key)}:" if keyed else "")
+                yield from self.pieces(member, path, depth + 1)
+        yield brackets[1]
         path.discard(mark)
-    else:
-        yield _ENCODE(value)
 
 
 def sealed(doc: Mapping[str, Any]) -> Mapping[str, Any]:
