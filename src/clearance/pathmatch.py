@@ -12,7 +12,7 @@ The rules, documented in docs/policy.md:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
 
@@ -148,13 +148,20 @@ def literal_tails(globs: Iterable[str]) -> tuple[str, ...]:
 def filter_paths(patterns: Iterable[str], paths: Iterable[str]) -> list[str]:
     """The paths that match at least one glob, in their given order."""
     globs = tuple(alternative for p in patterns for alternative in expand_braces(p))
-    tails = literal_tails(globs)
-    # `*.pem`, `.env`: a monorepo's 100,000 paths are told apart by their ends first
-    paths = [p for p in paths if p.endswith(tails)] if tails else list(paths)
+    paths = candidates(globs, paths)
     if not paths:  # nothing to match: the globs are not compiled (a gate's rules hold dozens)
         return []
     regex = compile_any(globs)
     return [p for p in paths if regex.match(p)]
+
+
+def candidates(globs: Sequence[str], paths: Iterable[str]) -> list[str]:
+    """The paths that may match one of the globs (braces expanded): those that end as a
+    glob's matches must (`*.pem`, `.env`: a monorepo's 100,000 paths are told apart by their
+    ends before any expression runs), or all of them when a glob's matches may end in
+    anything."""
+    tails = literal_tails(globs)
+    return [p for p in paths if p.endswith(tails)] if tails else list(paths)
 
 
 @lru_cache(maxsize=256)

@@ -26,17 +26,22 @@ def test_the_pieces_are_the_rendered_text(doc: dict[str, Any]) -> None:
         assert json.loads(json_report.render(empty, {})) == empty
 
 
-def test_a_json_file_is_written_from_the_pieces_not_the_whole_text(
-        doc: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_json_file_is_written_from_the_pieces_as_they_come(doc: dict[str, Any], tmp_path: Path) -> None:
     expected = json_report.render(doc, {})
-
-    def whole(*_: object) -> str:
-        raise AssertionError("the json file was rendered whole")
-
-    monkeypatch.setattr(json_report, "render", whole)
     target = tmp_path / "out" / "results.json"
     assert write_outputs(doc, [("json", target)], {"verbose": False}) == [target]
     assert target.read_bytes() == expected.encode("utf-8")
+
+    seen: list[list[str]] = []
+
+    def watched() -> Iterator[str]:  # each piece is asked for with the temporary file open
+        for piece in json_report.chunks(doc, {}):
+            seen.append(sorted(p.name for p in target.parent.iterdir() if p.name != target.name))
+            yield piece
+
+    write_atomic(target, watched())
+    assert target.read_bytes() == expected.encode("utf-8")
+    assert len(seen) > 2 and all(len(names) == 1 and names[0].endswith(".tmp") for names in seen)
 
 
 def test_pieces_are_written_whole_or_not_at_all(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from clearance.digest import hexdigest
 from clearance.errors import EvidenceError
-from clearance.pathmatch import compile_any, expand_braces, has_magic, leaves_root, literal_tails
+from clearance.pathmatch import expand_braces, filter_paths, has_magic, leaves_root
 from clearance.records import Record
 
 TYPE_CHECKING = False
@@ -134,11 +134,7 @@ class InputFiles:
         as every match of the glob must are run through its regular expression."""
         key = (folder, glob)
         if key not in self._matched:
-            listing = self._listing(folder)
-            tails = literal_tails([glob])
-            regex = compile_any((glob,))
-            self._matched[key] = [path for path in listing
-                                  if (not tails or path.endswith(tails)) and regex.match(path)]
+            self._matched[key] = filter_paths([glob], self._listing(folder))
         return self._matched[key]
 
     def _listing(self, folder: str) -> list[str]:
