@@ -116,3 +116,20 @@ def measure(tmp_path: Path, report: Path, width: int) -> dict[str, Any]:
     assert found, run.stdout[-2000:]
     measured: dict[str, Any] = json.loads(html.unescape(found.group(1)))
     return measured
+
+
+def assert_self_contained(census: DomCensus, run: subprocess.CompletedProcess[str]) -> None:
+    """A page that runs nothing and loads nothing: no script or frame, no event handler or
+    `src`, links within the page only, and no breach of its own CSP in Chromium's log."""
+    assert census.tags.count("script") == 0 and "iframe" not in census.tags
+    assert not [a for a in census.attrs if a[0].startswith("on") or a[0] == "src"]
+    assert all(v.startswith("#") for n, v in census.attrs if n == "href")
+    assert "Content Security Policy" not in run.stderr, "the page broke its own CSP"
+
+
+def assert_fits(tmp_path: Path, page: Path, width: int) -> dict[str, Any]:
+    """The page at `width` CSS pixels scrolls no wider than the frame; what it measured."""
+    measured = measure(tmp_path, page, width)
+    assert measured["innerWidth"] == width
+    assert measured["scrollWidth"] <= measured["innerWidth"], measured
+    return measured

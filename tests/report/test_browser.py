@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from browser import WIDTHS, DomCensus, chromium, measure, need_chromium
+from browser import WIDTHS, DomCensus, assert_fits, chromium, need_chromium
 from clearance.reporters import render
 from clearance.reporters.context import OTHER_STAGE, VERDICTS
 
@@ -121,7 +121,5 @@ def test_no_horizontal_page_scroll(which: str, width: int, tmp_path: Path, doc: 
     source = request.getfixturevalue("demo_doc") if which == "demo" else with_scenarios(doc, 500)
     report = tmp_path / "report.html"
     report.write_text(render("html", source, {}), encoding="utf-8")
-    measured = measure(tmp_path, report, width)
-    assert measured["innerWidth"] == width
-    assert measured["scrollWidth"] <= measured["innerWidth"], measured
+    measured = assert_fits(tmp_path, report, width)
     assert not measured["wide"], measured
