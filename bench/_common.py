@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 GIT_ENV = {
@@ -136,3 +136,19 @@ def main(body: Callable[[], int]) -> None:
         print(f"{Path(sys.argv[0]).name}: {e}", file=sys.stderr)
         code = 1
     raise SystemExit(code)
+
+
+def cobertura(root: Path, package: str, files: Iterable[tuple[str, str]], lines: range) -> str:
+    """A Cobertura report as coverage.py writes one: each (class name, file name) with `lines`,
+    two lines of three run; no branch data."""
+    parts = ['<?xml version="1.0" ?>\n<coverage version="7.0" timestamp="0" lines-valid="0" '
+             'lines-covered="0" line-rate="0.5" branches-covered="0" branches-valid="0" '
+             f'branch-rate="0" complexity="0">\n<sources><source>{root}</source></sources>\n<packages>\n'
+             f'<package name="{package}" line-rate="0.5" branch-rate="0" complexity="0"><classes>\n']
+    for name, filename in files:
+        parts.append(f'<class name="{name}" filename="{filename}" complexity="0" line-rate="0.5" '
+                     'branch-rate="0"><methods/><lines>\n')
+        parts.extend(f'<line number="{n}" hits="{n % 3 and 1}"/>\n' for n in lines)
+        parts.append("</lines></class>\n")
+    parts.append("</classes></package>\n</packages>\n</coverage>\n")
+    return "".join(parts)

@@ -25,7 +25,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import CHECK_OK, GIT_ENV, compile_package, git, main, peak_rss_mb, peers_line, versions, wall
+from _common import (
+    CHECK_OK,
+    GIT_ENV,
+    cobertura,
+    compile_package,
+    git,
+    main,
+    peak_rss_mb,
+    peers_line,
+    versions,
+    wall,
+)
 
 FILES, COVERED, SMALL, LARGE, RUNS = 100_000, 20_000, 500, 5_000, 3
 LINES = 30  # per covered source file
@@ -70,20 +81,6 @@ def write(repo: Path, path: str, text: str) -> None:
     target.write_text(text)
 
 
-def cobertura(repo: Path, covered: int) -> str:
-    parts = ['<?xml version="1.0" ?>\n<coverage version="7.0" timestamp="0" lines-valid="0" '
-             'lines-covered="0" line-rate="0.5" branches-covered="0" branches-valid="0" '
-             f'branch-rate="0" complexity="0">\n<sources><source>{repo}</source></sources>\n<packages>\n'
-             '<package name="app" line-rate="0.5" branch-rate="0" complexity="0"><classes>\n']
-    for i in range(covered):
-        parts.append(f'<class name="Service{i}.kt" filename="{kotlin_path(i)}" complexity="0" '
-                     'line-rate="0.5" branch-rate="0"><methods/><lines>\n')
-        parts.extend(f'<line number="{n}" hits="{n % 3 and 1}"/>\n' for n in range(4, LINES))
-        parts.append("</lines></class>\n")
-    parts.append("</classes></package>\n</packages>\n</coverage>\n")
-    return "".join(parts)
-
-
 def build(repo: Path, files: int, covered: int, sizes: tuple[int, ...]) -> str:
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
@@ -101,7 +98,8 @@ def build(repo: Path, files: int, covered: int, sizes: tuple[int, ...]) -> str:
         for i in range(size):
             write(repo, kotlin_path(i * (covered // size)), kotlin(i * (covered // size), True))
         git(repo, "commit", "-q", "-am", f"change {size} files")
-    write(repo, "build/coverage.xml", cobertura(repo, covered))
+    classes = ((f"Service{i}.kt", kotlin_path(i)) for i in range(covered))
+    write(repo, "build/coverage.xml", cobertura(repo, "app", classes, range(4, LINES)))
     return base
 
 

@@ -19,7 +19,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import CHECK_OK, GIT_ENV, compile_package, git, main, peak_rss_mb, peers_line, versions, wall
+from _common import (
+    CHECK_OK,
+    GIT_ENV,
+    cobertura,
+    compile_package,
+    git,
+    main,
+    peak_rss_mb,
+    peers_line,
+    versions,
+    wall,
+)
 
 LINES_PER_FILE = 400
 
@@ -55,20 +66,6 @@ def source(i: int, changed: bool) -> str:
     if changed:
         lines[::20] = [f"value_{i}_{n} = {n} + 1" for n in range(0, LINES_PER_FILE, 20)]
     return "\n".join(lines) + "\n"
-
-
-def cobertura(files: int, root: Path) -> str:
-    parts = ['<?xml version="1.0" ?>\n<coverage version="7.0" timestamp="0" lines-valid="0" '
-             'lines-covered="0" line-rate="0.5" branches-covered="0" branches-valid="0" '
-             f'branch-rate="0" complexity="0">\n<sources><source>{root}</source></sources>\n<packages>\n'
-             '<package name="src" line-rate="0.5" branch-rate="0" complexity="0"><classes>\n']
-    for i in range(files):
-        parts.append(f'<class name="m{i}.py" filename="src/m{i}.py" complexity="0" line-rate="0.5" '
-                     'branch-rate="0"><methods/><lines>\n')
-        parts.extend(f'<line number="{n}" hits="{n % 3 and 1}"/>\n' for n in range(1, LINES_PER_FILE + 1))
-        parts.append("</lines></class>\n")
-    parts.append("</classes></package>\n</packages>\n</coverage>\n")
-    return "".join(parts)
 
 
 def junit(cases: int, scenarios: list[str]) -> str:
@@ -120,7 +117,9 @@ def build(root: Path, scale: int) -> tuple[Path, str]:
         (repo / "src" / f"m{i}.py").write_text(source(i, True))
     git(repo, "commit", "-q", "-am", "change every file")
     (repo / "build").mkdir()
-    (repo / "build" / "coverage.xml").write_text(cobertura(files, repo))
+    classes = ((f"m{i}.py", f"src/m{i}.py") for i in range(files))
+    report = cobertura(repo, "src", classes, range(1, LINES_PER_FILE + 1))
+    (repo / "build" / "coverage.xml").write_text(report)
     (repo / "build" / "junit.xml").write_text(junit(2000 * scale, scenarios))
     (repo / "build" / "body.md").write_text(pr_body(100_000 * scale))
     return repo, base
