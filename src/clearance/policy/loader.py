@@ -175,26 +175,6 @@ def _toml_plain(value: Any) -> Any:
     return value
 
 
-def waivers_in(text: str, name: str) -> list[dict[str, Any]]:
-    """The raw waivers of a policy file's text (YAML, or `[tool.clearance]` of a pyproject.toml)."""
-    if name.endswith("pyproject.toml"):
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # pragma: no cover - Python 3.10
-            import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-        try:
-            data = _toml_plain(tomllib.loads(text).get("tool", {}).get("clearance", {}))
-        except tomllib.TOMLDecodeError:
-            return []
-    else:
-        try:
-            data, _ = parse_yaml(text, name)
-        except PolicyError:
-            return []
-    waivers = data.get("waivers", []) if isinstance(data, dict) else []
-    return [w for w in waivers if isinstance(w, dict)] if isinstance(waivers, list) else []
-
-
 def document_from_text(text: str, name: str) -> Document:
     """A policy from text (tests, `[tool.clearance]`); `extends` paths resolve from the cwd."""
     data, positions = parse_yaml(text, name)

@@ -254,12 +254,6 @@ def _opts_out(policy: Policy) -> bool:
     return policy.settings.get("policy_source") == HEAD
 
 
-def _looked_for(loading: Loading) -> str:
-    if loading.given:
-        return "looked for " + ", ".join(ref for how, ref in loading.named() if how == "repo")
-    return "looked for clearance.yaml, .clearance.yaml and [tool.clearance] in pyproject.toml"
-
-
 def _commit_or_none(git: Git, ref: str) -> str | None:
     from clearance.errors import GitError
 

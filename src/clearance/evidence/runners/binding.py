@@ -10,7 +10,7 @@ that a check can say so instead of ignoring them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from clearance.evidence.junit import TestCase
@@ -117,7 +117,3 @@ class Expected:
         keys = self.keys.get(name)
         return keys[0] if keys and len(keys) == 1 else None
 
-
-def scenarios_in(features: Iterable[Feature]) -> Iterable[Scenario]:
-    for feature in features:
-        yield from feature.all_scenarios
